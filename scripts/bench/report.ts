@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadResult } from './load.js';
+import type { ScenarioName } from './scenarios.js';
+
+export interface ScenarioReport extends LoadResult {
+  statements: number[];
+  /** 1-minute load average just before the scenario: > nproc means the figures are noisy. */
+  loadBefore: number;
+}
+
+export interface RunReport {
+  users: number;
+  dialect: 'sqlite' | 'mysql';
+  feedMode: string;
+  workers: number;
+  connections: number;
+  duration: number;
+  seed: { seconds: number; bytes: number } | null;
+  scenarios: Partial<Record<ScenarioName, ScenarioReport>>;
+  peakRssMb: number | null;
+}
+
+export const machine = () => ({
+  nproc: os.availableParallelism(),
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  ramGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+});
+
+export function printRun(run: RunReport) {
+  const head = `${run.dialect}, ${run.users} users, feed mode ${run.feedMode}, ${run.workers} process(es), ${run.connections} connections, ${run.duration} s`;
+  const rows = Object.entries(run.scenarios).map(([name, s]) => [
+    name,
+    String(s.rps),
+    s.p50.toFixed(2),
+    s.p99.toFixed(2),
+    String(s.non2xx),
+    String(s.errors),
+    s.statements.join('/'),
+    s.loadBefore.toFixed(2),
+  ]);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'SQL/req', 'load'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${head}`);
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log(`peak RSS per server process: ${run.peakRssMb ?? '?'} MiB`);
+}
+
+/** How p50/p99 of feed and profile move from the smallest to each larger data set. */
+export function scaling(runs: RunReport[]) {
+  const base = runs[0];
+  if (!base || runs.length < 2) return null;
+  const out: Record<string, Record<string, number>> = {};
+  for (const run of runs.slice(1)) {
+    for (const name of ['feed', 'profile'] as const) {
+      const a = base.scenarios[name];
+      const b = run.scenarios[name];
+      if (!a || !b) continue;
+      out[`${name}@${run.users}`] = {
+        p50Ratio: Math.round((b.p50 / a.p50) * 100) / 100,
+        p99Ratio: Math.round((b.p99 / a.p99) * 100) / 100,
+      };
+    }
+  }
+  return out;
+}
+
+export async function writeResults(root: string, body: object): Promise<string> {
+  const dir = path.join(root, 'bench/results');
+  await mkdir(dir, { recursive: true });
+  // ISO 8601 with the colons swapped for dashes: sorts by time and is a valid file name everywhere.
+  const file = path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
+  return file;
+}

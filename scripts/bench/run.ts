@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.js';
+import { assertKnown, intArg, parseArgs, stringArg } from './args.js';
+import { type BenchDatabase, freshBenchDatabase } from './bench-database.js';
+import { BENCH_PASSWORD, username } from './dataset.js';
+import { runLoad, sampleStatements } from './load.js';
+import { machine, printRun, type RunReport, scaling, writeResults } from './report.js';
+import {
+  type Fixture,
+  parseScenarios,
+  scenario,
+  SCENARIOS,
+  type ScenarioName,
+} from './scenarios.js';
+import { formatBytes, seedDatabase, SHAPE_FLAGS, shapeFromArgs } from './seed.js';
+import { buildDist, type ServerEntry, type ServerProcess, startServer } from './server-process.js';
+import type { SeedShape } from './dataset.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LOGINS = 32;
+
+interface BenchOptions {
+  shape: SeedShape;
+  databaseUrl: string | undefined;
+  seed: boolean;
+  scenarios: ScenarioName[];
+  duration: number;
+  warmup: number;
+  connections: number;
+  workers: number;
+  feedMode: string | undefined;
+  cpuProf: boolean;
+  entry: ServerEntry;
+}
+
+const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations]
+  [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
+  [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode read|timeline]
+  [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'help']);
+  if (args.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const known = [
+    'database-url',
+    'duration',
+    'warmup',
+    'connections',
+    'scenarios',
+    'workers',
+    'scale',
+  ];
+  assertKnown(args, [...SHAPE_FLAGS, ...known, 'no-seed', 'feed-mode', 'cpu-prof', 'tsx', 'help']);
+  const scale = args.get('scale');
+  const options: BenchOptions = {
+    shape: shapeFromArgs(args),
+    databaseUrl: stringArg(args, 'database-url'),
+    seed: !args.has('no-seed'),
+    scenarios: parseScenarios(
+      stringArg(args, 'scenarios'),
+      scale ? ['feed', 'profile'] : SCENARIOS,
+    ),
+    duration: intArg(args, 'duration', 15, 1),
+    warmup: intArg(args, 'warmup', 3, 0),
+    connections: intArg(args, 'connections', 32, 1),
+    workers: intArg(args, 'workers', 1, 1),
+    feedMode: stringArg(args, 'feed-mode'),
+    cpuProf: args.has('cpu-prof'),
+    entry: args.has('tsx') ? 'tsx' : 'dist',
+  };
+  if (scale && !options.seed) throw new Error('--scale seeds its own data sets; drop --no-seed');
+  const sizes = scale
+    ? [
+        options.shape.users === 2000 ? 2000 : options.shape.users,
+        scale === true ? 20_000 : Number(scale),
+      ]
+    : [options.shape.users];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('--scale=N: N must be a positive integer');
+
+  if (options.entry === 'dist') {
+    console.error('building dist/ (npm run build) …');
+    await buildDist();
+  }
+  const runs: RunReport[] = [];
+  for (const users of sizes) {
+    const run = await benchRun({ ...options, shape: { ...options.shape, users } });
+    printRun(run);
+    runs.push(run);
+  }
+  const scaled = scaling(runs);
+  if (scaled) console.log('\nscaling (ratio to the smallest data set):', scaled);
+  const file = await writeResults(ROOT, {
+    date: new Date().toISOString(),
+    machine: machine(),
+    options: {
+      ...options,
+      shape: undefined,
+      databaseUrl: options.databaseUrl ? 'mysql' : 'sqlite',
+    },
+    shape: options.shape,
+    runs,
+    scaling: scaled,
+  });
+  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+  const failed = runs.flatMap((r) =>
+    Object.entries(r.scenarios)
+      .filter(([, s]) => s.non2xx > 0 || s.errors > 0)
+      .map(([n]) => n),
+  );
+  if (failed.length > 0) {
+    console.error(`FAILED: non-2xx answers or errors in ${failed.join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+async function benchRun(options: BenchOptions): Promise<RunReport> {
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'photogram-bench-'));
+  let database: BenchDatabase | undefined;
+  const servers: ServerProcess[] = [];
+  try {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SERVER_TIMING: '1',
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_PER_MIN: '100000',
+      ACCESS_TOKEN_TTL_SECONDS: '86400',
+      ...(options.feedMode ? { FEED_MODE: options.feedMode } : {}),
+    };
+    let seed: RunReport['seed'] = null;
+    if (options.seed) {
+      database = await freshBenchDatabase(tempDir, options.databaseUrl);
+      Object.assign(env, {
+        DATABASE_URL: database.url,
+        DATA_DIR: tempDir,
+        MEDIA_DIR: path.join(tempDir, 'media'),
+      });
+      console.error(`seeding ${options.shape.users} users into ${database.url.split(':')[0]} …`);
+      const result = await seedDatabase({ config: loadConfig(env), shape: options.shape });
+      seed = { seconds: Math.round(result.seconds * 10) / 10, bytes: result.bytes };
+      console.error(`seeded in ${seed.seconds} s, ${formatBytes(result.bytes)}`);
+    } else if (options.databaseUrl) {
+      env.DATABASE_URL = options.databaseUrl;
+    }
+    const config = loadConfig(env);
+    const nodeArgs = options.cpuProf
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
+      : [];
+    for (let i = 0; i < options.workers; i++)
+      servers.push(await startServer(env, options.entry, nodeArgs));
+    const urls = servers.map((s) => s.url);
+    const fixture = await login(urls[0]!, options.shape.users);
+
+    const report: RunReport = {
+      users: options.shape.users,
+      dialect: config.database.dialect,
+      feedMode: options.feedMode ?? 'default',
+      workers: options.workers,
+      connections: options.connections,
+      duration: options.duration,
+      seed,
+      scenarios: {},
+      peakRssMb: null,
+    };
+    for (const name of options.scenarios) {
+      console.error(`${name}: warm-up ${options.warmup} s, then ${options.duration} s`);
+      if (options.warmup > 0) {
+        await runLoad(urls, scenario(name, fixture), options.warmup, options.connections);
+      }
+      const statements = await sampleStatements(urls[0]!, scenario(name, fixture));
+      const loadBefore = os.loadavg()[0]!;
+      const result = await runLoad(
+        urls,
+        scenario(name, fixture),
+        options.duration,
+        options.connections,
+      );
+      report.scenarios[name] = { ...result, statements, loadBefore };
+    }
+    const peaks = await Promise.all(servers.map((s) => s.peakRssMb()));
+    report.peakRssMb = peaks.every((p) => p === null)
+      ? null
+      : Math.max(...peaks.map((p) => p ?? 0));
+    return report;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await database?.drop();
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Logs in as bench_1 … bench_32 over HTTP and collects post ids from their feeds. */
+async function login(url: string, users: number): Promise<Fixture> {
+  const names = Array.from({ length: Math.min(LOGINS, users) }, (_, i) => username(i + 1));
+  const tokens: string[] = [];
+  for (const name of names) {
+    const response = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: name, password: BENCH_PASSWORD }),
+    });
+    if (!response.ok)
+      throw new Error(`login as ${name}: HTTP ${response.status} ${await response.text()}`);
+    tokens.push(((await response.json()) as { access_token: string }).access_token);
+  }
+  const postIds = new Set<string>();
+  for (const token of tokens) {
+    const response = await fetch(`${url}/api/v1/feed?limit=20`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`feed: HTTP ${response.status} ${await response.text()}`);
+    for (const post of ((await response.json()) as { data: { id: string }[] }).data)
+      postIds.add(post.id);
+  }
+  return { tokens, postIds: [...postIds], users };
+}
+
+const stop = () => process.exit(130);
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  /** Peak resident set size so far, in MiB (VmHWM from /proc, so short peaks are not missed). */
+  peakRssMb(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** A port the OS says is free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const live = new Set<ChildProcess>();
+/** Never leave a server behind, however the benchmark ends. */
+process.once('exit', () => {
+  for (const child of live) if (child.pid) process.kill(child.pid, 'SIGKILL');
+});
+
+/**
+ * How to start the server: the compiled `dist/server.js`, as production does, or the sources
+ * through the tsx loader (no build, but the loader adds ~60 MiB of RSS, so not for figures).
+ */
+export type ServerEntry = 'dist' | 'tsx';
+
+/** Compiles src/ to dist/ (`npm run build`) so the benchmark measures what production runs. */
+export async function buildDist(): Promise<void> {
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`npm run build failed (exit code ${String(code)})`);
+}
+
+/** Starts the server as its own process and waits until /healthz answers. */
+export async function startServer(
+  env: Record<string, string | undefined>,
+  entry: ServerEntry,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    entry === 'dist'
+      ? [...nodeArgs, path.join(ROOT, 'dist/server.js')]
+      : [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/server.ts')],
+    {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.once('exit', () => live.delete(child));
+  const pid = child.pid!;
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(r, 100, 'waiting'))]);
+    if (early !== 'waiting')
+      throw new Error(`the server exited during start-up (code ${String(early)})`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      throw new Error('the server did not answer /healthz within 60 s');
+    }
+  }
+
+  return {
+    pid,
+    url,
+    async peakRssMb() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+      const kb = status && /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+      return kb ? Math.round(Number(kb) / 1024) : null;
+    },
+    async stop() {
+      if (!live.has(child)) return;
+      // SIGTERM first: close-with-grace shuts down cleanly (and --cpu-prof writes its profile).
+      process.kill(pid, 'SIGTERM');
+      const timer = setTimeout(() => live.has(child) && process.kill(pid, 'SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
