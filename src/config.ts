@@ -37,6 +37,10 @@ export interface Config {
   trustProxy: boolean | number | string;
   serverTiming: boolean;
   corsOrigin: string;
+  /** How GET /feed is computed: the materialised home timeline, or fan-out on read. */
+  feedMode: 'timeline' | 'read';
+  /** Authors with more accepted followers than this are merged into feeds at read time. */
+  timelineFanoutMaxFollowers: number;
 }
 
 export class ConfigError extends Error {
@@ -146,7 +150,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: parseTrustProxy(str('TRUST_PROXY', 'false')),
     serverTiming: bool('SERVER_TIMING', nodeEnv !== 'production'),
     corsOrigin: str('CORS_ORIGIN', '*'),
+    feedMode: 'timeline',
+    timelineFanoutMaxFollowers: int('TIMELINE_FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
   };
+  const feedMode = str('FEED_MODE', 'timeline');
+  if (feedMode === 'timeline' || feedMode === 'read') config.feedMode = feedMode;
+  else problems.push(`FEED_MODE: expected timeline or read, got "${feedMode}"`);
   if (config.testClock && config.nodeEnv === 'production') {
     problems.push('TEST_CLOCK: must not be enabled with NODE_ENV=production');
   }

@@ -44,13 +44,15 @@ export async function insertRows<T extends Table>(
 /** Tables in an order that deletes children before their parents. */
 const tablesChildFirst = () => (Object.keys(tableColumns) as Table[]).reverse();
 
-export async function countUsers(db: Db): Promise<number> {
+export async function countRows(db: Db, table: Table): Promise<number> {
   const row = await db
-    .selectFrom('users')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export const countUsers = (db: Db) => countRows(db, 'users');
 
 /** Empties every table (ids restart at 1) for `--reset`. */
 export async function emptyAllTables(db: Db): Promise<void> {

@@ -3,10 +3,13 @@ import { pathToFileURL } from 'node:url';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { toDbTime } from '../../src/db/time.js';
 import { tableColumns } from '../../src/db/types.js';
+import { rebuildTimelines } from '../../src/modules/timeline/timeline.repository.js';
 import { assertKnown, intArg, parseArgs, stringArg } from './args.js';
 import { storeBenchImage } from './bench-image.js';
 import {
+  countRows,
   countUsers,
   databaseBytes,
   emptyAllTables,
@@ -44,6 +47,8 @@ export interface SeedResult {
 
 /** Users per transaction: ~1,000 posts with their media, likes and comments. */
 const USERS_PER_BLOCK = 50;
+/** Readers per timeline INSERT … SELECT: ~150,000 rows at the default shape. */
+const TIMELINE_READERS_PER_BLOCK = 50;
 
 export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const { config, shape } = options;
@@ -133,6 +138,19 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
     posting.advance(block.posts.length);
   }
   posting.done();
+
+  if (Math.min(shape.follows, shape.users - 1) > config.timelineFanoutMaxFollowers) {
+    const now = toDbTime(new Date(anchor));
+    const everyone = Array.from({ length: shape.users }, (_, i) => [i + 1, now]);
+    await insertRows(db, 'timeline_merge_authors', tableColumns.timeline_merge_authors, everyone);
+  }
+  const timelines = progressBar('home timelines', shape.users, quiet);
+  for (const [from, to] of blocks(shape.users, TIMELINE_READERS_PER_BLOCK)) {
+    await db.transaction().execute((trx) => rebuildTimelines(trx, from, to));
+    timelines.advance(to - from + 1);
+  }
+  timelines.done();
+  count('home_timeline', await countRows(db, 'home_timeline'));
   return rows;
 }
 

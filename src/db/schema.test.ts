@@ -14,7 +14,8 @@ const liveTables = async () =>
   (await t.db.introspection.getTables()).filter((table) => !table.name.startsWith('kysely_'));
 
 test('migrations create exactly the schema src/db/types.ts describes, then revert completely', async () => {
-  assert.deepEqual(await migrateToLatest(t.db), ['applied 0001_initial']);
+  const applied = ['applied 0001_initial', 'applied 0002_home_timeline'];
+  assert.deepEqual(await migrateToLatest(t.db), applied);
   assert.deepEqual(await migrateToLatest(t.db), [], 'a second run has nothing to do');
 
   const live = await liveTables();
@@ -24,9 +25,12 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
     assert.deepEqual(table.columns.map((c) => c.name).sort(), expected, `columns of ${table.name}`);
   }
 
-  assert.deepEqual(await migrateDown(t.db, true), ['reverted 0001_initial']);
+  assert.deepEqual(await migrateDown(t.db, true), [
+    'reverted 0002_home_timeline',
+    'reverted 0001_initial',
+  ]);
   assert.deepEqual(await liveTables(), []);
-  assert.deepEqual(await migrateToLatest(t.db), ['applied 0001_initial'], 'and up again');
+  assert.deepEqual(await migrateToLatest(t.db), applied, 'and up again');
 });
 
 test('unique constraints hold on this engine', async () => {

@@ -153,6 +153,19 @@ export interface RefreshTokensTable {
   created_at: DbTime;
 }
 
+/** A post in a reader's materialised home feed (docs/SCALING.md). */
+export interface HomeTimelineTable {
+  user_id: number;
+  post_id: number;
+  created_at: DbTime;
+}
+
+/** Authors whose posts are merged into feeds at read time instead of fanned out. */
+export interface TimelineMergeAuthorsTable {
+  user_id: number;
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -169,6 +182,8 @@ export interface DB {
   stories: StoriesTable;
   story_views: StoryViewsTable;
   refresh_tokens: RefreshTokensTable;
+  home_timeline: HomeTimelineTable;
+  timeline_merge_authors: TimelineMergeAuthorsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -267,6 +282,8 @@ export const tableColumns = {
     'replaced_by',
     'created_at',
   ]),
+  home_timeline: columns<HomeTimelineTable>()(['user_id', 'post_id', 'created_at']),
+  timeline_merge_authors: columns<TimelineMergeAuthorsTable>()(['user_id', 'created_at']),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

@@ -74,6 +74,8 @@ test('row counts follow the shape', async () => {
   assert.equal(await count('comments'), posts * shape.comments);
   assert.equal(await count('locations'), shape.locations);
   assert.equal(await count('hashtags'), 50);
+  // Every post sits in its author's timeline and in each of the author's followers'.
+  assert.equal(await count('home_timeline'), posts * (shape.follows + 1));
 });
 
 test('users, follows and posts follow the naming and follow conventions', async () => {

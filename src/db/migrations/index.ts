@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial.js';
+import * as homeTimeline from './0002_home_timeline.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -7,4 +8,5 @@ import * as initial from './0001_initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_home_timeline': homeTimeline,
 };

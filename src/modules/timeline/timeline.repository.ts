@@ -1,0 +1,263 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/transaction.js';
+import type { DbTime } from '../../db/time.js';
+import { after } from '../../http/pagination.js';
+
+/**
+ * All SQL of the materialised home timeline (docs/SCALING.md). A reader's rows are their own
+ * posts plus the posts of every account they follow (accepted), except authors listed in
+ * timeline_merge_authors, whose posts the read merges in from `posts`. Every writer keeps
+ * that invariant exact, so the read needs no filter beyond the index range.
+ */
+
+/** The author's own row, written in the post's transaction: authors see their post at once. */
+export async function addOwnPost(
+  db: Executor,
+  post: { id: number; author_id: number; created_at: DbTime },
+): Promise<void> {
+  await db
+    .insertInto('home_timeline')
+    .values({ user_id: post.author_id, post_id: post.id, created_at: post.created_at })
+    .orIgnore()
+    .execute();
+}
+
+/** Followers of `authorId` beyond `max`, cheaply: counts at most max + 1 index entries. */
+export async function hasMoreFollowersThan(
+  db: Executor,
+  authorId: number,
+  max: number,
+): Promise<boolean> {
+  const rows = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('following_id', '=', authorId)
+    .where('status', '=', 'accepted')
+    .limit(max + 1)
+    .execute();
+  return rows.length > max;
+}
+
+export async function isMergeAuthor(db: Executor, authorId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('timeline_merge_authors')
+    .select('user_id')
+    .where('user_id', '=', authorId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** From now on, this author's posts are merged in at read time (the membership is permanent). */
+export async function markMergeAuthor(db: Executor, authorId: number, now: DbTime) {
+  await db
+    .insertInto('timeline_merge_authors')
+    .values({ user_id: authorId, created_at: now })
+    .orIgnore()
+    .execute();
+}
+
+/** Copies one post into the timelines of its author's current accepted followers. */
+export async function fanOutPost(db: Executor, postId: number): Promise<void> {
+  await db
+    .insertInto('home_timeline')
+    .columns(['user_id', 'post_id', 'created_at'])
+    .expression(
+      db
+        .selectFrom('posts')
+        .innerJoin('follows', 'follows.following_id', 'posts.author_id')
+        .innerJoin('users', 'users.id', 'follows.follower_id')
+        .select(['follows.follower_id', 'posts.id', 'posts.created_at'])
+        .where('posts.id', '=', postId)
+        .where('posts.deleted_at', 'is', null)
+        .where('follows.status', '=', 'accepted')
+        .where('users.is_active', '=', 1),
+    )
+    .orIgnore()
+    .execute();
+}
+
+/** A new accepted follow: the author's existing posts join the follower's timeline. */
+export async function backfillFollow(db: Executor, followerId: number, authorId: number) {
+  await db
+    .insertInto('home_timeline')
+    .columns(['user_id', 'post_id', 'created_at'])
+    .expression(
+      db
+        .selectFrom('posts')
+        .select([sql.lit(followerId).as('user_id'), 'posts.id', 'posts.created_at'])
+        .where('posts.author_id', '=', authorId)
+        .where('posts.deleted_at', 'is', null)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('follows')
+              .select('follows.id')
+              .where('follows.follower_id', '=', followerId)
+              .where('follows.following_id', '=', authorId)
+              .where('follows.status', '=', 'accepted'),
+          ),
+        ),
+    )
+    .orIgnore()
+    .execute();
+}
+
+/** Unfollow, removed follower, withdrawn approval: the author's posts leave that timeline. */
+export async function removeFollow(db: Executor, followerId: number, authorId: number) {
+  await db
+    .deleteFrom('home_timeline')
+    .where('user_id', '=', followerId)
+    .where('post_id', 'in', (eb) =>
+      eb.selectFrom('posts').select('posts.id').where('posts.author_id', '=', authorId),
+    )
+    .execute();
+}
+
+/**
+ * A deleted post leaves every timeline. Rows exist only for the author and the author's
+ * followers, so those are point deletes on the primary key (no post_id index needed).
+ */
+export async function removePost(db: Executor, postId: number, authorId: number) {
+  await db
+    .deleteFrom('home_timeline')
+    .where('post_id', '=', postId)
+    .where((eb) =>
+      eb.or([
+        eb('user_id', '=', authorId),
+        eb(
+          'user_id',
+          'in',
+          eb
+            .selectFrom('follows')
+            .select('follows.follower_id')
+            .where('follows.following_id', '=', authorId),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+/** A deactivated account: its own timeline goes, and its posts leave its followers' timelines. */
+export async function removeUser(db: Executor, userId: number) {
+  await db.deleteFrom('home_timeline').where('user_id', '=', userId).execute();
+  await db
+    .deleteFrom('home_timeline')
+    .where('user_id', 'in', (eb) =>
+      eb
+        .selectFrom('follows')
+        .select('follows.follower_id')
+        .where('follows.following_id', '=', userId),
+    )
+    .where('post_id', 'in', (eb) =>
+      eb.selectFrom('posts').select('posts.id').where('posts.author_id', '=', userId),
+    )
+    .execute();
+}
+
+/**
+ * (Re)builds the timelines of readers `from`…`to` from follows and posts, by the same rule the
+ * writers keep. Used by the bench seed and to repair timelines (e.g. after a lost job).
+ */
+export async function rebuildTimelines(db: Executor, from: number, to: number) {
+  await db
+    .deleteFrom('home_timeline')
+    .where('user_id', '>=', from)
+    .where('user_id', '<=', to)
+    .execute();
+  const followed = db
+    .selectFrom('follows')
+    .innerJoin('posts', 'posts.author_id', 'follows.following_id')
+    .innerJoin('users as author', 'author.id', 'posts.author_id')
+    .select(['follows.follower_id as user_id', 'posts.id as post_id', 'posts.created_at'])
+    .where('follows.follower_id', '>=', from)
+    .where('follows.follower_id', '<=', to)
+    .where('follows.status', '=', 'accepted')
+    .where('posts.deleted_at', 'is', null)
+    .where('author.is_active', '=', 1)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('timeline_merge_authors as m')
+            .select('m.user_id')
+            .whereRef('m.user_id', '=', 'posts.author_id'),
+        ),
+      ),
+    );
+  const own = db
+    .selectFrom('posts')
+    .select(['posts.author_id as user_id', 'posts.id as post_id', 'posts.created_at'])
+    .where('posts.author_id', '>=', from)
+    .where('posts.author_id', '<=', to)
+    .where('posts.deleted_at', 'is', null);
+  await db
+    .insertInto('home_timeline')
+    .columns(['user_id', 'post_id', 'created_at'])
+    .expression(followed.unionAll(own))
+    .execute();
+  // Deactivated readers keep no timeline.
+  await db
+    .deleteFrom('home_timeline')
+    .where('user_id', 'in', (eb) =>
+      eb
+        .selectFrom('users')
+        .select('users.id')
+        .where('users.id', '>=', from)
+        .where('users.id', '<=', to)
+        .where('users.is_active', '=', 0),
+    )
+    .execute();
+}
+
+/**
+ * Up to `take` feed entries as (id, created_at), newest first, after `cursor`: one index range
+ * of the reader's timeline, merged (in the same statement) with followed merge authors' posts.
+ */
+export async function timelinePage(
+  db: Executor,
+  readerId: number,
+  cursor: readonly [string, number] | null,
+  take: number,
+): Promise<{ id: number; created_at: DbTime }[]> {
+  const stored = db
+    .selectFrom('home_timeline')
+    .select(['post_id as id', 'created_at'])
+    .where('user_id', '=', readerId)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => after(eb, ['created_at', 'post_id'], cursor!, 'desc')),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('post_id', 'desc')
+    .limit(take);
+  const merged = db
+    .selectFrom('posts')
+    .select(['posts.id', 'posts.created_at'])
+    .where('posts.author_id', 'in', (eb) =>
+      eb
+        .selectFrom('timeline_merge_authors as m')
+        .innerJoin('follows as f', 'f.following_id', 'm.user_id')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select('m.user_id')
+        .where('f.follower_id', '=', readerId)
+        .where('f.status', '=', 'accepted')
+        .where('u.is_active', '=', 1),
+    )
+    .where('posts.deleted_at', 'is', null)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+    )
+    .orderBy('posts.created_at', 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(take);
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom(stored.as('s'))
+        .selectAll()
+        .union(eb.selectFrom(merged.as('m')).selectAll())
+        .as('page'),
+    )
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(take)
+    .execute();
+}
