@@ -8,6 +8,7 @@ import { AppError } from '../../http/errors.js';
  * Per-client-address limits for signup and login (routes opt in with `config.rateLimit`).
  * The address is request.ip, which honours X-Forwarded-For only when TRUST_PROXY says so.
  * With REDIS_URL the counters live in Redis, so all replicas share one budget per address.
+ * Each limited route has its own budget (signup and login are counted separately).
  */
 export async function registerAuthRateLimit(
   app: FastifyInstance,
@@ -21,6 +22,8 @@ export async function registerAuthRateLimit(
       enableOfflineQueue: true,
     });
     const client = redis;
+    // Without a listener ioredis reports connection trouble as unhandled errors.
+    client.on('error', (error: Error) => app.log.warn({ err: error }, 'redis error'));
     app.addHook('onClose', async () => {
       await client.quit().catch(() => client.disconnect());
     });
@@ -40,6 +43,3 @@ export async function registerAuthRateLimit(
       ),
   });
 }
-
-/** Route config for the limited endpoints. */
-export const AUTH_RATE_LIMIT = {} as const;
