@@ -106,6 +106,7 @@ describe('GET /stories/{id}', () => {
     assert.equal(story.id, id);
     assert.equal(story.seen_by_me, false);
     assert.equal((await get(bob, '/stories/987654321')).statusCode, 404);
+    assert.equal((await get(bob, '/stories/999999999999999999')).statusCode, 404);
     const invalid = expectStatus(await get(bob, '/stories/abc'), 400);
     assert.deepEqual(fieldsOf(invalid), ['id']);
   });
