@@ -15,6 +15,7 @@ import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
@@ -113,6 +114,7 @@ export async function buildApp(
       await api.register(authRoutes(deps));
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
+      await api.register(storiesRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
