@@ -18,6 +18,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
+import { createTimelineQueue, type TimelineQueue } from './modules/timeline/timeline.queue.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/users.service.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   clock: Clock;
   storage: Storage;
   mediaUrl: MediaUrl;
+  /** Background home-timeline writes (fan-out, backfill), run after commit. */
+  timeline: TimelineQueue;
 }
 
 export interface BuildAppOptions {
@@ -66,15 +69,26 @@ export async function buildApp(
         app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed'),
     });
   const storage = options.storage ?? createStorage(config);
+  const clock = options.clock ?? createClock();
+  const timeline = createTimelineQueue(db, {
+    maxFollowers: config.timelineFanoutMaxFollowers,
+    now: () => clock.now(),
+    onError: (err, job) => app.log.error({ err, job }, 'home timeline job failed'),
+  });
   const deps: AppDeps = {
     config,
     db,
-    clock: options.clock ?? createClock(),
+    clock,
     storage,
     mediaUrl: (key) => storage.url(key),
+    timeline,
   };
   if (!options.db) app.addHook('onClose', async () => db.destroy());
   if (!options.storage) app.addHook('onClose', async () => storage.close());
+  // Timeline jobs finish before the database closes (onClose hooks run last-registered first;
+  // preClose also covers a database closed by the caller's own onClose hook).
+  app.addHook('preClose', async () => timeline.idle());
+  app.addHook('onClose', async () => timeline.idle());
 
   // Infrastructure, in a fixed order.
   app.addHook('onRequest', (request, reply, done) => {

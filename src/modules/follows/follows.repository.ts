@@ -42,6 +42,25 @@ export async function deleteFollow(db: Executor, followerId: number, followingId
     .execute();
 }
 
+export async function pendingFollowerIds(db: Executor, followingId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('following_id', '=', followingId)
+    .where('status', '=', 'pending')
+    .execute();
+  return rows.map((row) => row.follower_id);
+}
+
+export async function followerOf(db: Executor, followId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('id', '=', followId)
+    .executeTakeFirst();
+  return row?.follower_id;
+}
+
 export async function acceptAllPending(db: Executor, followingId: number): Promise<void> {
   await db
     .updateTable('follows')

@@ -1,10 +1,11 @@
 import type { Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { toDbTime, toIso } from '../../db/time.js';
-import type { Executor } from '../../db/transaction.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { badRequest, forbidden, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { afterFollowAccepted, inFollowRemoved } from '../timeline/timeline.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { requireActiveUser } from '../users/users.service.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
@@ -24,6 +25,7 @@ export async function follow(
   const status = target.is_private ? 'pending' : 'accepted';
   const now = toDbTime(deps.clock.now());
   const inserted = await repo.insertFollow(deps.db, actor.id, target.id, status, now);
+  if (inserted && status === 'accepted') afterFollowAccepted(deps, actor.id, target.id);
   const current = inserted ? status : await repo.findFollowStatus(deps.db, actor.id, target.id);
   return { status: current === 'pending' ? 'requested' : 'following' };
 }
@@ -32,19 +34,32 @@ export async function follow(
 export async function unfollow(deps: AppDeps, actor: Actor, username: string): Promise<void> {
   const target = await requireActiveUser(deps.db, username);
   if (target.id === actor.id) throw badRequest('You cannot unfollow yourself.');
-  await repo.deleteFollow(deps.db, actor.id, target.id);
+  await removeEdge(deps, actor.id, target.id);
 }
 
 /** Removes `username` from the caller's followers (or drops its pending request). Idempotent. */
 export async function removeFollower(deps: AppDeps, actor: Actor, username: string): Promise<void> {
   const follower = await requireActiveUser(deps.db, username);
   if (follower.id === actor.id) throw badRequest('You cannot remove yourself as a follower.');
-  await repo.deleteFollow(deps.db, follower.id, actor.id);
+  await removeEdge(deps, follower.id, actor.id);
 }
 
-/** Used when an account goes public: everyone who asked is let in. */
-export const acceptAllRequests = (db: Executor, userId: number) =>
-  repo.acceptAllPending(db, userId);
+/** The edge and the author's posts in the follower's home timeline go together. */
+const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
+  inTransaction(deps.db, async (trx) => {
+    await repo.deleteFollow(trx, followerId, followingId);
+    await inFollowRemoved(trx, followerId, followingId);
+  });
+
+/**
+ * Used when an account goes public: everyone who asked is let in. Returns their ids, whose
+ * timelines the caller backfills (afterFollowAccepted) once its transaction has committed.
+ */
+export async function acceptAllRequests(db: Executor, userId: number): Promise<number[]> {
+  const pending = await repo.pendingFollowerIds(db, userId);
+  await repo.acceptAllPending(db, userId);
+  return pending;
+}
 
 export async function listFollows(
   deps: AppDeps,
@@ -117,6 +132,8 @@ export async function listRequests(
 
 export async function approveRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {
   if (!(await repo.approveRequest(deps.db, id, actor.id))) throw notFound('Follow request');
+  const followerId = await repo.followerOf(deps.db, id);
+  if (followerId !== undefined) afterFollowAccepted(deps, followerId, actor.id);
 }
 
 export async function declineRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {

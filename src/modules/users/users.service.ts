@@ -9,6 +9,7 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { revokeAllRefreshTokens } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { acceptAllRequests } from '../follows/follows.service.js';
+import { afterFollowAccepted, inUserDeactivated } from '../timeline/timeline.service.js';
 import { toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
 import type { MeSchema, ProfileSchema, SearchQuery, UpdateMeBody } from './users.schema.js';
@@ -78,11 +79,12 @@ export async function updateMe(
   if (input.is_private !== undefined) patch.is_private = input.is_private ? 1 : 0;
   if (Object.keys(patch).length > 0) {
     patch.updated_at = toDbTime(deps.clock.now());
-    await inTransaction(deps.db, async (trx) => {
+    const admitted = await inTransaction(deps.db, async (trx) => {
       await repo.updateProfile(trx, actor.id, patch);
       // Like Instagram: an account that goes public lets everyone who asked in.
-      if (input.is_private === false) await acceptAllRequests(trx, actor.id);
+      return input.is_private === false ? acceptAllRequests(trx, actor.id) : [];
     });
+    for (const followerId of admitted) afterFollowAccepted(deps, followerId, actor.id);
   }
   return getMe(deps, actor);
 }
@@ -99,6 +101,7 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
   await inTransaction(deps.db, async (trx) => {
     await repo.deactivate(trx, actor.id);
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
+    await inUserDeactivated(trx, actor.id);
   });
 }
 
