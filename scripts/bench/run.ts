@@ -159,7 +159,8 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
     for (let i = 0; i < options.workers; i++)
       servers.push(await startServer(env, options.entry, nodeArgs));
     const urls = servers.map((s) => s.url);
-    const fixture = await login(urls[0]!, options.shape.users);
+    const needsPosts = options.scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
+    const fixture = await login(urls[0]!, options.shape.users, needsPosts);
 
     const report: RunReport = {
       users: options.shape.users,
@@ -200,7 +201,7 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
 }
 
 /** Logs in as bench_1 … bench_32 over HTTP and collects post ids from their feeds. */
-async function login(url: string, users: number): Promise<Fixture> {
+async function login(url: string, users: number, collectPosts: boolean): Promise<Fixture> {
   const names = Array.from({ length: Math.min(LOGINS, users) }, (_, i) => username(i + 1));
   const tokens: string[] = [];
   for (const name of names) {
@@ -214,7 +215,7 @@ async function login(url: string, users: number): Promise<Fixture> {
     tokens.push(((await response.json()) as { access_token: string }).access_token);
   }
   const postIds = new Set<string>();
-  for (const token of tokens) {
+  for (const token of collectPosts ? tokens : []) {
     const response = await fetch(`${url}/api/v1/feed?limit=20`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,4 +1,5 @@
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 /**
  * Short-lived signed access tokens (HS256). The `typ` claim keeps refresh tokens and any other
@@ -29,23 +30,53 @@ export async function signAccessToken(
     .sign(keyOf(secret));
 }
 
-/** Null for anything that is not a valid, unexpired access token of ours. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Null for anything that is not a valid, unexpired access token of ours. Verified with
+ * node:crypto rather than jose: jose goes through WebCrypto, whose async key import and HMAC
+ * cost ~90 µs per request here (a tenth of a simple request's CPU in the benchmark profile);
+ * a synchronous HMAC costs a few µs. Only HS256 is accepted, so the algorithm check is exact.
+ */
 export async function verifyAccessToken(
   secret: string,
   token: string,
   now: Date,
 ): Promise<AccessTokenClaims | null> {
+  return Promise.resolve(verifyHs256(secret, token, now));
+}
+
+function verifyHs256(secret: string, token: string, now: Date): AccessTokenClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) return null;
+  const [header, payload, signature] = parts as [string, string, string];
+  const head = jsonObject(header);
+  if (!head || head.alg !== 'HS256' || head.crit !== undefined) return null;
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+
+  const claims = jsonObject(payload);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (!claims || claims.iss !== ISSUER || claims.typ !== TYPE) return null;
+  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return null;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds)) {
+    return null;
+  }
+  if (claims.iat !== undefined && typeof claims.iat !== 'number') return null;
+  const userId =
+    typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : 0;
+  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  return { userId };
+}
+
+function jsonObject(part: string): Record<string, unknown> | null {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
-      issuer: ISSUER,
-      algorithms: ['HS256'],
-      currentDate: now,
-    });
-    const userId = Number(payload.sub);
-    if (payload.typ !== TYPE || !Number.isSafeInteger(userId) || userId <= 0) return null;
-    return { userId };
-  } catch (error) {
-    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
-    throw error;
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
   }
 }
