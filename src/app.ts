@@ -13,6 +13,8 @@ import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { locationsRoutes } from './modules/locations/locations.routes.js';
+import { postsRoutes } from './modules/posts/posts.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
@@ -103,6 +105,8 @@ export async function buildApp(
   await app.register(
     async (api) => {
       if (config.testClock) await api.register(testClockRoutes(deps));
+      await api.register(postsRoutes(deps));
+      await api.register(locationsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
