@@ -13,8 +13,10 @@ import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { savesRoutes } from './modules/saves/saves.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
@@ -107,6 +109,8 @@ export async function buildApp(
       if (config.testClock) await api.register(testClockRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
+      await api.register(likesRoutes(deps));
+      await api.register(savesRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -9,12 +9,12 @@ import type { PostDto, PostListQueryInput, UserPostsQueryInput } from './posts.s
 import { findUserIdByUsername, type PostFilters, postPage } from './posts.repository.js';
 
 /** Loads one page with `load`, then hydrates it: a fixed statement count for any page size. */
-export async function hydratedPage(
+export async function hydratedPage<Row extends PostRow>(
   deps: AppDeps,
   actorId: number | null,
   query: { limit?: number; cursor?: string },
-  load: (cursor: readonly [string, number] | null, limit: number) => Promise<PostRow[]>,
-  cursorOf: (row: PostRow) => readonly (string | number)[] = postCursorOf,
+  load: (cursor: readonly [string, number] | null, limit: number) => Promise<Row[]>,
+  cursorOf: (row: Row) => readonly (string | number)[] = postCursorOf,
 ): Promise<Page<PostDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id']);
