@@ -12,6 +12,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
+import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
@@ -111,6 +112,7 @@ export async function buildApp(
       await api.register(locationsRoutes(deps));
       await api.register(likesRoutes(deps));
       await api.register(savesRoutes(deps));
+      await api.register(commentsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
