@@ -13,6 +13,7 @@ import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
+import { feedRoutes } from './modules/feed/feed.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(
       await api.register(likesRoutes(deps));
       await api.register(savesRoutes(deps));
       await api.register(commentsRoutes(deps));
+      await api.register(feedRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

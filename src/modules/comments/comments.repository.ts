@@ -96,7 +96,9 @@ export async function commentsPage(
     .where('comments.parent_id', where.parentId === null ? 'is' : '=', where.parentId)
     .where('users.is_active', '=', 1)
     .$if(cursor !== null, (qb) =>
-      qb.where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
+      qb
+        .where('comments.created_at', '>=', cursor![0])
+        .where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
     )
     .orderBy('comments.created_at', 'asc')
     .orderBy('comments.id', 'asc')

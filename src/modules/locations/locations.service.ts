@@ -22,12 +22,15 @@ const toLocationDto = (row: LocationRow, postsCount?: number): LocationDto => ({
   ...(postsCount === undefined ? {} : { posts_count: postsCount }),
 });
 
-/** Embedded locations (in posts) carry no posts_count: counting is kept off the feed's path. */
+/**
+ * Embedded locations (in posts) carry no posts_count: counting is kept off the feed's path.
+ * Always one statement, even for no ids, so a page's statement count does not depend on its data.
+ */
 export async function loadLocations(
   db: Executor,
   ids: readonly number[],
 ): Promise<Map<number, LocationDto>> {
-  const rows = await findLocationsByIds(db, [...new Set(ids)]);
+  const rows = await findLocationsByIds(db, ids.length > 0 ? [...new Set(ids)] : [0]);
   return new Map(rows.map((row) => [row.id, toLocationDto(row)]));
 }
 

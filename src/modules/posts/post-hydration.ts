@@ -12,8 +12,8 @@ import { mediaOfPosts, type PostMediaRow } from './posts.repository.js';
 
 /**
  * Turns post rows into Posts for one actor with a fixed number of statements whatever the
- * number of rows: authors, media, locations (only when a post has one), liked and saved flags
- * (only for a signed-in actor), run concurrently. Hashtags come from the caption itself: they
+ * number of rows: authors, media, locations, liked and saved flags (only for a signed-in actor),
+ * run concurrently. The count never depends on the data either, so tests can pin it. Hashtags come from the caption itself: they
  * are extracted by the same function that filled post_hashtags when the caption was written.
  */
 export async function hydratePosts(
@@ -31,7 +31,7 @@ export async function hydratePosts(
       rows.map((row) => row.author_id),
     ),
     mediaOfPosts(db, postIds),
-    locationIds.length > 0 ? loadLocations(db, locationIds) : new Map(),
+    loadLocations(db, locationIds),
     likedByActor(db, actorId, postIds),
     savedByActor(db, actorId, postIds),
   ]);

@@ -161,6 +161,17 @@ export async function postPage(
   cursor: readonly [string, number] | null,
   limit: number,
 ): Promise<PostRow[]> {
+  return postPageQuery(db, actorId, filters, cursor, limit).execute();
+}
+
+/** The SQL of `postPage`, exposed so a test can check its plans. */
+export function postPageQuery(
+  db: Executor,
+  actorId: number | null,
+  filters: PostFilters,
+  cursor: readonly [string, number] | null,
+  limit: number,
+) {
   const { authorId, author, locationId, type, tagged } = filters;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
@@ -178,12 +189,14 @@ export async function postPage(
     .$if(tagged !== undefined, (qb) => qb.where(tagged!))
     .where(visibleAuthor(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
-      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+      qb
+        // Redundant with after(), but a plain range the planner can put on an index.
+        .where('posts.created_at', '<=', cursor![0])
+        .where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )
     .orderBy('posts.created_at', 'desc')
     .orderBy('posts.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+    .limit(limit + 1);
 }
 
 export async function findUserIdByUsername(db: Executor, username: string) {
