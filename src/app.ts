@@ -16,6 +16,12 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
+import { commentsRoutes } from './modules/comments/comments.routes.js';
+import { feedRoutes } from './modules/feed/feed.routes.js';
+import { likesRoutes } from './modules/likes/likes.routes.js';
+import { locationsRoutes } from './modules/locations/locations.routes.js';
+import { postsRoutes } from './modules/posts/posts.routes.js';
+import { savesRoutes } from './modules/saves/saves.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { createTimelineQueue, type TimelineQueue } from './modules/timeline/timeline.queue.js';
@@ -129,6 +135,12 @@ export async function buildApp(
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
       await api.register(storiesRoutes(deps));
+      await api.register(postsRoutes(deps));
+      await api.register(locationsRoutes(deps));
+      await api.register(likesRoutes(deps));
+      await api.register(savesRoutes(deps));
+      await api.register(commentsRoutes(deps));
+      await api.register(feedRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,315 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createMedia, createUser, follow } from '../../../test/helpers/factories.js';
+import { expectStatus } from '../../../test/helpers/http.js';
+import { createLocation, createPost } from '../../../test/helpers/posts-factories.js';
+import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  t = await buildTestApp();
+});
+after(async () => t.close());
+
+const fields = (response: { json: () => any }) =>
+  (response.json().errors as { field: string }[]).map((e) => e.field).sort();
+
+const post = (user: { headers: object } | null, payload: unknown) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/posts',
+    headers: user ? (user.headers as Record<string, string>) : {},
+    payload: payload as object,
+  });
+
+describe('POST /posts', () => {
+  test('requires authentication', async () => {
+    assert.equal((await post(null, { media_ids: ['1'] })).statusCode, 401);
+  });
+
+  test('a carousel keeps the given media order, mixes images and videos, and extracts hashtags', async () => {
+    const alice = await createUser(t);
+    const image1 = await createMedia(t, alice, 'image');
+    const video = await createMedia(t, alice, 'video');
+    const image2 = await createMedia(t, alice, 'image');
+    const order = [image2, video, image1].map(String);
+    const response = await post(alice, {
+      media_ids: order,
+      caption: '  Sunset #Beach #beach #CAFÉ #日本 #a_b1 and # alone  ',
+    });
+    const created = expectStatus(response, 201);
+    assert.equal(response.headers.location, `/api/v1/posts/${created.id}`);
+    assert.deepEqual(
+      created.media.map((m: { id: string }) => m.id),
+      order,
+    );
+    assert.deepEqual(
+      created.media.map((m: { type: string }) => m.type),
+      ['image', 'video', 'image'],
+    );
+    assert.equal(created.type, 'post');
+    assert.equal(created.caption, 'Sunset #Beach #beach #CAFÉ #日本 #a_b1 and # alone');
+    assert.deepEqual(created.hashtags, ['beach', 'café', '日本', 'a_b1']);
+    assert.equal(created.author.id, String(alice.id));
+    assert.equal(created.location, null);
+    assert.equal(created.like_count, 0);
+    assert.equal(created.liked_by_me, false);
+    assert.equal(created.saved_by_me, false);
+    assert.match(created.media[0].url, /^http:\/\/photogram\.test\/media\//);
+    const again = expectStatus(
+      await t.app.inject({ method: 'GET', url: `/api/v1/posts/${created.id}` }),
+      200,
+    );
+    assert.deepEqual(again, created);
+    const tags = await t.db
+      .selectFrom('post_hashtags')
+      .innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id')
+      .select('hashtags.name')
+      .where('post_id', '=', Number(created.id))
+      .execute();
+    assert.deepEqual(tags.map((r) => r.name).sort(), ['a_b1', 'beach', 'café', '日本'].sort());
+  });
+
+  test('a reel is exactly one video', async () => {
+    const alice = await createUser(t);
+    const reel = await createPost(t, alice, { type: 'reel', media: ['video'] });
+    assert.equal(reel.type, 'reel');
+    const image = await createMedia(t, alice, 'image');
+    const v1 = await createMedia(t, alice, 'video');
+    const v2 = await createMedia(t, alice, 'video');
+    for (const media_ids of [[image], [v1, v2]]) {
+      const response = await post(alice, { type: 'reel', media_ids: media_ids.map(String) });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.deepEqual(fields(response), ['media_ids']);
+    }
+    const unattached = await t.db
+      .selectFrom('media')
+      .select('id')
+      .where('id', 'in', [image, v1, v2])
+      .where('post_id', 'is', null)
+      .execute();
+    assert.equal(unattached.length, 3);
+  });
+
+  test('with a location, the post embeds it', async () => {
+    const alice = await createUser(t);
+    const place = await createLocation(t, alice, 'Lisbon');
+    const created = await createPost(t, alice, { locationId: place.id });
+    assert.deepEqual(created.location, {
+      id: place.id,
+      name: 'Lisbon',
+      address: null,
+      lat: null,
+      lng: null,
+    });
+  });
+
+  test('foreign, unknown, used and duplicated media are 400 and nothing is written', async () => {
+    const alice = await createUser(t);
+    const bob = await createUser(t);
+    const mine = await createMedia(t, alice);
+    const bobs = await createMedia(t, bob);
+    const used = (await createPost(t, alice)).media[0].id;
+    const cases = [[String(bobs)], ['999999'], [used], [String(mine), String(mine)]];
+    for (const media_ids of cases) {
+      const response = await post(alice, { media_ids: [String(mine), ...media_ids].slice(-2) });
+      assert.equal(response.statusCode, 400, `${media_ids}: ${response.body}`);
+      assert.deepEqual(fields(response), ['media_ids']);
+    }
+    const posts = await t.db
+      .selectFrom('posts')
+      .select('id')
+      .where('author_id', '=', alice.id)
+      .execute();
+    assert.equal(posts.length, 1);
+    const free = await t.db
+      .selectFrom('media')
+      .select('post_id')
+      .where('id', '=', mine)
+      .executeTakeFirstOrThrow();
+    assert.equal(free.post_id, null);
+  });
+
+  test('every invalid field is named: media, location, caption, type, unknown fields', async () => {
+    const alice = await createUser(t);
+    const mine = String(await createMedia(t, alice));
+    const semantic = await post(alice, { media_ids: ['999998'], location_id: '999999' });
+    assert.equal(semantic.statusCode, 400);
+    assert.deepEqual(fields(semantic), ['location_id', 'media_ids']);
+    const schema = await post(alice, {
+      media_ids: [],
+      type: 'story',
+      caption: 'x'.repeat(2201),
+      location_id: 'abc',
+      extra: 1,
+    });
+    assert.equal(schema.statusCode, 400);
+    assert.deepEqual(fields(schema), ['caption', 'extra', 'location_id', 'media_ids', 'type']);
+    const tooMany = await post(alice, {
+      media_ids: Array.from({ length: 11 }, (_, i) => String(i + 1)),
+    });
+    assert.deepEqual(fields(tooMany), ['media_ids']);
+    assert.equal((await post(alice, { media_ids: [mine, 'x'] })).statusCode, 400);
+    assert.equal((await post(alice, {})).statusCode, 400);
+  });
+
+  test('captions are counted in Unicode characters: 2,200 emoji fit, 2,201 do not', async () => {
+    const alice = await createUser(t);
+    const ok = await post(alice, {
+      media_ids: [String(await createMedia(t, alice))],
+      caption: '😀'.repeat(2200),
+    });
+    assert.equal(expectStatus(ok, 201).caption.length, 4400);
+    const tooLong = await post(alice, {
+      media_ids: [String(await createMedia(t, alice))],
+      caption: '😀'.repeat(2201),
+    });
+    assert.deepEqual(fields(tooLong), ['caption']);
+  });
+});
+
+describe('GET /posts/:id', () => {
+  test('public posts are public; private ones only for approved followers', async () => {
+    const pub = await createUser(t);
+    const priv = await createUser(t, { isPrivate: true });
+    const friend = await createUser(t);
+    const requester = await createUser(t);
+    await follow(t, friend, priv, 'accepted');
+    await follow(t, requester, priv, 'pending');
+    const open = await createPost(t, pub);
+    const hidden = await createPost(t, priv);
+    const get = (id: string, user?: { headers: Record<string, string> }) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/posts/${id}`, headers: user?.headers ?? {} });
+    assert.equal((await get(open.id)).statusCode, 200);
+    assert.equal((await get(hidden.id)).statusCode, 403);
+    assert.equal((await get(hidden.id, requester)).statusCode, 403);
+    assert.equal((await get(hidden.id, friend)).statusCode, 200);
+    assert.equal((await get(hidden.id, priv)).statusCode, 200);
+    assert.equal((await get('999999')).statusCode, 404);
+    assert.deepEqual(fields(await get('abc')), ['id']);
+    assert.equal((await get('0')).statusCode, 400);
+    await t.db.updateTable('users').set({ is_active: 0 }).where('id', '=', pub.id).execute();
+    assert.equal((await get(open.id)).statusCode, 404);
+  });
+
+  test('a bad token is 401 even on a public route', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/posts/1',
+      headers: { authorization: 'Bearer nope' },
+    });
+    assert.equal(response.statusCode, 401);
+  });
+});
+
+describe('PATCH /posts/:id', () => {
+  const patch = (id: string, user: { headers: Record<string, string> } | null, payload: object) =>
+    t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/posts/${id}`,
+      headers: user?.headers ?? {},
+      payload,
+    });
+
+  test('the author edits caption and location; hashtags and updated_at follow', async () => {
+    const alice = await createUser(t);
+    const place = await createLocation(t, alice, 'Porto');
+    const created = await createPost(t, alice, { caption: 'old #OldTag' });
+    t.clock.setOffset(5_000);
+    try {
+      const edited = expectStatus(
+        await patch(created.id, alice, { caption: 'new #NewTag #x', location_id: place.id }),
+        200,
+      );
+      assert.deepEqual(edited.hashtags, ['newtag', 'x']);
+      assert.equal(edited.location.id, place.id);
+      assert.equal(edited.created_at, created.created_at);
+      assert.ok(edited.updated_at > created.updated_at);
+      const byTag = (tag: string) =>
+        t.app.inject({ method: 'GET', url: `/api/v1/posts?hashtag=${tag}` }).then((r) => r.json());
+      assert.deepEqual((await byTag('oldtag')).data, []);
+      assert.deepEqual(
+        (await byTag('NEWTAG')).data.map((p: { id: string }) => p.id),
+        [created.id],
+      );
+      const cleared = expectStatus(await patch(created.id, alice, { location_id: null }), 200);
+      assert.equal(cleared.location, null);
+      assert.equal(cleared.caption, 'new #NewTag #x');
+    } finally {
+      t.clock.setOffset(0);
+    }
+  });
+
+  test('401, 403 for others, 404 unknown, 400 bad input', async () => {
+    const alice = await createUser(t);
+    const bob = await createUser(t);
+    const created = await createPost(t, alice);
+    assert.equal((await patch(created.id, null, { caption: 'x' })).statusCode, 401);
+    assert.equal((await patch(created.id, bob, { caption: 'x' })).statusCode, 403);
+    assert.equal((await patch('999999', alice, { caption: 'x' })).statusCode, 404);
+    assert.equal((await patch(created.id, alice, {})).statusCode, 400);
+    assert.deepEqual(fields(await patch(created.id, alice, { colour: 'red' })), ['colour']);
+    assert.deepEqual(fields(await patch(created.id, alice, { location_id: '999999' })), [
+      'location_id',
+    ]);
+    assert.deepEqual(fields(await patch(created.id, alice, { caption: 7 })), ['caption']);
+  });
+});
+
+describe('DELETE /posts/:id', () => {
+  const del = (id: string, user: { headers: Record<string, string> } | null) =>
+    t.app.inject({ method: 'DELETE', url: `/api/v1/posts/${id}`, headers: user?.headers ?? {} });
+
+  test('the author deletes; media files and dependent rows go with it', async () => {
+    const alice = await createUser(t);
+    const bob = await createUser(t);
+    const created = await createPost(t, alice, { media: ['image', 'video'], caption: '#gone' });
+    const postId = Number(created.id);
+    const media = await t.db
+      .selectFrom('media')
+      .select(['storage_key', 'thumbnail_key', 'poster_key'])
+      .where('post_id', '=', postId)
+      .execute();
+    const keys = media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+    assert.equal(keys.length, 5);
+    for (const key of keys) {
+      const file = path.join(t.config.mediaDir, key);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, 'x');
+    }
+    const now = '2026-01-01 00:00:00.000';
+    await t.db
+      .insertInto('post_likes')
+      .values({ post_id: postId, user_id: bob.id, created_at: now })
+      .execute();
+    await t.db
+      .insertInto('saves')
+      .values({ post_id: postId, user_id: bob.id, created_at: now })
+      .execute();
+    await t.db
+      .insertInto('comments')
+      .values({ post_id: postId, author_id: bob.id, text: 'hi', created_at: now })
+      .execute();
+
+    assert.equal((await del(created.id, null)).statusCode, 401);
+    assert.equal((await del(created.id, bob)).statusCode, 403);
+    assert.equal((await del(created.id, alice)).statusCode, 204);
+    assert.equal((await del(created.id, alice)).statusCode, 404);
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: `/api/v1/posts/${created.id}` })).statusCode,
+      404,
+    );
+    for (const key of keys) assert.equal(existsSync(path.join(t.config.mediaDir, key)), false, key);
+    for (const table of ['media', 'post_likes', 'saves', 'comments', 'post_hashtags'] as const) {
+      const rows = await t.db
+        .selectFrom(table)
+        .select('post_id')
+        .where('post_id', '=', postId)
+        .execute();
+      assert.equal(rows.length, 0, table);
+    }
+    assert.equal((await del('abc', alice)).statusCode, 400);
+  });
+});
