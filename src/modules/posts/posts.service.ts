@@ -6,6 +6,7 @@ import type { Actor } from '../../http/auth.js';
 import { badRequest, type FieldError, forbidden, notFound } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
+import { afterPostCreated, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { hydratePosts } from './post-hydration.js';
 import type { PostRow } from './post-row.js';
 import type { CreatePostInput, PostDto, UpdatePostInput } from './posts.schema.js';
@@ -118,8 +119,10 @@ export async function createPost(
       throw invalid([{ field: 'media_ids', message: 'some media were just used elsewhere' }]);
     }
     await setPostHashtags(trx, id, caption, { replace: false });
+    await inPostCreated(trx, { id, author_id: actor.id, created_at: now });
     return { id, ...values, like_count: 0, comment_count: 0 };
   });
+  afterPostCreated(deps, row);
   return postView(deps, actor.id, row);
 }
 
@@ -180,6 +183,7 @@ export async function deletePost(
     await lockVisiblePost(trx, postId);
     const mediaKeys = await mediaKeysOfPost(trx, postId);
     await deletePostRow(trx, postId);
+    await inPostDeleted(trx, postId, actor.id);
     return mediaKeys;
   });
   // The post is gone either way; a storage hiccup only leaves files to clean up, not a 500.

@@ -1,13 +1,14 @@
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/transaction.js';
 import type { DbTime } from '../../db/time.js';
 import { after } from '../../http/pagination.js';
+import { POST_COLUMNS, type PostRow } from '../posts/post-row.js';
 
 /**
  * All SQL of the materialised home timeline (docs/SCALING.md). A reader's rows are their own
  * posts plus the posts of every account they follow (accepted), except authors listed in
- * timeline_merge_authors, whose posts the read merges in from `posts`. Every writer keeps
- * that invariant exact, so the read needs no filter beyond the index range.
+ * timeline_merge_authors, whose posts the read merges in from `posts`. Writers keep that set
+ * complete; the read re-checks each row against the feed's rule (see inFeedOf).
  */
 
 /** The author's own row, written in the post's transaction: authors see their post at once. */
@@ -208,28 +209,41 @@ export async function rebuildTimelines(db: Executor, from: number, to: number) {
 }
 
 /**
- * Up to `take` feed entries as (id, created_at), newest first, after `cursor`: one index range
- * of the reader's timeline, merged (in the same statement) with followed merge authors' posts.
+ * Rows of the feed's rule that the timeline may hold stale (a follow or deactivation changed
+ * outside the services, a race between an unfollow and a fan-out job): they are skipped, so
+ * the timeline only has to be a superset of the feed, never exact.
+ */
+const inFeedOf = (readerId: number, author: string) =>
+  sql<SqlBool>`(${sql.ref(author)} = ${readerId} or exists (select 1 from follows tf
+    inner join users tu on tu.id = tf.following_id
+    where tf.follower_id = ${readerId} and tf.following_id = ${sql.ref(author)}
+      and tf.status = 'accepted' and tu.is_active = 1))`;
+
+/**
+ * Up to `take` feed posts newest first after `cursor`: one index range of the reader's
+ * timeline, merged in the same statement with the posts of followed merge authors.
  */
 export async function timelinePage(
   db: Executor,
   readerId: number,
   cursor: readonly [string, number] | null,
   take: number,
-): Promise<{ id: number; created_at: DbTime }[]> {
+): Promise<PostRow[]> {
   const stored = db
-    .selectFrom('home_timeline')
-    .select(['post_id as id', 'created_at'])
-    .where('user_id', '=', readerId)
+    .selectFrom('home_timeline as ht')
+    .innerJoin('posts', 'posts.id', 'ht.post_id')
+    .select(POST_COLUMNS)
+    .where('ht.user_id', '=', readerId)
+    .where(inFeedOf(readerId, 'posts.author_id'))
     .$if(cursor !== null, (q) =>
-      q.where((eb) => after(eb, ['created_at', 'post_id'], cursor!, 'desc')),
+      q.where((eb) => after(eb, ['ht.created_at', 'ht.post_id'], cursor!, 'desc')),
     )
-    .orderBy('created_at', 'desc')
-    .orderBy('post_id', 'desc')
+    .orderBy('ht.created_at', 'desc')
+    .orderBy('ht.post_id', 'desc')
     .limit(take);
   const merged = db
     .selectFrom('posts')
-    .select(['posts.id', 'posts.created_at'])
+    .select(POST_COLUMNS)
     .where('posts.author_id', 'in', (eb) =>
       eb
         .selectFrom('timeline_merge_authors as m')
@@ -240,7 +254,6 @@ export async function timelinePage(
         .where('f.status', '=', 'accepted')
         .where('u.is_active', '=', 1),
     )
-    .where('posts.deleted_at', 'is', null)
     .$if(cursor !== null, (q) =>
       q.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )
