@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { encode } from 'blurhash';
 import { badRequest } from '../http/errors.js';
 import { createLimiter } from './semaphore.js';
@@ -11,8 +11,19 @@ export const MAX_INPUT_PIXELS = 50_000_000;
 export const IMAGE_JOBS = 2;
 
 // One libvips thread per image and no operation cache: memory stays proportional to IMAGE_JOBS.
-sharp.concurrency(1);
-sharp.cache(false);
+type SharpLib = typeof import('sharp');
+let sharp: SharpLib;
+let loading: Promise<void> | undefined;
+/**
+ * libvips is loaded with the first image, not at start-up: it adds ~20 MiB to the RSS of every
+ * process (measured by the benchmark), most of which never processes an upload.
+ */
+const loadSharp = () =>
+  (loading ??= import('sharp').then(({ default: lib }) => {
+    lib.concurrency(1);
+    lib.cache(false);
+    sharp = lib;
+  }));
 
 const limit = createLimiter(IMAGE_JOBS);
 
@@ -44,6 +55,7 @@ export function processImage(
   options: ImageOptions = {},
 ): Promise<ProcessedImage> {
   return limit(async () => {
+    await loadSharp();
     const { width, height, hasAlpha } = await readHeader(input);
     const format = hasAlpha ? 'webp' : 'jpeg';
     const display = await encodeVariant(
@@ -62,7 +74,7 @@ export function processImage(
 }
 
 async function readHeader(input: string | Buffer) {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (err) {
