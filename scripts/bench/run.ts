@@ -165,7 +165,7 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
     const report: RunReport = {
       users: options.shape.users,
       dialect: config.database.dialect,
-      feedMode: options.feedMode ?? 'default',
+      feedMode: config.feedMode,
       workers: options.workers,
       connections: options.connections,
       duration: options.duration,
