@@ -157,6 +157,8 @@ export interface RefreshTokensTable {
 export interface HomeTimelineTable {
   user_id: number;
   post_id: number;
+  /** Copied from the post so the read checks the feed rule from the index alone. */
+  author_id: number;
   created_at: DbTime;
 }
 
@@ -282,7 +284,7 @@ export const tableColumns = {
     'replaced_by',
     'created_at',
   ]),
-  home_timeline: columns<HomeTimelineTable>()(['user_id', 'post_id', 'created_at']),
+  home_timeline: columns<HomeTimelineTable>()(['user_id', 'post_id', 'author_id', 'created_at']),
   timeline_merge_authors: columns<TimelineMergeAuthorsTable>()(['user_id', 'created_at']),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
