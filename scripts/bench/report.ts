@@ -52,23 +52,23 @@ export function printRun(run: RunReport) {
   console.log(`peak RSS per server process: ${run.peakRssMb ?? '?'} MiB`);
 }
 
-/** How p50/p99 of feed and profile move from the smallest to each larger data set. */
+/** How p50/p99 of feed and profile move from the smallest data set to each larger one (per feed mode). */
 export function scaling(runs: RunReport[]) {
-  const base = runs[0];
-  if (!base || runs.length < 2) return null;
   const out: Record<string, Record<string, number>> = {};
-  for (const run of runs.slice(1)) {
+  for (const run of runs) {
+    const base = runs.find((r) => r.feedMode === run.feedMode);
+    if (!base || base === run || base.users === run.users) continue;
     for (const name of ['feed', 'profile'] as const) {
       const a = base.scenarios[name];
       const b = run.scenarios[name];
       if (!a || !b) continue;
-      out[`${name}@${run.users}`] = {
+      out[`${name} (${run.feedMode}) ${base.users} → ${run.users} users`] = {
         p50Ratio: Math.round((b.p50 / a.p50) * 100) / 100,
         p99Ratio: Math.round((b.p99 / a.p99) * 100) / 100,
       };
     }
   }
-  return out;
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 export async function writeResults(root: string, body: object): Promise<string> {

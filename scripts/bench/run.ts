@@ -39,7 +39,7 @@ interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations]
   [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
-  [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode read|timeline]
+  [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode timeline|read|timeline,read]
   [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -91,9 +91,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const runs: RunReport[] = [];
   for (const users of sizes) {
-    const run = await benchRun({ ...options, shape: { ...options.shape, users } });
-    printRun(run);
-    runs.push(run);
+    for (const run of await benchRun({ ...options, shape: { ...options.shape, users } })) {
+      printRun(run);
+      runs.push(run);
+    }
   }
   const scaled = scaling(runs);
   if (scaled) console.log('\nscaling (ratio to the smallest data set):', scaled);
@@ -122,10 +123,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function benchRun(options: BenchOptions): Promise<RunReport> {
+/**
+ * One data set: seeds it, then measures each feed mode in turn (all scenarios under the first
+ * mode; only `feed` under the others, as nothing else depends on the mode).
+ */
+async function benchRun(options: BenchOptions): Promise<RunReport[]> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'photogram-bench-'));
   let database: BenchDatabase | undefined;
-  const servers: ServerProcess[] = [];
   try {
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -135,7 +139,6 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT_PER_MIN: '100000',
       ACCESS_TOKEN_TTL_SECONDS: '86400',
-      ...(options.feedMode ? { FEED_MODE: options.feedMode } : {}),
     };
     let seed: RunReport['seed'] = null;
     if (options.seed) {
@@ -152,40 +155,59 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
     } else if (options.databaseUrl) {
       env.DATABASE_URL = options.databaseUrl;
     }
-    const config = loadConfig(env);
+    const modes = options.feedMode?.split(',') ?? [undefined];
+    const reports: RunReport[] = [];
+    for (const [i, mode] of modes.entries()) {
+      const scenarios = i === 0 ? options.scenarios : options.scenarios.filter((n) => n === 'feed');
+      const modeEnv = mode ? { ...env, FEED_MODE: mode } : env;
+      reports.push({ ...(await measure(modeEnv, options, scenarios)), seed });
+    }
+    return reports;
+  } finally {
+    await database?.drop();
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Starts the server process(es), logs in and runs `scenarios` against them. */
+async function measure(
+  env: Record<string, string | undefined>,
+  options: BenchOptions,
+  scenarios: ScenarioName[],
+): Promise<Omit<RunReport, 'seed'>> {
+  const config = loadConfig(env);
+  const servers: ServerProcess[] = [];
+  try {
     const nodeArgs = options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
       : [];
-    for (let i = 0; i < options.workers; i++)
+    for (let i = 0; i < options.workers; i++) {
       servers.push(await startServer(env, options.entry, nodeArgs));
+    }
     const urls = servers.map((s) => s.url);
-    const needsPosts = options.scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
+    const needsPosts = scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
     const fixture = await login(urls[0]!, options.shape.users, needsPosts);
-
-    const report: RunReport = {
+    const report: Omit<RunReport, 'seed'> = {
       users: options.shape.users,
       dialect: config.database.dialect,
       feedMode: config.feedMode,
       workers: options.workers,
       connections: options.connections,
       duration: options.duration,
-      seed,
       scenarios: {},
       peakRssMb: null,
     };
-    for (const name of options.scenarios) {
-      console.error(`${name}: warm-up ${options.warmup} s, then ${options.duration} s`);
+    for (const name of scenarios) {
+      console.error(
+        `${name} (${config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
+      );
       if (options.warmup > 0) {
         await runLoad(urls, scenario(name, fixture), options.warmup, options.connections);
       }
       const statements = await sampleStatements(urls[0]!, scenario(name, fixture));
       const loadBefore = os.loadavg()[0]!;
-      const result = await runLoad(
-        urls,
-        scenario(name, fixture),
-        options.duration,
-        options.connections,
-      );
+      const load = scenario(name, fixture);
+      const result = await runLoad(urls, load, options.duration, options.connections);
       report.scenarios[name] = { ...result, statements, loadBefore };
     }
     const peaks = await Promise.all(servers.map((s) => s.peakRssMb()));
@@ -195,8 +217,6 @@ async function benchRun(options: BenchOptions): Promise<RunReport> {
     return report;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
-    await database?.drop();
-    await rm(tempDir, { recursive: true, force: true });
   }
 }
 
