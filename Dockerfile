@@ -32,6 +32,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     MEDIA_DIR=/data/media \
+    DATA_DIR=/data \
     DATABASE_URL=sqlite:/data/photogram.db
 WORKDIR /app
 # Code stays root-owned: the app user can write only to /data.
