@@ -24,7 +24,15 @@ mkdir -p "$dir/cache" "$dir/tmp"
 temp_paths="    client_body_temp_path $dir/tmp/body;\\n    proxy_temp_path $dir/tmp/proxy;\\n"
 temp_paths+="    fastcgi_temp_path $dir/tmp/fastcgi;\\n    uwsgi_temp_path $dir/tmp/uwsgi;\\n    scgi_temp_path $dir/tmp/scgi;"
 
+# Run as root, nginx would start its workers as an unprivileged user that
+# cannot enter a private temp dir; this copy is only ever a local test.
+user=""
+if [[ $(id -u) == 0 ]]; then
+  user="user root;\\n"
+fi
+
 sed -E \
+  -e "1s#^#${user}#" \
   -e "s#^ *server web:3000(.*)\$#${servers%\\n}#" \
   -e "s#^( *)listen 80 default_server;#\\1listen 127.0.0.1:${listen} default_server;#" \
   -e "s#/var/cache/nginx/#${dir}/cache/#" \
