@@ -255,6 +255,7 @@ async function main(): Promise<void> {
     );
   });
   const [app1, app2] = apps as [Child, Child];
+  let nginxLog = '';
 
   await step(`start nginx with deploy/nginx.conf on port ${edge}`, async () => {
     const ngx = join(dir, 'nginx');
@@ -268,6 +269,7 @@ async function main(): Promise<void> {
     const args = ['-p', ngx, '-e', join(ngx, 'error.log'), '-c', join(ngx, 'nginx.conf')];
     const pid = `daemon off; pid ${join(ngx, 'nginx.pid')};`;
     const nginx = start('nginx', nginxBin, [...args, '-g', pid], { PATH: process.env.PATH }, dir);
+    nginxLog = nginx.log;
     await waitFor('nginx /readyz', nginx, async () => (await via('/readyz')).status === 200);
   });
 
@@ -428,6 +430,13 @@ async function main(): Promise<void> {
   await step(
     `kill web1 (pid ${app1.proc.pid}); requests keep succeeding through web2`,
     async () => {
+      const log = readFileSync(nginxLog, 'utf8');
+      for (const port of [web1, web2]) {
+        check(
+          log.includes(`upstream=127.0.0.1:${port} `),
+          `nginx never used the replica on ${port}`,
+        );
+      }
       await stop(app1, 'SIGKILL');
       for (let i = 0; i < 4; i++)
         expectStatus(await via('/readyz'), 200, `readyz #${i + 1} after the kill`);
