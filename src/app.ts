@@ -1,0 +1,104 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { type Clock, createClock } from './clock.js';
+import type { Config } from './config.js';
+import { type Db, createDb } from './db/client.js';
+import { type Authenticate, registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerQueryStats } from './http/server-timing.js';
+import { registerValidation } from './http/validation.js';
+import { verifyAccessToken } from './modules/auth/access-token.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { testClockRoutes } from './modules/testing/test-clock.routes.js';
+import type { MediaUrl } from './modules/users/user-summary.js';
+
+/** What services and routes receive explicitly, instead of reaching for globals. */
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  mediaUrl: MediaUrl;
+}
+
+export interface BuildAppOptions {
+  /** Supply an existing database (tests); otherwise one is opened from config and closed with the app. */
+  db?: Db;
+  clock?: Clock;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the whole service without listening: infrastructure, then app plugins, then routes. */
+export async function buildApp(
+  config: Readonly<Config>,
+  options: BuildAppOptions = {},
+): Promise<App> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db =
+    options.db ??
+    createDb(config.database, {
+      onError: (event) =>
+        app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed'),
+    });
+  const deps: AppDeps = {
+    config,
+    db,
+    clock: options.clock ?? createClock(),
+    mediaUrl: (key) => `${config.publicUrl}/media/${key}`,
+  };
+  if (!options.db) app.addHook('onClose', async () => db.destroy());
+
+  // Infrastructure, in a fixed order.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
+  registerQueryStats(app, config.serverTiming);
+  registerErrorHandling(app);
+  registerValidation(app);
+  await app.register(helmet, { global: true });
+  await app.register(cors, {
+    origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
+    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+  });
+  await registerOpenApi(app, config.publicUrl);
+
+  // App plugins.
+  const authenticate: Authenticate = async (token) => {
+    const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
+    return claims ? { id: claims.userId } : null;
+  };
+  registerAuth(app, authenticate);
+  if (config.testClock) {
+    app.log.warn(
+      "TEST_CLOCK=1: POST /api/v1/test/clock can move this server's time. Never enable this in production.",
+    );
+  }
+
+  // Routes.
+  await app.register(healthRoutes(deps));
+  await app.register(
+    async (api) => {
+      if (config.testClock) await api.register(testClockRoutes(deps));
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
