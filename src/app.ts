@@ -14,6 +14,7 @@ import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
+import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
@@ -21,6 +22,7 @@ export interface AppDeps {
   config: Readonly<Config>;
   db: Db;
   clock: Clock;
+  storage: Storage;
   mediaUrl: MediaUrl;
 }
 
@@ -28,6 +30,7 @@ export interface BuildAppOptions {
   /** Supply an existing database (tests); otherwise one is opened from config and closed with the app. */
   db?: Db;
   clock?: Clock;
+  storage?: Storage;
 }
 
 export type App = FastifyInstance;
@@ -57,13 +60,16 @@ export async function buildApp(
       onError: (event) =>
         app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed'),
     });
+  const storage = options.storage ?? createStorage(config);
   const deps: AppDeps = {
     config,
     db,
     clock: options.clock ?? createClock(),
-    mediaUrl: (key) => `${config.publicUrl}/media/${key}`,
+    storage,
+    mediaUrl: (key) => storage.url(key),
   };
   if (!options.db) app.addHook('onClose', async () => db.destroy());
+  if (!options.storage) app.addHook('onClose', async () => storage.close());
 
   // Infrastructure, in a fixed order.
   app.addHook('onRequest', (request, reply, done) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { signAccessToken } from '../../src/modules/auth/access-token.js';
 import { toDbTime } from '../../src/db/time.js';
@@ -81,15 +82,16 @@ export async function createMedia(
   owner: TestUser,
   kind: MediaKind = 'image',
 ): Promise<number> {
-  const key = `${next().padStart(8, '0')}`;
+  const hex = createHash('sha256').update(next()).digest('hex');
+  const key = (ext: string) => `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}.${ext}`;
   const inserted = await t.db
     .insertInto('media')
     .values({
       owner_id: owner.id,
       kind,
-      storage_key: `fa/ct/${key}.${kind === 'image' ? 'jpg' : 'mp4'}`,
-      thumbnail_key: `fa/ct/${key}-thumb.jpg`,
-      poster_key: kind === 'video' ? `fa/ct/${key}-poster.jpg` : null,
+      storage_key: key(kind === 'image' ? 'webp' : 'mp4'),
+      thumbnail_key: key('jpg'),
+      poster_key: kind === 'video' ? key('webp') : null,
       mime: kind === 'image' ? 'image/jpeg' : 'video/mp4',
       width: 1080,
       height: 1080,
