@@ -13,6 +13,9 @@ import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { mediaFileRoutes } from './modules/media/media-files.routes.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { startMediaSweeper } from './modules/media/media.service.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
@@ -100,11 +103,17 @@ export async function buildApp(
 
   // Routes.
   await app.register(healthRoutes(deps));
+  await app.register(mediaFileRoutes(deps));
   await app.register(
     async (api) => {
       if (config.testClock) await api.register(testClockRoutes(deps));
+      await api.register(mediaRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
+
+  // Background work, stopped with the app.
+  const stopSweeper = startMediaSweeper(deps, app.log);
+  app.addHook('onClose', async () => stopSweeper());
   return app;
 }
