@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -250,6 +251,44 @@ describe('media', () => {
       assert.ok(body);
     });
 
+    it('answers 413 over real HTTP before the client has finished sending', async () => {
+      if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = t.app.server.address() as AddressInfo;
+      const boundary = 'photogram-stream';
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/v1/media',
+        headers: { ...alice.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      const answered = new Promise<IncomingMessage>((resolve) => request.on('response', resolve));
+      request.on('error', () => undefined); // the server may close the socket mid-send: that is the point
+      request.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n` +
+          'Content-Type: image/jpeg\r\n\r\n',
+      );
+      request.write(await makeImage('jpeg', 64, 64));
+      let sent = 0;
+      let response: IncomingMessage | undefined;
+      void answered.then((r) => (response = r));
+      const chunk = Buffer.alloc(1024 * 1024);
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      while (!response && sent < 100 * 1024 * 1024) {
+        // Once the server stops reading, 'drain' never comes: poll instead of waiting for it.
+        if (!request.write(chunk))
+          await Promise.race([new Promise((r) => request.once('drain', r)), pause(100)]);
+        sent += chunk.length;
+        await pause(0);
+      }
+      response ??= await Promise.race([answered, pause(2000).then(() => undefined)]);
+      request.destroy();
+      assert.equal(response?.statusCode, 413);
+      // 15 MB plus what the sockets buffer; far from the 100 MB the client had to send.
+      assert.ok(sent < 40 * 1024 * 1024, `answered after ${sent} bytes`);
+      assert.deepEqual(await tempFiles(), []);
+    });
+
     it('answers 400 without a file part, and 415 for a JSON body', async () => {
       const noFile = await upload(await makeImage('jpeg', 8, 8), alice, { field: 'photo' });
       const body = expectStatus(noFile, 400);
@@ -302,7 +341,7 @@ describe('media', () => {
 
     let port: number;
     before(async () => {
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
       port = (t.app.server.address() as AddressInfo).port;
     });
     /** The status line of a GET sent byte for byte, with no client-side URL normalisation. */
