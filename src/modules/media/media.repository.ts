@@ -70,35 +70,3 @@ export async function setProfileImageKey(
     .where('user_id', '=', userId)
     .execute();
 }
-
-/** One statement: the caller's profile with its counts (the accounts module owns the general form). */
-export function findMyProfile(db: Executor, userId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('profiles', 'profiles.user_id', 'users.id')
-    .select([
-      'users.id',
-      'users.username',
-      'users.email',
-      'users.created_at',
-      'profiles.name',
-      'profiles.nickname',
-      'profiles.bio',
-      'profiles.website',
-      'profiles.profile_image_key',
-      'profiles.is_private',
-    ])
-    .select([
-      sql<number>`(select count(*) from posts p where p.author_id = users.id and p.deleted_at is null)`.as(
-        'posts_count',
-      ),
-      sql<number>`(select count(*) from follows f where f.following_id = users.id and f.status = 'accepted')`.as(
-        'followers_count',
-      ),
-      sql<number>`(select count(*) from follows f where f.follower_id = users.id and f.status = 'accepted')`.as(
-        'following_count',
-      ),
-    ])
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
-}

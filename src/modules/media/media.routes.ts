@@ -7,7 +7,8 @@ import { IdParams, NoContent } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { AppError, badRequest, invalidField, unsupportedMediaType } from '../../http/errors.js';
 import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
-import { MediaSchema, MyProfile, UploadDescription } from './media.schema.js';
+import { MeSchema } from '../users/users.schema.js';
+import { MediaSchema, UploadDescription } from './media.schema.js';
 import { getOwnMedia, removeProfileImage, setProfileImage, uploadMedia } from './media.service.js';
 import { receiveUpload } from './receive-upload.js';
 
@@ -67,7 +68,7 @@ export const mediaRoutes =
             'videos are refused (415); for posts, videos:',
           ),
           consumes: ['multipart/form-data'],
-          response: { 200: MyProfile },
+          response: { 200: MeSchema },
         },
       },
       async (request, reply) => {

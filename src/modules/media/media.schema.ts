@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, Timestamp, Username } from '../../common.schema.js';
+import { Id } from '../../common.schema.js';
 import type { Media } from '../../db/types.js';
 import type { MediaUrl } from '../users/user-summary.js';
 
@@ -45,30 +45,6 @@ export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto =>
   poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
   blurhash: row.blurhash,
 });
-
-/** The caller's profile as PUT /me/profile-image answers it (API.md "Profile" plus email). */
-export const MyProfile = Type.Object(
-  {
-    id: Id,
-    username: Username,
-    name: Type.String(),
-    profile_image_url: Type.Union([Type.String(), Type.Null()]),
-    is_private: Type.Boolean(),
-    nickname: Type.String(),
-    bio: Type.String(),
-    website: Type.Union([Type.String(), Type.Null()]),
-    posts_count: Type.Integer(),
-    followers_count: Type.Integer(),
-    following_count: Type.Integer(),
-    is_following: Type.Boolean(),
-    follows_you: Type.Boolean(),
-    follow_requested: Type.Boolean(),
-    created_at: Timestamp,
-    email: Type.String(),
-  },
-  { title: 'MyProfile' },
-);
-export type MyProfileDto = Static<typeof MyProfile>;
 
 export const UploadDescription =
   'multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to ' +

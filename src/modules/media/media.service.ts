@@ -2,15 +2,11 @@ import type { AppDeps } from '../../app.js';
 import { notFound } from '../../http/errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processUpload } from '../../media/process-upload.js';
-import { toDbTime, toIso } from '../../db/time.js';
+import { toDbTime } from '../../db/time.js';
 import { inTransaction } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
-import {
-  toMediaDto,
-  type MediaDto,
-  type MediaRowForDto,
-  type MyProfileDto,
-} from './media.schema.js';
+import { getMe, type MeDto } from '../users/users.service.js';
+import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Uploads not attached to a post or story within this time are swept with their files. */
@@ -117,7 +113,7 @@ export async function setProfileImage(
   deps: AppDeps,
   actor: Actor,
   tempPath: string,
-): Promise<MyProfileDto> {
+): Promise<MeDto> {
   const m = await processUpload(tempPath, deps.storage, { profile: true });
   let previous: string | null;
   try {
@@ -127,7 +123,7 @@ export async function setProfileImage(
     throw err;
   }
   if (previous) await deps.storage.delete([previous]).catch(() => undefined);
-  return getMyProfile(deps, actor);
+  return getMe(deps, actor);
 }
 
 export async function removeProfileImage(deps: AppDeps, actor: Actor): Promise<void> {
@@ -146,27 +142,4 @@ async function swapProfileImage(
     await repo.setProfileImageKey(trx, userId, key, toDbTime(deps.clock.now()));
     return row.profile_image_key;
   });
-}
-
-export async function getMyProfile(deps: AppDeps, actor: Actor): Promise<MyProfileDto> {
-  const row = await repo.findMyProfile(deps.db, actor.id);
-  if (!row) throw notFound('Profile');
-  return {
-    id: String(row.id),
-    username: row.username,
-    name: row.name,
-    profile_image_url: row.profile_image_key ? deps.mediaUrl(row.profile_image_key) : null,
-    is_private: Boolean(row.is_private),
-    nickname: row.nickname,
-    bio: row.bio,
-    website: row.website,
-    posts_count: Number(row.posts_count),
-    followers_count: Number(row.followers_count),
-    following_count: Number(row.following_count),
-    is_following: false,
-    follows_you: false,
-    follow_requested: false,
-    created_at: toIso(row.created_at),
-    email: row.email,
-  };
 }
