@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { join } from 'node:path';
 import type { AppDeps } from '../../app.js';
 import { IdParams, NoContent } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
@@ -10,7 +9,7 @@ import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
 import { MeSchema } from '../users/users.schema.js';
 import { MediaSchema, UploadDescription } from './media.schema.js';
 import { getOwnMedia, removeProfileImage, setProfileImage, uploadMedia } from './media.service.js';
-import { receiveUpload } from './receive-upload.js';
+import { receiveUpload, uploadTempDir } from './receive-upload.js';
 
 export const mediaRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -20,7 +19,7 @@ export const mediaRoutes =
       // Our own stream guard answers first with a precise 413; this is the backstop.
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
     });
-    const tmpDir = join(deps.config.dataDir, 'tmp');
+    const tmpDir = uploadTempDir(deps.config);
     const tags = ['media'];
 
     app.post(

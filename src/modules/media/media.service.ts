@@ -5,6 +5,7 @@ import { processUpload } from '../../media/process-upload.js';
 import { toDbTime } from '../../db/time.js';
 import { inTransaction } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
+import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
 import { getMe, type MeDto } from '../users/users.service.js';
 import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
 
@@ -86,20 +87,24 @@ export async function sweepUnattachedMedia(
   }
 }
 
-/** Runs the sweeper every `intervalMs`; returns the stop function (called when the app closes). */
+/**
+ * Every `intervalMs`: unattached media past the TTL, and temp uploads orphaned by a crash.
+ * Returns the stop function (called when the app closes).
+ */
 export function startMediaSweeper(
   deps: AppDeps,
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = HOUR_MS,
 ): () => void {
   let running: Promise<void> | undefined;
+  const sweep = async () => {
+    const onError = (err: unknown) => log.error({ err }, 'media sweeper: file delete failed');
+    const swept = await sweepUnattachedMedia(deps, { onError });
+    const temps = await sweepStaleUploads(uploadTempDir(deps.config));
+    if (swept + temps > 0) log.info({ swept, temps }, 'media sweeper: removed unattached uploads');
+  };
   const tick = () => {
-    running ??= sweepUnattachedMedia(deps, {
-      onError: (err) => log.error({ err }, 'media sweeper: file delete failed'),
-    })
-      .then((swept) => {
-        if (swept > 0) log.info({ swept }, 'media sweeper: removed unattached uploads');
-      })
+    running ??= sweep()
       .catch((err: unknown) => log.error({ err }, 'media sweeper failed'))
       .finally(() => (running = undefined));
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import {
 } from '../../../test/helpers/media-fixtures.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { deleteMediaFiles, sweepUnattachedMedia } from './media.service.js';
+import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
 
 function form(
   data: Buffer | string,
@@ -494,6 +495,20 @@ describe('media', () => {
       assert.equal((await fetchFile(attached.url)).statusCode, 200);
       assert.equal((await fetchFile(fresh.url)).statusCode, 200);
       assert.equal(await sweepUnattachedMedia(depsOf()), 0, 'idempotent');
+    });
+
+    it('removes temp uploads orphaned for over an hour, not live ones', async () => {
+      const dir = uploadTempDir(t.config);
+      await mkdir(dir, { recursive: true });
+      const old = join(dir, 'upload-orphan');
+      const live = join(dir, 'upload-live');
+      await writeFile(old, 'x');
+      await writeFile(live, 'x');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+      await utimes(old, twoHoursAgo, twoHoursAgo);
+      assert.equal(await sweepStaleUploads(dir), 1);
+      assert.deepEqual(await readdir(dir), ['upload-live']);
+      await rm(live);
     });
 
     it('deleteMediaFiles removes every file of the given media, missing ones included', async () => {

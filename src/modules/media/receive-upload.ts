@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,24 @@ import { MAX_UPLOAD_BYTES, SIZE_LIMITS } from '../../media/process-upload.js';
 import { kindOfHead, SNIFF_BYTES } from '../../media/sniff.js';
 
 const MB = 1024 * 1024;
+
+/** Where uploads land while they stream: beside the data, not in a small tmpfs. */
+export const uploadTempDir = (config: { dataDir: string }) => join(config.dataDir, 'tmp');
+
+/** Removes temp uploads left by a process that died mid-request (live ones are minutes old at most). */
+export async function sweepStaleUploads(dir: string, maxAgeMs = 60 * 60 * 1000): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names.filter((n) => n.startsWith('upload-'))) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > maxAgeMs) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
 
 /**
  * Streams an upload to a new temp file in `dir` and returns its path. The size limit follows the
