@@ -37,6 +37,7 @@ describe('comments and replies', () => {
       ['GET', '/posts/1/comments'],
       ['POST', '/posts/1/comments'],
       ['GET', '/comments/1/replies'],
+      ['GET', '/comments/1'],
       ['DELETE', '/comments/1'],
       ['POST', '/comments/1/like'],
       ['DELETE', '/comments/1/like'],
@@ -52,6 +53,9 @@ describe('comments and replies', () => {
     const response = await api('POST', `/posts/${created.id}/comments`, bob, { text: ' first ' });
     const first = expectStatus(response, 201);
     assert.equal(response.headers.location, `/api/v1/comments/${first.id}`);
+    assert.deepEqual(expectStatus(await api('GET', `/comments/${first.id}`, alice), 200), first);
+    assert.equal((await api('GET', `/comments/${first.id}`, null)).statusCode, 401);
+    assert.equal((await api('GET', '/comments/999999', alice)).statusCode, 404);
     assert.deepEqual(
       { ...first, created_at: 'x' },
       {
@@ -144,6 +148,7 @@ describe('comments and replies', () => {
       403,
     );
     assert.equal((await api('GET', `/comments/${c.id}/replies`, stranger)).statusCode, 403);
+    assert.equal((await api('GET', `/comments/${c.id}`, stranger)).statusCode, 403);
     assert.equal((await api('POST', `/comments/${c.id}/like`, stranger)).statusCode, 403);
     assert.equal((await api('DELETE', `/comments/${c.id}`, stranger)).statusCode, 403);
   });

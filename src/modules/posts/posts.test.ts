@@ -313,3 +313,78 @@ describe('DELETE /posts/:id', () => {
     assert.equal((await del('abc', alice)).statusCode, 400);
   });
 });
+
+describe('concurrency', () => {
+  test('the same media claimed by concurrent posts: one wins, the others are 400', async () => {
+    const alice = await createUser(t);
+    const media = String(await createMedia(t, alice));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => post(alice, { media_ids: [media] })),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(
+      statuses,
+      [201, 400, 400, 400, 400, 400],
+      answers.map((a) => a.body).join('\n'),
+    );
+    const posts = await t.db
+      .selectFrom('posts')
+      .select('id')
+      .where('author_id', '=', alice.id)
+      .execute();
+    assert.equal(posts.length, 1);
+  });
+
+  test('concurrent posts sharing new hashtags all get them', async () => {
+    const alice = await createUser(t);
+    const tag = `new${process.pid}`;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) =>
+        post(alice, {
+          media_ids: [String(await createMedia(t, alice))],
+          caption: i % 2 ? `#${tag}a #${tag}b` : `#${tag}B #${tag}A`,
+        }),
+      ),
+    );
+    for (const answer of answers) assert.equal(answer.statusCode, 201, answer.body);
+    for (const suffix of ['a', 'b']) {
+      const listed = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/posts?hashtag=${tag}${suffix}&limit=100`,
+      });
+      assert.equal(expectStatus(listed, 200).data.length, 10);
+    }
+  });
+});
+
+test('every posts, comments, likes, saves, feed and locations route is in /openapi.json', async () => {
+  const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  const expected: Record<string, string[]> = {
+    '/api/v1/posts': ['get', 'post'],
+    '/api/v1/posts/{id}': ['get', 'patch', 'delete'],
+    '/api/v1/users/{username}/posts': ['get'],
+    '/api/v1/feed': ['get'],
+    '/api/v1/explore': ['get'],
+    '/api/v1/posts/{id}/like': ['post', 'delete'],
+    '/api/v1/posts/{id}/likes': ['get'],
+    '/api/v1/posts/{id}/save': ['post', 'delete'],
+    '/api/v1/me/saved': ['get'],
+    '/api/v1/posts/{id}/comments': ['get', 'post'],
+    '/api/v1/comments/{id}': ['get', 'delete'],
+    '/api/v1/comments/{id}/replies': ['get'],
+    '/api/v1/comments/{id}/like': ['post', 'delete'],
+    '/api/v1/locations': ['get', 'post'],
+    '/api/v1/locations/{id}': ['get'],
+  };
+  for (const [path, methods] of Object.entries(expected)) {
+    for (const method of methods) {
+      const operation = document.paths[path]?.[method];
+      assert.ok(operation, `${method.toUpperCase()} ${path} is documented`);
+      assert.ok(operation.summary, `${method.toUpperCase()} ${path} has a summary`);
+    }
+  }
+  assert.match(
+    document.paths['/api/v1/explore'].get.description,
+    /like_count \+ 2 × comment_count/,
+  );
+});
