@@ -12,16 +12,21 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
+import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
+import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { isActiveUser } from './modules/users/users.service.js';
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
 export interface AppDeps {
@@ -95,7 +100,10 @@ export async function buildApp(
   // App plugins.
   const authenticate: Authenticate = async (token) => {
     const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
-    return claims ? { id: claims.userId } : null;
+    // One primary-key lookup per request, so a deactivated account's unexpired tokens stop
+    // working at once on every replica (a cache would delay that and make statement counts vary).
+    if (!claims || !(await isActiveUser(db, claims.userId))) return null;
+    return { id: claims.userId };
   };
   registerAuth(app, authenticate);
   if (config.testClock) {
@@ -109,6 +117,10 @@ export async function buildApp(
   await app.register(
     async (api) => {
       if (config.testClock) await api.register(testClockRoutes(deps));
+      await api.register(authRoutes(deps));
+      await api.register(usersRoutes(deps));
+      await api.register(followsRoutes(deps));
+      await api.register(storiesRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
       await api.register(likesRoutes(deps));

@@ -29,6 +29,8 @@ export interface Config {
   mediaDir: string;
   s3: S3Config | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key this service writes (lets deployments and test runs share a Redis). */
+  redisKeyPrefix: string;
   publicUrl: string;
   authRateLimitPerMin: number;
   storyTtlSeconds: number;
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     mediaDir: path.resolve(str('MEDIA_DIR', path.join(dataDir, 'media'))),
     s3,
     redisUrl,
+    redisKeyPrefix: str('REDIS_KEY_PREFIX', 'photogram:'),
     publicUrl,
     authRateLimitPerMin: int('AUTH_RATE_LIMIT_PER_MIN', 10, 1, 100_000),
     storyTtlSeconds: int('STORY_TTL_SECONDS', 86_400, 1, 30 * 86_400),

@@ -6,9 +6,9 @@ import { invalidField } from './errors.js';
  * Keyset pagination, the only kind used: a cursor is the sort key of the last item served,
  * base64url-encoded JSON. Rows inserted or deleted between pages never shift the window.
  */
-export type CursorPart = 'time' | 'id' | 'number';
+export type CursorPart = 'time' | 'id' | 'number' | 'text';
 type Decoded<S extends readonly CursorPart[]> = {
-  [K in keyof S]: S[K] extends 'time' ? string : number;
+  [K in keyof S]: S[K] extends 'time' | 'text' ? string : number;
 };
 
 export const encodeCursor = (values: readonly (string | number)[]): string =>
@@ -32,9 +32,11 @@ export function decodeCursor<const S extends readonly CursorPart[]>(
     const ok =
       part === 'time'
         ? isDbTime(v)
-        : part === 'id'
-          ? Number.isSafeInteger(v) && (v as number) > 0
-          : typeof v === 'number' && Number.isFinite(v);
+        : part === 'text'
+          ? typeof v === 'string' && v.length <= 200
+          : part === 'id'
+            ? Number.isSafeInteger(v) && (v as number) > 0
+            : typeof v === 'number' && Number.isFinite(v);
     if (!ok) throw invalid();
   });
   return values as Decoded<S>;

@@ -199,15 +199,6 @@ export function postPageQuery(
     .limit(limit + 1);
 }
 
-export async function findUserIdByUsername(db: Executor, username: string) {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirst();
-  return row?.id;
-}
-
 /** Posts per location that the actor may see, for any number of locations in one statement. */
 export async function countVisiblePostsByLocation(
   db: Executor,

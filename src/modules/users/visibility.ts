@@ -28,6 +28,24 @@ export async function loadOwnerVisibility(
   actorId: number | null,
   ownerId: number,
 ): Promise<{ owner: OwnerVisibility; actorFollowsOwner: boolean } | null> {
+  return loadVisibility(db, actorId, 'users.id', ownerId);
+}
+
+/** The same, for an owner named in a URL (usernames are stored lowercase). */
+export async function loadOwnerVisibilityByUsername(
+  db: Executor,
+  actorId: number | null,
+  username: string,
+): Promise<{ owner: OwnerVisibility; actorFollowsOwner: boolean } | null> {
+  return loadVisibility(db, actorId, 'users.username', username.toLowerCase());
+}
+
+async function loadVisibility(
+  db: Executor,
+  actorId: number | null,
+  column: 'users.id' | 'users.username',
+  value: number | string,
+): Promise<{ owner: OwnerVisibility; actorFollowsOwner: boolean } | null> {
   const row = await db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
@@ -36,7 +54,7 @@ export async function loadOwnerVisibility(
       sql<number>`exists (select 1 from follows f where f.follower_id = ${actorId ?? 0}
         and f.following_id = users.id and f.status = 'accepted')`.as('follows'),
     )
-    .where('users.id', '=', ownerId)
+    .where(column, '=', value)
     .executeTakeFirst();
   if (!row) return null;
   return { owner: row, actorFollowsOwner: Number(row.follows) === 1 };
