@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createMedia, createUser, follow } from '../../../test/helpers/factories.js';
-import { expectStatus } from '../../../test/helpers/http.js';
+import { expectStatus, queryCount } from '../../../test/helpers/http.js';
 import { createLocation, createPost } from '../../../test/helpers/posts-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 
@@ -151,6 +151,20 @@ describe('POST /posts', () => {
     assert.deepEqual(fields(tooMany), ['media_ids']);
     assert.equal((await post(alice, { media_ids: [mine, 'x'] })).statusCode, 400);
     assert.equal((await post(alice, {})).statusCode, 400);
+  });
+
+  test('hashtags cost the same statements for 1 tag as for 40', async () => {
+    const alice = await createUser(t);
+    const countFor = async (caption: string) => {
+      const response = await post(alice, {
+        media_ids: [String(await createMedia(t, alice))],
+        caption,
+      });
+      expectStatus(response, 201);
+      return queryCount(response);
+    };
+    const many = Array.from({ length: 40 }, (_, i) => `#many${process.pid}x${i}`).join(' ');
+    assert.equal(await countFor(`#one${process.pid}`), await countFor(many));
   });
 
   test('captions are counted in Unicode characters: 2,200 emoji fit, 2,201 do not', async () => {
