@@ -4,7 +4,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 import { visibleAuthor } from '../users/visibility.js';
-import { POST_COLUMNS, type PostRow } from './post-row.js';
+import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
 /** One statement: the post, whether its author is active, and whether the actor may see it. */
 export async function findPostWithAccess(db: Executor, actorId: number | null, postId: number) {
@@ -187,7 +187,7 @@ export function postPageQuery(
     .$if(locationId !== undefined, (qb) => qb.where('posts.location_id', '=', locationId!))
     .$if(type !== undefined, (qb) => qb.where('posts.type', '=', type!))
     .$if(tagged !== undefined, (qb) => qb.where(tagged!))
-    .where(visibleAuthor(actorId, 'posts.author_id'))
+    .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb
         // Redundant with after(), but a plain range the planner can put on an index.
