@@ -19,6 +19,9 @@ import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
+import { mediaFileRoutes } from './modules/media/media-files.routes.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { startMediaSweeper } from './modules/media/media.service.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
@@ -114,6 +117,7 @@ export async function buildApp(
 
   // Routes.
   await app.register(healthRoutes(deps));
+  await app.register(mediaFileRoutes(deps));
   await app.register(
     async (api) => {
       if (config.testClock) await api.register(testClockRoutes(deps));
@@ -121,6 +125,7 @@ export async function buildApp(
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
       await api.register(storiesRoutes(deps));
+      await api.register(mediaRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
       await api.register(likesRoutes(deps));
@@ -130,5 +135,9 @@ export async function buildApp(
     },
     { prefix: '/api/v1' },
   );
+
+  // Background work, stopped with the app.
+  const stopSweeper = startMediaSweeper(deps, app.log);
+  app.addHook('onClose', async () => stopSweeper());
   return app;
 }

@@ -9,7 +9,7 @@ export interface Storage {
   driver: 'disk' | 's3';
   /** `source` is a local file path (streamed, never read whole) or the bytes themselves. */
   put(key: string, source: string | Buffer, contentType: string): Promise<void>;
-  /** Deleting a key that does not exist is not an error. */
+  /** Deleting a key that does not exist (or could never exist: not a media key) is not an error. */
   delete(keys: string[]): Promise<void>;
   url(key: string): string;
   close(): Promise<void>;
@@ -86,8 +86,7 @@ function diskStorage(mediaDir: string, publicUrl: string): Storage {
     },
     async delete(keys) {
       await Promise.all(
-        keys.map(async (key) => {
-          assertKey(key);
+        keys.filter(isValidMediaKey).map(async (key) => {
           await unlink(join(mediaDir, key)).catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ENOENT') throw err;
           });
@@ -136,8 +135,8 @@ function s3Storage(s3: S3Options): Storage {
         }),
       );
     },
-    async delete(keys) {
-      keys.forEach(assertKey);
+    async delete(allKeys) {
+      const keys = allKeys.filter(isValidMediaKey);
       // DeleteObjects takes at most 1,000 keys per request.
       for (let i = 0; i < keys.length; i += 1000) {
         const chunk = keys.slice(i, i + 1000);

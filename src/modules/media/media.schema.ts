@@ -45,3 +45,8 @@ export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto =>
   poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
   blurhash: row.blurhash,
 });
+
+export const UploadDescription =
+  'multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to ' +
+  '15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed ' +
+  'from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.';
