@@ -133,6 +133,9 @@ describe('comments and replies', () => {
     assert.equal((await api('GET', '/posts/999999/comments', alice)).statusCode, 404);
     assert.equal((await api('GET', '/comments/999999/replies', alice)).statusCode, 404);
     assert.equal((await api('GET', '/comments/abc/replies', alice)).statusCode, 400);
+    assert.equal((await api('DELETE', '/comments/abc', alice)).statusCode, 400);
+    assert.equal((await api('DELETE', '/comments/999999', alice)).statusCode, 404);
+    assert.equal((await api('GET', '/comments/0', alice)).statusCode, 400);
   });
 
   test('private posts: comments are 403 for non-followers', async () => {
