@@ -32,6 +32,7 @@ export async function listPosts(
     locationId: query.location_id === undefined ? undefined : Number(query.location_id),
     type: query.type,
     tagged: query.hashtag === undefined ? undefined : postHasHashtag('posts.id', query.hashtag),
+    captionContains: query.q,
   };
   return hydratedPage(deps, actorId, query, (cursor, limit) =>
     postPage(deps.db, actorId, filters, cursor, limit),

@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
+import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
@@ -151,6 +152,8 @@ export interface PostFilters {
   type?: PostType;
   /** A ready SQL condition on posts.id (the hashtags module builds it). */
   tagged?: Expression<SqlBool>;
+  /** Case-insensitive substring of the caption, taken literally. */
+  captionContains?: string;
 }
 
 /** A page of posts the actor may see, newest first. */
@@ -172,7 +175,7 @@ export function postPageQuery(
   cursor: readonly [string, number] | null,
   limit: number,
 ) {
-  const { authorId, author, locationId, type, tagged } = filters;
+  const { authorId, author, locationId, type, tagged, captionContains } = filters;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
     .selectFrom('posts')
@@ -187,6 +190,9 @@ export function postPageQuery(
     .$if(locationId !== undefined, (qb) => qb.where('posts.location_id', '=', locationId!))
     .$if(type !== undefined, (qb) => qb.where('posts.type', '=', type!))
     .$if(tagged !== undefined, (qb) => qb.where(tagged!))
+    .$if(captionContains !== undefined, (qb) =>
+      qb.where(ilike('posts.caption', captionContains!, 'contains')),
+    )
     .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb
