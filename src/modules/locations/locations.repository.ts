@@ -19,7 +19,6 @@ export async function findLocationsByIds(
   return db.selectFrom('locations').select(COLUMNS).where('id', 'in', ids).execute();
 }
 
-
 export async function searchLocations(
   db: Executor,
   q: string | undefined,
@@ -29,9 +28,7 @@ export async function searchLocations(
   return db
     .selectFrom('locations')
     .select(COLUMNS)
-    .$if(q !== undefined, (qb) =>
-      qb.where(ilike('name', q ?? '', 'prefix')),
-    )
+    .$if(q !== undefined, (qb) => qb.where(ilike('name', q ?? '', 'prefix')))
     .$if(cursor !== null, (qb) => qb.where((eb) => after(eb, ['created_at', 'id'], cursor!, 'asc')))
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
