@@ -1,0 +1,143 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { type Clock, createClock } from './clock.js';
+import type { Config } from './config.js';
+import { type Db, createDb } from './db/client.js';
+import { type Authenticate, registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerQueryStats } from './http/server-timing.js';
+import { registerValidation } from './http/validation.js';
+import { verifyAccessToken } from './modules/auth/access-token.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { commentsRoutes } from './modules/comments/comments.routes.js';
+import { feedRoutes } from './modules/feed/feed.routes.js';
+import { followsRoutes } from './modules/follows/follows.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { likesRoutes } from './modules/likes/likes.routes.js';
+import { locationsRoutes } from './modules/locations/locations.routes.js';
+import { mediaFileRoutes } from './modules/media/media-files.routes.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { startMediaSweeper } from './modules/media/media.service.js';
+import { postsRoutes } from './modules/posts/posts.routes.js';
+import { savesRoutes } from './modules/saves/saves.routes.js';
+import { storiesRoutes } from './modules/stories/stories.routes.js';
+import { testClockRoutes } from './modules/testing/test-clock.routes.js';
+import { createStorage, type Storage } from './media/storage.js';
+import type { MediaUrl } from './modules/users/user-summary.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { isActiveUser } from './modules/users/users.service.js';
+
+/** What services and routes receive explicitly, instead of reaching for globals. */
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  storage: Storage;
+  mediaUrl: MediaUrl;
+}
+
+export interface BuildAppOptions {
+  /** Supply an existing database (tests); otherwise one is opened from config and closed with the app. */
+  db?: Db;
+  clock?: Clock;
+  storage?: Storage;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the whole service without listening: infrastructure, then app plugins, then routes. */
+export async function buildApp(
+  config: Readonly<Config>,
+  options: BuildAppOptions = {},
+): Promise<App> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db =
+    options.db ??
+    createDb(config.database, {
+      onError: (event) =>
+        app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed'),
+    });
+  const storage = options.storage ?? createStorage(config);
+  const deps: AppDeps = {
+    config,
+    db,
+    clock: options.clock ?? createClock(),
+    storage,
+    mediaUrl: (key) => storage.url(key),
+  };
+  if (!options.db) app.addHook('onClose', async () => db.destroy());
+  if (!options.storage) app.addHook('onClose', async () => storage.close());
+
+  // Infrastructure, in a fixed order.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
+  registerQueryStats(app, config.serverTiming);
+  registerErrorHandling(app);
+  registerValidation(app);
+  await app.register(helmet, { global: true });
+  await app.register(cors, {
+    origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
+    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+  });
+  await registerOpenApi(app, config.publicUrl);
+
+  // App plugins.
+  const authenticate: Authenticate = async (token) => {
+    const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
+    // One primary-key lookup per request, so a deactivated account's unexpired tokens stop
+    // working at once on every replica (a cache would delay that and make statement counts vary).
+    if (!claims || !(await isActiveUser(db, claims.userId))) return null;
+    return { id: claims.userId };
+  };
+  registerAuth(app, authenticate);
+  if (config.testClock) {
+    app.log.warn(
+      "TEST_CLOCK=1: POST /api/v1/test/clock can move this server's time. Never enable this in production.",
+    );
+  }
+
+  // Routes.
+  await app.register(healthRoutes(deps));
+  await app.register(mediaFileRoutes(deps));
+  await app.register(
+    async (api) => {
+      if (config.testClock) await api.register(testClockRoutes(deps));
+      await api.register(authRoutes(deps));
+      await api.register(usersRoutes(deps));
+      await api.register(followsRoutes(deps));
+      await api.register(storiesRoutes(deps));
+      await api.register(mediaRoutes(deps));
+      await api.register(postsRoutes(deps));
+      await api.register(locationsRoutes(deps));
+      await api.register(likesRoutes(deps));
+      await api.register(savesRoutes(deps));
+      await api.register(commentsRoutes(deps));
+      await api.register(feedRoutes(deps));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  // Background work, stopped with the app.
+  const stopSweeper = startMediaSweeper(deps, app.log);
+  app.addHook('onClose', async () => stopSweeper());
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001_initial.js';
+
+/**
+ * Ordered list of migrations. Imported statically (not read from disk) so the same list
+ * works from TypeScript sources and from the compiled dist/ build.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};

@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notAuthenticated } from './errors.js';
+
+export interface Actor {
+  id: number;
+}
+
+export type AuthMode = 'required' | 'optional';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Omitted: the route ignores tokens entirely (health, docs). */
+    auth?: AuthMode;
+  }
+}
+
+/** Resolves a bearer token to the caller, or null when it is not valid (any reason). */
+export type Authenticate = (token: string) => Promise<Actor | null>;
+
+/**
+ * The one auth hook. Runs before the body is read, so an unauthenticated upload is refused
+ * without being received. A token that is present but invalid is a 401 even on public routes,
+ * so clients learn to refresh instead of silently seeing the logged-out view.
+ */
+export function registerAuth(app: FastifyInstance, authenticate: Authenticate): void {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    const mode = request.routeOptions.config.auth;
+    if (!mode) return;
+    const token = bearerToken(request);
+    if (token === undefined) {
+      if (mode === 'required') throw notAuthenticated();
+      return;
+    }
+    const actor = token ? await authenticate(token) : null;
+    if (!actor) throw notAuthenticated('The access token is invalid or expired.');
+    request.actor = actor;
+  });
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+/** For handlers of `auth: 'required'` routes, where the hook guarantees an actor. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw notAuthenticated();
+  return request.actor;
+}

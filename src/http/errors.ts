@@ -1,0 +1,52 @@
+/** Stable machine-readable error codes; clients switch on these, so never rename one. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'bad_request'
+  | 'not_authenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'internal_error';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new AppError(400, errors ? 'validation_failed' : 'bad_request', detail, errors);
+
+/** A 400 naming one invalid field, for rules a schema cannot express. */
+export const invalidField = (field: string, message: string) =>
+  new AppError(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);
+
+export const notAuthenticated = (detail = 'A valid access token is required.') =>
+  new AppError(401, 'not_authenticated', detail);
+
+export const forbidden = (detail = 'You are not allowed to do this.') =>
+  new AppError(403, 'forbidden', detail);
+
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
+
+export const conflict = (detail: string) => new AppError(409, 'conflict', detail);
+
+export const payloadTooLarge = (detail: string) => new AppError(413, 'payload_too_large', detail);
+
+export const unsupportedMediaType = (detail: string) =>
+  new AppError(415, 'unsupported_media_type', detail);

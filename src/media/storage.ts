@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+export interface Storage {
+  driver: 'disk' | 's3';
+  /** `source` is a local file path (streamed, never read whole) or the bytes themselves. */
+  put(key: string, source: string | Buffer, contentType: string): Promise<void>;
+  /** Deleting a key that does not exist (or could never exist: not a media key) is not an error. */
+  delete(keys: string[]): Promise<void>;
+  url(key: string): string;
+  close(): Promise<void>;
+}
+
+export interface S3Options {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  publicUrl?: string;
+  forcePathStyle: boolean;
+}
+
+export interface StorageOptions {
+  mediaDir: string;
+  publicUrl: string;
+  s3: null | S3Options;
+}
+
+export const MEDIA_EXTENSIONS = ['jpg', 'webp', 'mp4', 'mov', 'webm'] as const;
+export type MediaExtension = (typeof MEDIA_EXTENSIONS)[number];
+
+/** Stored files never change under a key, so clients and CDNs may cache them forever. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+const KEY_PATTERN = new RegExp(
+  `^[a-f0-9]{2}/[a-f0-9]{2}/[a-f0-9]{64}\\.(?:${MEDIA_EXTENSIONS.join('|')})$`,
+);
+
+/** The only keys storage accepts and `/media/*` serves: no `..`, no backslash, no encoding tricks can match. */
+export function isValidMediaKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}
+
+/**
+ * A key derived from the content plus a random salt: identical uploads get distinct keys (deleting one never
+ * breaks another) and nobody can guess a key from a file they have seen elsewhere.
+ */
+export async function newMediaKey(content: string | Buffer, ext: MediaExtension): Promise<string> {
+  const hash = createHash('sha256').update(randomBytes(16));
+  if (typeof content === 'string') await pipeline(createReadStream(content), hash);
+  else hash.update(content);
+  const hex = hash.digest('hex');
+  return `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}.${ext}`;
+}
+
+export function createStorage(opts: StorageOptions): Storage {
+  return opts.s3 ? s3Storage(opts.s3) : diskStorage(opts.mediaDir, opts.publicUrl);
+}
+
+function assertKey(key: string) {
+  if (!isValidMediaKey(key)) throw new Error(`Invalid media key: ${key}`);
+}
+
+function diskStorage(mediaDir: string, publicUrl: string): Storage {
+  return {
+    driver: 'disk',
+    async put(key, source) {
+      assertKey(key);
+      const target = join(mediaDir, key);
+      await mkdir(dirname(target), { recursive: true });
+      // Readers never see a half-written file: write beside it, then rename atomically.
+      const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        if (typeof source === 'string') await copyFile(source, temp);
+        else await writeFile(temp, source);
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    },
+    async delete(keys) {
+      await Promise.all(
+        keys.filter(isValidMediaKey).map(async (key) => {
+          await unlink(join(mediaDir, key)).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOENT') throw err;
+          });
+        }),
+      );
+    },
+    url: (key) => `${publicUrl.replace(/\/+$/, '')}/media/${key}`,
+    close: async () => {},
+  };
+}
+
+function s3Storage(s3: S3Options): Storage {
+  const client = new S3Client({
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: s3.forcePathStyle,
+    credentials:
+      s3.accessKeyId && s3.secretAccessKey
+        ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+        : undefined,
+    // Many S3-compatible stores (MinIO versions, s3rver, R2) reject the SDK's default trailing checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const base = (
+    s3.publicUrl ??
+    (s3.endpoint
+      ? `${s3.endpoint}/${s3.bucket}`
+      : `https://${s3.bucket}.s3.${s3.region}.amazonaws.com`)
+  ).replace(/\/+$/, '');
+
+  return {
+    driver: 's3',
+    async put(key, source, contentType) {
+      assertKey(key);
+      const body = typeof source === 'string' ? createReadStream(source) : source;
+      const length = typeof source === 'string' ? (await stat(source)).size : source.length;
+      await client.send(
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: length,
+          ContentType: contentType,
+          CacheControl: IMMUTABLE_CACHE,
+        }),
+      );
+    },
+    async delete(allKeys) {
+      const keys = allKeys.filter(isValidMediaKey);
+      // DeleteObjects takes at most 1,000 keys per request.
+      for (let i = 0; i < keys.length; i += 1000) {
+        const chunk = keys.slice(i, i + 1000);
+        const res = await client.send(
+          new DeleteObjectsCommand({
+            Bucket: s3.bucket,
+            Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+        const failed = (res.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+        if (failed.length > 0) {
+          throw new Error(
+            `S3 delete failed for ${failed.map((e) => `${e.Key}: ${e.Code}`).join(', ')}`,
+          );
+        }
+      }
+    },
+    url: (key) => `${base}/${key}`,
+    close: async () => client.destroy(),
+  };
+}

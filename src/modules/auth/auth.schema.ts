@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import { Username, UserSummary } from '../../common.schema.js';
+
+const Password = Type.String({
+  minLength: 8,
+  maxLength: 256,
+  description: 'At least 8 characters (Unicode characters, not bytes); never trimmed',
+});
+
+export const SignupBody = Type.Object(
+  {
+    username: Username,
+    email: Type.String({ format: 'email', maxLength: 254, description: 'Stored lowercase' }),
+    password: Password,
+    name: Type.Optional(Type.String({ maxLength: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email' }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const TokenPair = Type.Object(
+  {
+    user: UserSummary,
+    access_token: Type.String({ description: 'Send as Authorization: Bearer <access_token>' }),
+    refresh_token: Type.String({
+      description: 'Opaque; works once: /auth/refresh returns a new one',
+    }),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Access token lifetime in seconds' }),
+  },
+  { title: 'TokenPair' },
+);

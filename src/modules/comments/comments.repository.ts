@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import { dialectOf } from '../../db/dialect.js';
+import type { Executor, Trx } from '../../db/transaction.js';
+import type { Comment } from '../../db/types.js';
+import { after } from '../../http/pagination.js';
+import { visibleAuthor } from '../users/visibility.js';
+
+export type CommentRow = Comment;
+const COLUMNS = [
+  'comments.id',
+  'comments.post_id',
+  'comments.author_id',
+  'comments.parent_id',
+  'comments.text',
+  'comments.reply_count',
+  'comments.like_count',
+  'comments.created_at',
+] as const;
+
+/**
+ * One statement: the comment, its post's author, and whether the actor may see that post. A
+ * comment whose post or author is gone (deleted or deactivated) is not found.
+ */
+export async function findCommentWithAccess(db: Executor, actorId: number | null, id: number) {
+  return db
+    .selectFrom('comments')
+    .innerJoin('posts', 'posts.id', 'comments.post_id')
+    .innerJoin('users as post_author', 'post_author.id', 'posts.author_id')
+    .innerJoin('users as comment_author', 'comment_author.id', 'comments.author_id')
+    .select(COLUMNS)
+    .select(['posts.author_id as post_author_id'])
+    .select(sql<number>`${visibleAuthor(actorId, 'posts.author_id')}`.as('post_visible'))
+    .where('comments.id', '=', id)
+    .where('posts.deleted_at', 'is', null)
+    .where('post_author.is_active', '=', 1)
+    .where('comment_author.is_active', '=', 1)
+    .executeTakeFirst();
+}
+
+/** Re-reads a comment in a write; on MySQL also locks it so its counters stay exact. */
+export async function lockComment(trx: Trx, id: number): Promise<CommentRow | undefined> {
+  return trx
+    .selectFrom('comments')
+    .select(COLUMNS)
+    .where('comments.id', '=', id)
+    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export async function insertComment(
+  trx: Trx,
+  values: Pick<CommentRow, 'post_id' | 'author_id' | 'parent_id' | 'text' | 'created_at'>,
+): Promise<number> {
+  const result = await trx.insertInto('comments').values(values).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function deleteCommentRow(trx: Trx, id: number): Promise<void> {
+  await trx.deleteFrom('comments').where('id', '=', id).execute();
+}
+
+export async function countReplies(trx: Trx, id: number): Promise<number> {
+  const row = await trx
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('parent_id', '=', id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function adjustCommentCounter(
+  trx: Trx,
+  id: number,
+  column: 'reply_count' | 'like_count',
+  delta: number,
+): Promise<void> {
+  await trx
+    .updateTable('comments')
+    .set((eb) => ({ [column]: eb(column, '+', delta) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Top-level comments of a post (parentId null) or replies of one comment, oldest first. */
+export async function commentsPage(
+  db: Executor,
+  where: { postId: number; parentId: number | null },
+  cursor: readonly [string, number] | null,
+  limit: number,
+): Promise<CommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .innerJoin('users', 'users.id', 'comments.author_id')
+    .select(COLUMNS)
+    .where('comments.post_id', '=', where.postId)
+    .where('comments.parent_id', where.parentId === null ? 'is' : '=', where.parentId)
+    .where('users.is_active', '=', 1)
+    .$if(cursor !== null, (qb) =>
+      qb
+        .where('comments.created_at', '>=', cursor![0])
+        .where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
+    )
+    .orderBy('comments.created_at', 'asc')
+    .orderBy('comments.id', 'asc')
+    .limit(limit + 1)
+    .execute();
+}
+
+export async function insertCommentLike(
+  trx: Trx,
+  commentId: number,
+  userId: number,
+  createdAt: string,
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('comment_likes')
+    .values({ comment_id: commentId, user_id: userId, created_at: createdAt })
+    .orIgnore()
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function deleteCommentLike(
+  trx: Trx,
+  commentId: number,
+  userId: number,
+): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('comment_likes')
+    .where('comment_id', '=', commentId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function likedCommentIds(
+  db: Executor,
+  userId: number,
+  commentIds: readonly number[],
+): Promise<Set<number>> {
+  if (commentIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('comment_likes')
+    .select('comment_id')
+    .where('user_id', '=', userId)
+    .where('comment_id', 'in', commentIds)
+    .execute();
+  return new Set(rows.map((row) => row.comment_id));
+}

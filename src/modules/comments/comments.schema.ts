@@ -1,0 +1,34 @@
+import { type Static, Type } from 'typebox';
+import { Id, Timestamp, UserSummary } from '../../common.schema.js';
+
+export const CommentSchema = Type.Object(
+  {
+    id: Id,
+    post_id: Id,
+    author: UserSummary,
+    text: Type.String(),
+    parent_id: Type.Union([Id, Type.Null()], {
+      description: 'The top-level comment this replies to; null for a top-level comment',
+    }),
+    reply_count: Type.Integer(),
+    like_count: Type.Integer(),
+    liked_by_me: Type.Boolean(),
+    created_at: Timestamp,
+  },
+  { title: 'Comment' },
+);
+export type CommentDto = Static<typeof CommentSchema>;
+
+export const CreateCommentBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 2200 }),
+    parent_id: Type.Optional(
+      Type.Union([Id, Type.Null()], {
+        description:
+          'Reply to this comment of the same post. A reply to a reply is attached to its top-level comment.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateCommentInput = Static<typeof CreateCommentBody>;

@@ -1,0 +1,187 @@
+import type { AppDeps } from '../../app.js';
+import type { Executor } from '../../db/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
+import { toDbTime, toIso } from '../../db/time.js';
+import type { Actor } from '../../http/auth.js';
+import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { adjustCommentCount } from '../posts/post-counters.js';
+import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
+import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import type { CommentDto, CreateCommentInput } from './comments.schema.js';
+import {
+  adjustCommentCounter,
+  type CommentRow,
+  commentsPage,
+  countReplies,
+  deleteCommentRow,
+  deleteCommentLike,
+  findCommentWithAccess,
+  insertComment,
+  insertCommentLike,
+  likedCommentIds,
+  lockComment,
+} from './comments.repository.js';
+
+/** Authors and liked flags in one batched statement each, whatever the number of comments. */
+async function hydrateComments(
+  deps: AppDeps,
+  actorId: number | null,
+  rows: readonly CommentRow[],
+): Promise<CommentDto[]> {
+  if (rows.length === 0) return [];
+  const commentIds = rows.map((row) => row.id);
+  const [authors, liked] = await Promise.all([
+    loadUserSummaries(
+      deps.db,
+      rows.map((row) => row.author_id),
+    ),
+    actorId === null ? new Set<number>() : likedCommentIds(deps.db, actorId, commentIds),
+  ]);
+  return rows.map((row) => ({
+    id: String(row.id),
+    post_id: String(row.post_id),
+    author: toUserSummary(authors.get(row.author_id)!, deps.mediaUrl),
+    text: row.text,
+    parent_id: row.parent_id === null ? null : String(row.parent_id),
+    reply_count: row.reply_count,
+    like_count: row.like_count,
+    liked_by_me: liked.has(row.id),
+    created_at: toIso(row.created_at),
+  }));
+}
+
+/** A comment is reachable exactly when its post is: 404 unknown, 403 private post to non-followers. */
+async function requireVisibleComment(db: Executor, actorId: number | null, commentId: number) {
+  const found = await findCommentWithAccess(db, actorId, commentId);
+  if (!found) throw notFound('Comment');
+  if (!Number(found.post_visible)) {
+    throw forbidden('This account is private: only its approved followers see its posts.');
+  }
+  return found;
+}
+
+async function pageOf(
+  deps: AppDeps,
+  actorId: number | null,
+  where: { postId: number; parentId: number | null },
+  query: { limit?: number; cursor?: string },
+): Promise<Page<CommentDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id']);
+  const page = splitPage(await commentsPage(deps.db, where, cursor, limit), limit, (row) => [
+    row.created_at,
+    row.id,
+  ]);
+  return { data: await hydrateComments(deps, actorId, page.rows), next_cursor: page.next_cursor };
+}
+
+export async function getComment(
+  deps: AppDeps,
+  actorId: number,
+  commentId: number,
+): Promise<CommentDto> {
+  const found = await requireVisibleComment(deps.db, actorId, commentId);
+  const [comment] = await hydrateComments(deps, actorId, [found]);
+  return comment!;
+}
+
+export async function listComments(
+  deps: AppDeps,
+  actorId: number,
+  postId: number,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<CommentDto>> {
+  await requireVisiblePost(deps.db, actorId, postId);
+  return pageOf(deps, actorId, { postId, parentId: null }, query);
+}
+
+export async function listReplies(
+  deps: AppDeps,
+  actorId: number,
+  commentId: number,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<CommentDto>> {
+  const comment = await requireVisibleComment(deps.db, actorId, commentId);
+  return pageOf(deps, actorId, { postId: comment.post_id, parentId: comment.id }, query);
+}
+
+/**
+ * Adds a comment or a reply. The post row is locked first, so the post's comment_count and the
+ * top-level comment's reply_count move in the same transaction as the row they count.
+ */
+export async function createComment(
+  deps: AppDeps,
+  actor: Actor,
+  postId: number,
+  input: CreateCommentInput,
+): Promise<CommentDto> {
+  await requireVisiblePost(deps.db, actor.id, postId);
+  const parentId = input.parent_id == null ? null : Number(input.parent_id);
+  const row = await inTransaction(deps.db, async (trx) => {
+    await lockVisiblePost(trx, postId);
+    let topId: number | null = null;
+    if (parentId !== null) {
+      const parent = await lockComment(trx, parentId);
+      if (!parent || parent.post_id !== postId) {
+        throw invalidField('parent_id', `comment ${parentId} is not a comment of post ${postId}`);
+      }
+      topId = parent.parent_id ?? parent.id;
+    }
+    const values = {
+      post_id: postId,
+      author_id: actor.id,
+      parent_id: topId,
+      text: input.text,
+      created_at: toDbTime(deps.clock.now()),
+    };
+    const id = await insertComment(trx, values);
+    await adjustCommentCount(trx, postId, 1);
+    if (topId !== null) await adjustCommentCounter(trx, topId, 'reply_count', 1);
+    return { id, ...values, reply_count: 0, like_count: 0 };
+  });
+  const [comment] = await hydrateComments(deps, actor.id, [row]);
+  return comment!;
+}
+
+/** By the comment's author or the post's author; a top-level comment takes its replies along. */
+export async function deleteComment(deps: AppDeps, actor: Actor, commentId: number) {
+  const found = await requireVisibleComment(deps.db, actor.id, commentId);
+  if (actor.id !== found.author_id && actor.id !== found.post_author_id) {
+    throw forbidden("Only the comment's author or the post's author may delete it.");
+  }
+  await inTransaction(deps.db, async (trx) => {
+    await lockVisiblePost(trx, found.post_id);
+    const comment = await lockComment(trx, commentId);
+    if (!comment) throw notFound('Comment');
+    const removed = 1 + (comment.parent_id === null ? await countReplies(trx, commentId) : 0);
+    await deleteCommentRow(trx, commentId);
+    await adjustCommentCount(trx, comment.post_id, -removed);
+    if (comment.parent_id !== null) {
+      await adjustCommentCounter(trx, comment.parent_id, 'reply_count', -1);
+    }
+  });
+}
+
+/** Idempotent; the comment row is locked first so concurrent likes stay exact. */
+export async function setCommentLike(
+  deps: AppDeps,
+  actor: Actor,
+  commentId: number,
+  liked: boolean,
+): Promise<CommentDto> {
+  await requireVisibleComment(deps.db, actor.id, commentId);
+  const row = await inTransaction(deps.db, async (trx) => {
+    const comment = await lockComment(trx, commentId);
+    if (!comment) throw notFound('Comment');
+    const changed = liked
+      ? await insertCommentLike(trx, commentId, actor.id, toDbTime(deps.clock.now()))
+      : await deleteCommentLike(trx, commentId, actor.id);
+    if (!changed) return comment;
+    const delta = liked ? 1 : -1;
+    await adjustCommentCounter(trx, commentId, 'like_count', delta);
+    return { ...comment, like_count: comment.like_count + delta };
+  });
+  const [comment] = await hydrateComments(deps, actor.id, [row]);
+  return comment!;
+}

@@ -1,0 +1,146 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { DbTime } from '../../db/time.js';
+import type { Executor } from '../../db/transaction.js';
+import type { DB, FollowStatus } from '../../db/types.js';
+import { after } from '../../http/pagination.js';
+
+/** All SQL of follows. Rows whose other side is deactivated are left in place but never listed. */
+export async function insertFollow(
+  db: Executor,
+  followerId: number,
+  followingId: number,
+  status: FollowStatus,
+  now: DbTime,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('follows')
+    .values({ follower_id: followerId, following_id: followingId, status, created_at: now })
+    .orIgnore()
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function findFollowStatus(
+  db: Executor,
+  followerId: number,
+  followingId: number,
+): Promise<FollowStatus | undefined> {
+  const row = await db
+    .selectFrom('follows')
+    .select('status')
+    .where('follower_id', '=', followerId)
+    .where('following_id', '=', followingId)
+    .executeTakeFirst();
+  return row?.status;
+}
+
+export async function deleteFollow(db: Executor, followerId: number, followingId: number) {
+  await db
+    .deleteFrom('follows')
+    .where('follower_id', '=', followerId)
+    .where('following_id', '=', followingId)
+    .execute();
+}
+
+export async function acceptAllPending(db: Executor, followingId: number): Promise<void> {
+  await db
+    .updateTable('follows')
+    .set({ status: 'accepted' })
+    .where('following_id', '=', followingId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+type Side = 'followers' | 'following';
+type FollowsEb = ExpressionBuilder<DB, 'follows' | 'users'>;
+
+/**
+ * One page of a follow list, newest edge first: `followers` of a user or the accounts it is
+ * `following` (accepted edges), or its pending requests. The other side must be active.
+ */
+export function listEdges(
+  db: Executor,
+  userId: number,
+  side: Side,
+  status: FollowStatus,
+  limit: number,
+  afterKey: readonly [string, number] | null,
+) {
+  const [own, other] =
+    side === 'followers'
+      ? (['follows.following_id', 'follows.follower_id'] as const)
+      : (['follows.follower_id', 'follows.following_id'] as const);
+  return db
+    .selectFrom('follows')
+    .innerJoin('users', 'users.id', other)
+    .select(['follows.id', 'follows.created_at', `${other} as user_id`])
+    .where(own, '=', userId)
+    .where('follows.status', '=', status)
+    .where('users.is_active', '=', 1)
+    .$if(afterKey !== null, (qb) =>
+      qb.where((eb: FollowsEb) =>
+        after(eb, ['follows.created_at', 'follows.id'], afterKey!, 'desc'),
+      ),
+    )
+    .orderBy('follows.created_at', 'desc')
+    .orderBy('follows.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** Of `ids`, the accounts `actorId` follows (accepted): one statement for a whole page. */
+export async function followedAmong(
+  db: Executor,
+  actorId: number,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('follows')
+    .select('following_id')
+    .where('follower_id', '=', actorId)
+    .where('following_id', 'in', [...new Set(ids)])
+    .where('status', '=', 'accepted')
+    .execute();
+  return new Set(rows.map((r) => r.following_id));
+}
+
+/** Approves a pending request addressed to `userId` from an active account. */
+export async function approveRequest(db: Executor, id: number, userId: number): Promise<boolean> {
+  const result = await db
+    .updateTable('follows')
+    .set({ status: 'accepted' })
+    .where('id', '=', id)
+    .where('following_id', '=', userId)
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('users')
+          .select('users.id')
+          .whereRef('users.id', '=', 'follows.follower_id')
+          .where('users.is_active', '=', 1),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function declineRequest(db: Executor, id: number, userId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('follows')
+    .where('id', '=', id)
+    .where('following_id', '=', userId)
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('users')
+          .select('users.id')
+          .whereRef('users.id', '=', 'follows.follower_id')
+          .where('users.is_active', '=', 1),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

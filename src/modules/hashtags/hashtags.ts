@@ -1,0 +1,19 @@
+/**
+ * Hashtags are `#` followed by Unicode letters (with their combining marks), digits and `_`.
+ * Names are NFC-normalised and lowercased, so `#Café`, `#CAFÉ` and a decomposed `#café` are
+ * one tag; a tag longer than the column (100 characters) is not a hashtag.
+ */
+const HASHTAG = /#([\p{L}\p{M}\p{N}_]+)/gu;
+export const MAX_HASHTAG_LENGTH = 100;
+
+export const normalizeHashtag = (name: string): string => name.normalize('NFC').toLowerCase();
+
+/** Distinct hashtag names in order of first appearance. */
+export function extractHashtags(caption: string): string[] {
+  const names = new Set<string>();
+  for (const match of caption.matchAll(HASHTAG)) {
+    const name = normalizeHashtag(match[1] ?? '');
+    if ([...name].length <= MAX_HASHTAG_LENGTH) names.add(name);
+  }
+  return [...names];
+}

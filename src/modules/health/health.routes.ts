@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { AppError } from '../../http/errors.js';
+
+const Status = Type.Object({ status: Type.String() });
+
+/** Liveness says the process runs; readiness says it can reach the database within 2 s. */
+export const healthRoutes =
+  ({ db }: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const schema = { tags: ['operations'], hide: false, response: { 200: Status } };
+    app.get('/healthz', { schema: { ...schema, summary: 'Liveness' } }, async () => ({
+      status: 'ok',
+    }));
+    app.get(
+      '/readyz',
+      { schema: { ...schema, summary: 'Readiness (database reachable)' } },
+      async () => {
+        const unavailable = () =>
+          new AppError(503, 'service_unavailable', 'The database is not reachable.');
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(unavailable()), 2000);
+        });
+        try {
+          await Promise.race([sql`select 1`.execute(db), timeout]);
+        } catch {
+          throw unavailable();
+        } finally {
+          clearTimeout(timer);
+        }
+        return { status: 'ready' };
+      },
+    );
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  };

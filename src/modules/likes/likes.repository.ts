@@ -1,0 +1,65 @@
+import type { Executor, Trx } from '../../db/transaction.js';
+import { after } from '../../http/pagination.js';
+
+/** True when a row was really added (a repeated like changes nothing). */
+export async function insertPostLike(
+  trx: Trx,
+  postId: number,
+  userId: number,
+  createdAt: string,
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('post_likes')
+    .values({ post_id: postId, user_id: userId, created_at: createdAt })
+    .orIgnore()
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function deletePostLike(trx: Trx, postId: number, userId: number): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('post_likes')
+    .where('post_id', '=', postId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function likedPostIdsOf(
+  db: Executor,
+  userId: number,
+  postIds: readonly number[],
+): Promise<Set<number>> {
+  if (postIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('post_likes')
+    .select('post_id')
+    .where('user_id', '=', userId)
+    .where('post_id', 'in', postIds)
+    .execute();
+  return new Set(rows.map((r) => r.post_id));
+}
+
+/** Likers of a post, newest like first; deactivated accounts are left out. */
+export async function likersPage(
+  db: Executor,
+  postId: number,
+  cursor: readonly [string, number] | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('post_likes')
+    .innerJoin('users', 'users.id', 'post_likes.user_id')
+    .select(['post_likes.id', 'post_likes.user_id', 'post_likes.created_at'])
+    .where('post_likes.post_id', '=', postId)
+    .where('users.is_active', '=', 1)
+    .$if(cursor !== null, (qb) =>
+      qb
+        .where('post_likes.created_at', '<=', cursor![0])
+        .where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
+    )
+    .orderBy('post_likes.created_at', 'desc')
+    .orderBy('post_likes.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}

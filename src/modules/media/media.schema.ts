@@ -1,0 +1,52 @@
+import { type Static, Type } from 'typebox';
+import { Id } from '../../common.schema.js';
+import type { Media } from '../../db/types.js';
+import type { MediaUrl } from '../users/user-summary.js';
+
+export const MediaSchema = Type.Object(
+  {
+    id: Id,
+    type: Type.Union([Type.Literal('image'), Type.Literal('video')]),
+    url: Type.String({ description: 'Display version (images ≤ 1080 px wide) or the video file' }),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+    thumbnail_url: Type.String({ description: 'Thumbnail ≤ 320 px (a video’s poster frame)' }),
+    poster_url: Type.Union([Type.String(), Type.Null()], {
+      description: 'Videos: full-size poster frame; null for images',
+    }),
+    blurhash: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'Media' },
+);
+export type MediaDto = Static<typeof MediaSchema>;
+
+export type MediaRowForDto = Pick<
+  Media,
+  | 'id'
+  | 'kind'
+  | 'storage_key'
+  | 'thumbnail_key'
+  | 'poster_key'
+  | 'width'
+  | 'height'
+  | 'duration_ms'
+  | 'blurhash'
+>;
+
+export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto => ({
+  id: String(row.id),
+  type: row.kind,
+  url: mediaUrl(row.storage_key),
+  width: row.width,
+  height: row.height,
+  duration_ms: row.duration_ms,
+  thumbnail_url: mediaUrl(row.thumbnail_key),
+  poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
+  blurhash: row.blurhash,
+});
+
+export const UploadDescription =
+  'multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to ' +
+  '15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed ' +
+  'from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.';

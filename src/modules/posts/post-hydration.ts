@@ -1,0 +1,63 @@
+import type { AppDeps } from '../../app.js';
+import { toIso } from '../../db/time.js';
+import { extractHashtags } from '../hashtags/hashtags.service.js';
+import { likedByActor } from '../likes/liked-by-me.js';
+import { loadLocations } from '../locations/locations.service.js';
+import { toMediaDto } from '../media/media.schema.js';
+import { savedByActor } from '../saves/saved-by-me.js';
+import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import type { PostRow } from './post-row.js';
+import type { PostDto } from './posts.schema.js';
+import { mediaOfPosts, type PostMediaRow } from './posts.repository.js';
+
+/**
+ * Turns post rows into Posts for one actor with a fixed number of statements whatever the
+ * number of rows: authors, media, locations, liked and saved flags (only for a signed-in actor),
+ * run concurrently. The count never depends on the data either, so tests can pin it. Hashtags come from the caption itself: they
+ * are extracted by the same function that filled post_hashtags when the caption was written.
+ */
+export async function hydratePosts(
+  deps: AppDeps,
+  actorId: number | null,
+  rows: readonly PostRow[],
+): Promise<PostDto[]> {
+  if (rows.length === 0) return [];
+  const { db, mediaUrl } = deps;
+  const postIds = rows.map((row) => row.id);
+  const locationIds = rows.flatMap((row) => (row.location_id === null ? [] : [row.location_id]));
+  const [authors, media, locations, liked, saved] = await Promise.all([
+    loadUserSummaries(
+      db,
+      rows.map((row) => row.author_id),
+    ),
+    mediaOfPosts(db, postIds),
+    loadLocations(db, locationIds),
+    likedByActor(db, actorId, postIds),
+    savedByActor(db, actorId, postIds),
+  ]);
+  const mediaByPost = new Map<number, PostMediaRow[]>();
+  for (const item of media) {
+    const list = mediaByPost.get(item.post_id!) ?? [];
+    list.push(item);
+    mediaByPost.set(item.post_id!, list);
+  }
+  return rows.map((row) => {
+    const author = authors.get(row.author_id);
+    if (!author) throw new Error(`post ${row.id}: author ${row.author_id} has no profile`);
+    return {
+      id: String(row.id),
+      type: row.type,
+      caption: row.caption,
+      author: toUserSummary(author, mediaUrl),
+      media: (mediaByPost.get(row.id) ?? []).map((item) => toMediaDto(item, mediaUrl)),
+      location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
+      hashtags: extractHashtags(row.caption),
+      like_count: row.like_count,
+      comment_count: row.comment_count,
+      liked_by_me: liked.has(row.id),
+      saved_by_me: saved.has(row.id),
+      created_at: toIso(row.created_at),
+      updated_at: toIso(row.updated_at),
+    };
+  });
+}

@@ -1,0 +1,58 @@
+import type { AppDeps } from '../../app.js';
+import { notFound, forbidden } from '../../http/errors.js';
+import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { postHasHashtag } from '../hashtags/hashtags.service.js';
+import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
+import { hydratePosts } from './post-hydration.js';
+import { postCursorOf, type PostRow } from './post-row.js';
+import type { PostDto, PostListQueryInput, UserPostsQueryInput } from './posts.schema.js';
+import { type PostFilters, postPage } from './posts.repository.js';
+
+/** Loads one page with `load`, then hydrates it: a fixed statement count for any page size. */
+export async function hydratedPage<Row extends PostRow>(
+  deps: AppDeps,
+  actorId: number | null,
+  query: { limit?: number; cursor?: string },
+  load: (cursor: readonly [string, number] | null, limit: number) => Promise<Row[]>,
+  cursorOf: (row: Row) => readonly (string | number)[] = postCursorOf,
+): Promise<Page<PostDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id']);
+  const page = splitPage(await load(cursor, limit), limit, cursorOf);
+  return { data: await hydratePosts(deps, actorId, page.rows), next_cursor: page.next_cursor };
+}
+
+export async function listPosts(
+  deps: AppDeps,
+  actorId: number | null,
+  query: PostListQueryInput,
+): Promise<Page<PostDto>> {
+  const filters: PostFilters = {
+    author: query.author?.toLowerCase(),
+    locationId: query.location_id === undefined ? undefined : Number(query.location_id),
+    type: query.type,
+    tagged: query.hashtag === undefined ? undefined : postHasHashtag('posts.id', query.hashtag),
+    captionContains: query.q,
+  };
+  return hydratedPage(deps, actorId, query, (cursor, limit) =>
+    postPage(deps.db, actorId, filters, cursor, limit),
+  );
+}
+
+/** A profile's grid: 404 for unknown or deactivated accounts, 403 for private ones to non-followers. */
+export async function listUserPosts(
+  deps: AppDeps,
+  actorId: number | null,
+  username: string,
+  query: UserPostsQueryInput,
+): Promise<Page<PostDto>> {
+  const visibility = await loadOwnerVisibilityByUsername(deps.db, actorId, username);
+  if (!visibility || !visibility.owner.is_active) throw notFound('User');
+  if (!canSee(actorId, visibility.owner, visibility.actorFollowsOwner)) {
+    throw forbidden('This account is private: only its approved followers see its posts.');
+  }
+  const filters: PostFilters = { authorId: visibility.owner.id, type: query.type };
+  return hydratedPage(deps, actorId, query, (cursor, limit) =>
+    postPage(deps.db, actorId, filters, cursor, limit),
+  );
+}

@@ -1,0 +1,224 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { dialectOf } from '../../db/dialect.js';
+import { ilike } from '../../db/like.js';
+import type { Executor, Trx } from '../../db/transaction.js';
+import type { Media, PostType } from '../../db/types.js';
+import { after } from '../../http/pagination.js';
+import { visibleAuthor } from '../users/visibility.js';
+import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
+
+/** One statement: the post, whether its author is active, and whether the actor may see it. */
+export async function findPostWithAccess(db: Executor, actorId: number | null, postId: number) {
+  return db
+    .selectFrom('posts')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .select(POST_COLUMNS)
+    .select(['users.is_active as author_active'])
+    .select(sql<number>`${visibleAuthor(actorId, 'posts.author_id')}`.as('visible'))
+    .where('posts.id', '=', postId)
+    .where('posts.deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Re-reads a post inside a transaction; on MySQL it also locks the row so counters stay exact. */
+export async function lockPost(trx: Trx, postId: number): Promise<PostRow | undefined> {
+  return trx
+    .selectFrom('posts')
+    .select(POST_COLUMNS)
+    .where('posts.id', '=', postId)
+    .where('posts.deleted_at', 'is', null)
+    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export async function insertPost(
+  trx: Trx,
+  values: Omit<PostRow, 'id' | 'like_count' | 'comment_count'>,
+): Promise<number> {
+  const result = await trx.insertInto('posts').values(values).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function updatePost(
+  trx: Trx,
+  postId: number,
+  patch: { caption?: string; location_id?: number | null; updated_at: string },
+): Promise<void> {
+  await trx.updateTable('posts').set(patch).where('id', '=', postId).execute();
+}
+
+export async function deletePost(trx: Trx, postId: number): Promise<void> {
+  await trx.deleteFrom('posts').where('id', '=', postId).execute();
+}
+
+export type CounterColumn = 'like_count' | 'comment_count';
+
+export async function adjustPostCounter(
+  trx: Trx,
+  postId: number,
+  column: CounterColumn,
+  delta: number,
+): Promise<void> {
+  await trx
+    .updateTable('posts')
+    .set((eb) => ({ [column]: eb(column, '+', delta) }))
+    .where('id', '=', postId)
+    .execute();
+}
+
+export async function findMediaForAttach(trx: Trx, ids: readonly number[]) {
+  return trx
+    .selectFrom('media')
+    .select(['id', 'owner_id', 'post_id', 'story_id', 'kind'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Claims the owner's unattached media for a post in one statement, setting each one's position
+ * from its place in `ids`. The conditions make a concurrent claim of the same media lose: the
+ * caller compares the affected-row count with `ids.length`.
+ */
+export async function attachMedia(
+  trx: Trx,
+  postId: number,
+  ownerId: number,
+  ids: readonly number[],
+): Promise<number> {
+  const position = sql<number>`case ${sql.ref('id')} ${sql.join(
+    ids.map((id, index) => sql`when ${id} then ${index}`),
+    sql` `,
+  )} end`;
+  const result = await trx
+    .updateTable('media')
+    .set({ post_id: postId, position })
+    .where('id', 'in', ids)
+    .where('owner_id', '=', ownerId)
+    .where('post_id', 'is', null)
+    .where('story_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export type PostMediaRow = Pick<
+  Media,
+  | 'id'
+  | 'post_id'
+  | 'kind'
+  | 'storage_key'
+  | 'thumbnail_key'
+  | 'poster_key'
+  | 'width'
+  | 'height'
+  | 'duration_ms'
+  | 'blurhash'
+>;
+
+export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
+  return db
+    .selectFrom('media')
+    .select([
+      'id',
+      'post_id',
+      'kind',
+      'storage_key',
+      'thumbnail_key',
+      'poster_key',
+      'width',
+      'height',
+      'duration_ms',
+      'blurhash',
+    ])
+    .where('post_id', 'in', postIds)
+    .orderBy('post_id')
+    .orderBy('position')
+    .execute() as Promise<PostMediaRow[]>;
+}
+
+export async function mediaKeysOfPost(trx: Trx, postId: number): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('media')
+    .select(['storage_key', 'thumbnail_key', 'poster_key'])
+    .where('post_id', '=', postId)
+    .execute();
+  return rows.flatMap((r) => [r.storage_key, r.thumbnail_key, r.poster_key ?? []].flat());
+}
+
+export interface PostFilters {
+  authorId?: number;
+  /** A username, or an id when no user has that name. */
+  author?: string;
+  locationId?: number;
+  type?: PostType;
+  /** A ready SQL condition on posts.id (the hashtags module builds it). */
+  tagged?: Expression<SqlBool>;
+  /** Case-insensitive substring of the caption, taken literally. */
+  captionContains?: string;
+}
+
+/** A page of posts the actor may see, newest first. */
+export async function postPage(
+  db: Executor,
+  actorId: number | null,
+  filters: PostFilters,
+  cursor: readonly [string, number] | null,
+  limit: number,
+): Promise<PostRow[]> {
+  return postPageQuery(db, actorId, filters, cursor, limit).execute();
+}
+
+/** The SQL of `postPage`, exposed so a test can check its plans. */
+export function postPageQuery(
+  db: Executor,
+  actorId: number | null,
+  filters: PostFilters,
+  cursor: readonly [string, number] | null,
+  limit: number,
+) {
+  const { authorId, author, locationId, type, tagged, captionContains } = filters;
+  const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
+  return db
+    .selectFrom('posts')
+    .select(POST_COLUMNS)
+    .where('posts.deleted_at', 'is', null)
+    .$if(authorId !== undefined, (qb) => qb.where('posts.author_id', '=', authorId!))
+    .$if(author !== undefined, (qb) =>
+      qb.where(
+        sql<SqlBool>`posts.author_id = coalesce((select u.id from users u where u.username = ${author}), ${authorAsId})`,
+      ),
+    )
+    .$if(locationId !== undefined, (qb) => qb.where('posts.location_id', '=', locationId!))
+    .$if(type !== undefined, (qb) => qb.where('posts.type', '=', type!))
+    .$if(tagged !== undefined, (qb) => qb.where(tagged!))
+    .$if(captionContains !== undefined, (qb) =>
+      qb.where(ilike('posts.caption', captionContains!, 'contains')),
+    )
+    .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
+    .$if(cursor !== null, (qb) =>
+      qb
+        // Redundant with after(), but a plain range the planner can put on an index.
+        .where('posts.created_at', '<=', cursor![0])
+        .where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+    )
+    .orderBy('posts.created_at', 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(limit + 1);
+}
+
+/** Posts per location that the actor may see, for any number of locations in one statement. */
+export async function countVisiblePostsByLocation(
+  db: Executor,
+  actorId: number | null,
+  locationIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (locationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('posts')
+    .select(['location_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('location_id', 'in', locationIds)
+    .where('deleted_at', 'is', null)
+    .where(visibleAuthor(actorId, 'posts.author_id'))
+    .groupBy('location_id')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.location_id), Number(r.n)]));
+}

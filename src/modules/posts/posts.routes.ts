@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { IdParams, NoContent, Page, Username } from '../../common.schema.js';
+import { actorOf } from '../../http/auth.js';
+import { listPosts, listUserPosts } from './post-lists.service.js';
+import {
+  CreatePostBody,
+  PostListQuery,
+  PostSchema,
+  UpdatePostBody,
+  UserPostsQuery,
+} from './posts.schema.js';
+import { createPost, deletePost, getPost, updatePost } from './posts.service.js';
+
+const tags = ['posts'];
+const PostPage = Page(PostSchema, 'Post');
+const UsernameParams = Type.Object(
+  { username: Type.String({ ...Username, pattern: '^[A-Za-z0-9._]+$' }) },
+  { additionalProperties: false },
+);
+
+export const postsRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/posts',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Create a post, carousel or reel',
+          description:
+            "`media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written.",
+          body: CreatePostBody,
+          response: { 201: PostSchema },
+        },
+      },
+      async (request, reply) => {
+        const post = await createPost(deps, actorOf(request), request.body);
+        return reply.status(201).header('Location', `/api/v1/posts/${post.id}`).send(post);
+      },
+    );
+
+    app.get(
+      '/posts',
+      {
+        config: { auth: 'optional' },
+        schema: {
+          tags,
+          summary: 'List posts, filtered',
+          description:
+            'Filters combine. Newest first. Posts of private accounts appear only to their approved followers.',
+          querystring: PostListQuery,
+          response: { 200: PostPage },
+        },
+      },
+      async (request) => listPosts(deps, request.actor?.id ?? null, request.query),
+    );
+
+    app.get(
+      '/posts/:id',
+      {
+        config: { auth: 'optional' },
+        schema: {
+          tags,
+          summary: 'Get a post',
+          description: '403 when the author is private and the caller is not an approved follower.',
+          params: IdParams,
+          response: { 200: PostSchema },
+        },
+      },
+      async (request) => getPost(deps, request.actor?.id ?? null, Number(request.params.id)),
+    );
+
+    app.patch(
+      '/posts/:id',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Edit caption or location (author only)',
+          description:
+            'Hashtags are re-extracted from a new caption; `location_id: null` clears it.',
+          params: IdParams,
+          body: UpdatePostBody,
+          response: { 200: PostSchema },
+        },
+      },
+      async (request) =>
+        updatePost(deps, actorOf(request), Number(request.params.id), request.body),
+    );
+
+    app.delete(
+      '/posts/:id',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Delete a post (author only)',
+          description: 'Its likes, saves, comments and media files go with it.',
+          params: IdParams,
+          response: { 204: NoContent },
+        },
+      },
+      async (request, reply) => {
+        await deletePost(deps, actorOf(request), Number(request.params.id), (err, keys) =>
+          request.log.warn({ err, keys }, 'could not remove media files of a deleted post'),
+        );
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/users/:username/posts',
+      {
+        config: { auth: 'optional' },
+        schema: {
+          tags,
+          summary: "A profile's posts",
+          description:
+            'Newest first. 404 for unknown or deactivated accounts; 403 for a private account to anyone but its approved followers.',
+          params: UsernameParams,
+          querystring: UserPostsQuery,
+          response: { 200: PostPage },
+        },
+      },
+      async (request) =>
+        listUserPosts(deps, request.actor?.id ?? null, request.params.username, request.query),
+    );
+  };

@@ -1,0 +1,232 @@
+import { sql } from 'kysely';
+import type { DbTime } from '../../db/time.js';
+import type { Executor } from '../../db/transaction.js';
+import { after } from '../../http/pagination.js';
+import type { MediaRowForDto } from '../media/media.schema.js';
+import { visibleAuthor } from '../users/visibility.js';
+
+export interface StoryRow {
+  id: number;
+  author_id: number;
+  media_id: number;
+  created_at: DbTime;
+  expires_at: DbTime;
+}
+
+/** A story as one viewer sees it: `viewed`/`liked` come from that viewer's view row, if any. */
+export interface StoryWithFlags extends StoryRow {
+  viewed: number;
+  liked: number;
+}
+
+const storyColumns = [
+  'stories.id',
+  'stories.author_id',
+  'stories.media_id',
+  'stories.created_at',
+  'stories.expires_at',
+] as const;
+
+export async function insertStory(db: Executor, values: Omit<StoryRow, 'id'>): Promise<number> {
+  const result = await db.insertInto('stories').values(values).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+/** Attaches the media only if it is the owner's and still unattached; returns rows changed. */
+export async function claimMedia(
+  db: Executor,
+  mediaId: number,
+  ownerId: number,
+  storyId: number,
+): Promise<number> {
+  const result = await db
+    .updateTable('media')
+    .set({ story_id: storyId })
+    .where('id', '=', mediaId)
+    .where('owner_id', '=', ownerId)
+    .where('post_id', 'is', null)
+    .where('story_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export const findMediaOwnership = (db: Executor, mediaId: number) =>
+  db
+    .selectFrom('media')
+    .select(['owner_id', 'post_id', 'story_id'])
+    .where('id', '=', mediaId)
+    .executeTakeFirst();
+
+export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
+  db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
+
+export const findUserIdByUsername = async (db: Executor, username: string) =>
+  (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())
+    ?.id;
+
+/** One page of an author's active stories, oldest first, with the viewer's flags. */
+export function activeStoriesOf(
+  db: Executor,
+  viewerId: number,
+  authorId: number,
+  now: DbTime,
+  cursor: readonly [DbTime, number] | null,
+  limit: number,
+): Promise<StoryWithFlags[]> {
+  return withViewerFlags(db, viewerId)
+    .where('stories.author_id', '=', authorId)
+    .where('stories.expires_at', '>', now)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => after(eb, ['stories.created_at', 'stories.id'], cursor!, 'asc')),
+    )
+    .orderBy('stories.created_at', 'asc')
+    .orderBy('stories.id', 'asc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Every active story in the viewer's tray, their own and those of accounts they follow (accepted),
+ * in a single statement whatever the number of accounts.
+ */
+export function trayStories(db: Executor, viewerId: number, now: DbTime) {
+  return withViewerFlags(db, viewerId)
+    .where('stories.expires_at', '>', now)
+    .where((eb) =>
+      eb.or([
+        eb('stories.author_id', '=', viewerId),
+        eb(
+          'stories.author_id',
+          'in',
+          eb
+            .selectFrom('follows')
+            .select('follows.following_id')
+            .where('follows.follower_id', '=', viewerId)
+            .where('follows.status', '=', 'accepted'),
+        ),
+      ]),
+    )
+    .where(visibleAuthor(viewerId, 'stories.author_id'))
+    .orderBy('stories.created_at', 'asc')
+    .orderBy('stories.id', 'asc')
+    .execute();
+}
+
+export const storyWithFlags = (db: Executor, viewerId: number, storyId: number) =>
+  withViewerFlags(db, viewerId).where('stories.id', '=', storyId).executeTakeFirst();
+
+function withViewerFlags(db: Executor, viewerId: number) {
+  return db
+    .selectFrom('stories')
+    .leftJoin('story_views as my_view', (join) =>
+      join.onRef('my_view.story_id', '=', 'stories.id').on('my_view.viewer_id', '=', viewerId),
+    )
+    .select(storyColumns)
+    .select([
+      sql<number>`case when my_view.id is null then 0 else 1 end`.as('viewed'),
+      sql<number>`coalesce(my_view.liked, 0)`.as('liked'),
+    ]);
+}
+
+/** Batched media for a list of stories: one statement for any number of ids. */
+export async function loadMediaByIds(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, MediaRowForDto>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('media')
+    .select([
+      'id',
+      'kind',
+      'storage_key',
+      'thumbnail_key',
+      'poster_key',
+      'width',
+      'height',
+      'duration_ms',
+      'blurhash',
+    ])
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Records a view once; true when this call added the row. */
+export async function insertView(
+  db: Executor,
+  storyId: number,
+  viewerId: number,
+  now: DbTime,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('story_views')
+    .values({ story_id: storyId, viewer_id: viewerId, liked: 0, viewed_at: now })
+    .orIgnore()
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function setViewLiked(
+  db: Executor,
+  storyId: number,
+  viewerId: number,
+  liked: boolean,
+): Promise<void> {
+  await db
+    .updateTable('story_views')
+    .set({ liked: liked ? 1 : 0 })
+    .where('story_id', '=', storyId)
+    .where('viewer_id', '=', viewerId)
+    .execute();
+}
+
+/** Newest view first; deactivated viewers are left out like everywhere else. */
+export function viewersPage(
+  db: Executor,
+  storyId: number,
+  cursor: readonly [DbTime, number] | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('story_views')
+    .innerJoin('users', 'users.id', 'story_views.viewer_id')
+    .select([
+      'story_views.id',
+      'story_views.viewer_id',
+      'story_views.viewed_at',
+      'story_views.liked',
+    ])
+    .where('story_views.story_id', '=', storyId)
+    .where('users.is_active', '=', 1)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => after(eb, ['story_views.viewed_at', 'story_views.id'], cursor!, 'desc')),
+    )
+    .orderBy('story_views.viewed_at', 'desc')
+    .orderBy('story_views.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Removes the story, its views and its media rows; returns the storage keys to delete. */
+export async function deleteStoryRows(db: Executor, story: StoryRow): Promise<string[]> {
+  const media = await db
+    .selectFrom('media')
+    .select(['id', 'storage_key', 'thumbnail_key', 'poster_key'])
+    .where((eb) => eb.or([eb('id', '=', story.media_id), eb('story_id', '=', story.id)]))
+    .execute();
+  await db.deleteFrom('story_views').where('story_id', '=', story.id).execute();
+  await db.deleteFrom('stories').where('id', '=', story.id).execute();
+  if (media.length > 0) {
+    await db
+      .deleteFrom('media')
+      .where(
+        'id',
+        'in',
+        media.map((m) => m.id),
+      )
+      .execute();
+  }
+  return media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+}

@@ -1,0 +1,196 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
+import { inTransaction } from '../../db/transaction.js';
+import type { Actor } from '../../http/auth.js';
+import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import { canSee, loadOwnerVisibility } from '../users/visibility.js';
+import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
+import * as repo from './stories.repository.js';
+import type { StoryRow } from './stories.repository.js';
+import type { StoryDto, StoryViewerDto } from './stories.schema.js';
+
+interface PageInput {
+  limit?: number;
+  cursor?: string;
+}
+
+const now = (deps: AppDeps): DbTime => toDbTime(deps.clock.now());
+const isExpired = (deps: AppDeps, story: StoryRow) => story.expires_at <= now(deps);
+
+export async function createStory(
+  deps: AppDeps,
+  actor: Actor,
+  input: { media_id: string },
+): Promise<StoryDto> {
+  const mediaId = Number(input.media_id);
+  const createdAt = now(deps);
+  const row = await inTransaction(deps.db, async (trx) => {
+    const media = await repo.findMediaOwnership(trx, mediaId);
+    if (!media) throw invalidField('media_id', 'no media with this id');
+    if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
+    const used = () => invalidField('media_id', 'is already used by a post or a story');
+    if (media.post_id !== null || media.story_id !== null) throw used();
+    const story = {
+      author_id: actor.id,
+      media_id: mediaId,
+      created_at: createdAt,
+      expires_at: addSeconds(createdAt, deps.config.storyTtlSeconds),
+    };
+    const id = await repo.insertStory(trx, story);
+    // The guarded update, not the read above, is what stops two concurrent claims.
+    if ((await repo.claimMedia(trx, mediaId, actor.id, id)) !== 1) throw used();
+    return { id, ...story, viewed: 0, liked: 0 };
+  });
+  const [story] = await hydrateStories(deps, actor.id, [row]);
+  if (!story) throw new Error(`story ${row.id} vanished after creation`);
+  return story;
+}
+
+/**
+ * Who may see a story: 404 when it does not exist, its author is deactivated, or it expired
+ * (except for its author when `authorKeepsExpired`); 403 when privacy hides it.
+ */
+async function accessibleStory<S extends StoryRow>(
+  deps: AppDeps,
+  actor: Actor,
+  story: S | undefined,
+  authorKeepsExpired: boolean,
+): Promise<S> {
+  if (!story) throw notFound('Story');
+  const visibility = await loadOwnerVisibility(deps.db, actor.id, story.author_id);
+  if (!visibility?.owner.is_active) throw notFound('Story');
+  const isAuthor = story.author_id === actor.id;
+  if (isExpired(deps, story) && !(isAuthor && authorKeepsExpired)) throw notFound('Story');
+  if (!canSee(actor.id, visibility.owner, visibility.actorFollowsOwner)) {
+    throw forbidden('This account is private; its stories are visible to approved followers.');
+  }
+  return story;
+}
+
+export async function getStory(deps: AppDeps, actor: Actor, id: number): Promise<StoryDto> {
+  const row = await accessibleStory(
+    deps,
+    actor,
+    await repo.storyWithFlags(deps.db, actor.id, id),
+    true,
+  );
+  const [story] = await hydrateStories(deps, actor.id, [row]);
+  if (!story) throw notFound('Story');
+  return story;
+}
+
+export async function listUserStories(
+  deps: AppDeps,
+  actor: Actor,
+  username: string,
+  query: PageInput,
+): Promise<Page<StoryDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
+  const userId = await repo.findUserIdByUsername(deps.db, username.toLowerCase());
+  const visibility =
+    userId === undefined ? null : await loadOwnerVisibility(deps.db, actor.id, userId);
+  if (!visibility?.owner.is_active) throw notFound('User');
+  if (!canSee(actor.id, visibility.owner, visibility.actorFollowsOwner)) {
+    throw forbidden('This account is private; its stories are visible to approved followers.');
+  }
+  const rows = await repo.activeStoriesOf(
+    deps.db,
+    actor.id,
+    visibility.owner.id,
+    now(deps),
+    cursor,
+    limit + 1,
+  );
+  const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
+  return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
+}
+
+export async function storyTray(deps: AppDeps, actor: Actor): Promise<TrayGroup[]> {
+  const rows = await repo.trayStories(deps.db, actor.id, now(deps));
+  return groupTray(actor.id, await hydrateStories(deps, actor.id, rows));
+}
+
+/** Idempotent; the author is not counted as a viewer of their own story (as on Instagram). */
+export async function viewStory(deps: AppDeps, actor: Actor, id: number): Promise<void> {
+  const story = await accessibleStory(deps, actor, await repo.findStory(deps.db, id), false);
+  if (story.author_id === actor.id) return;
+  await repo.insertView(deps.db, story.id, actor.id, now(deps));
+}
+
+/** The like is a flag on the caller's view, so liking records the view first if needed. */
+export async function setStoryLike(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+  liked: boolean,
+): Promise<StoryDto> {
+  const story = await accessibleStory(deps, actor, await repo.findStory(deps.db, id), false);
+  if (story.author_id === actor.id) throw forbidden('You cannot like your own story.');
+  if (liked) {
+    await inTransaction(deps.db, async (trx) => {
+      await repo.insertView(trx, story.id, actor.id, now(deps));
+      await repo.setViewLiked(trx, story.id, actor.id, true);
+    });
+  } else {
+    await repo.setViewLiked(deps.db, story.id, actor.id, false);
+  }
+  const row = await repo.storyWithFlags(deps.db, actor.id, id);
+  const [dto] = row ? await hydrateStories(deps, actor.id, [row]) : [];
+  if (!dto) throw notFound('Story');
+  return dto;
+}
+
+/** Author only; they keep the list after expiry. Others get 404 once it expired, 403 before. */
+async function authoredStory(deps: AppDeps, actor: Actor, id: number): Promise<StoryRow> {
+  const story = await repo.findStory(deps.db, id);
+  if (!story) throw notFound('Story');
+  if (story.author_id === actor.id) return story;
+  await accessibleStory(deps, actor, story, false);
+  throw forbidden('Only the author of this story can do this.');
+}
+
+export async function listViewers(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+  query: PageInput,
+): Promise<Page<StoryViewerDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
+  const story = await authoredStory(deps, actor, id);
+  const rows = await repo.viewersPage(deps.db, story.id, cursor, limit + 1);
+  const page = splitPage(rows, limit, (row) => [row.viewed_at, row.id]);
+  const users = await loadUserSummaries(
+    deps.db,
+    page.rows.map((row) => row.viewer_id),
+  );
+  const data = page.rows.flatMap((row) => {
+    const user = users.get(row.viewer_id);
+    if (!user) return [];
+    const viewer: StoryViewerDto = {
+      user: toUserSummary(user, deps.mediaUrl),
+      viewed_at: toIso(row.viewed_at),
+      liked: Number(row.liked) === 1,
+    };
+    return [viewer];
+  });
+  return { data, next_cursor: page.next_cursor };
+}
+
+/** Files are removed after the rows are committed; a storage hiccup then only leaves orphans. */
+export async function deleteStory(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<void> {
+  const story = await authoredStory(deps, actor, id);
+  const keys = await inTransaction(deps.db, (trx) => repo.deleteStoryRows(trx, story));
+  await deps.storage.delete(keys).catch((err: unknown) => {
+    log.warn({ err, keys }, 'story deleted but some of its files could not be removed');
+  });
+}

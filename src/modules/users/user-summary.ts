@@ -1,0 +1,44 @@
+import type { Static } from 'typebox';
+import { UserSummary } from '../../common.schema.js';
+import type { Executor } from '../../db/transaction.js';
+
+export type UserSummaryDto = Static<typeof UserSummary>;
+export type MediaUrl = (key: string) => string;
+
+export interface UserSummaryRow {
+  id: number;
+  username: string;
+  name: string;
+  profile_image_key: string | null;
+  is_private: number;
+}
+
+/** Batch loader used by every list that embeds people: one statement for any number of ids. */
+export async function loadUserSummaries(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, UserSummaryRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('profiles', 'profiles.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.username',
+      'profiles.name',
+      'profiles.profile_image_key',
+      'profiles.is_private',
+    ])
+    .where('users.id', 'in', unique)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export const toUserSummary = (row: UserSummaryRow, mediaUrl: MediaUrl): UserSummaryDto => ({
+  id: String(row.id),
+  username: row.username,
+  name: row.name,
+  profile_image_url: row.profile_image_key ? mediaUrl(row.profile_image_key) : null,
+  is_private: Boolean(row.is_private),
+});

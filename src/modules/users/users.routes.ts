@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../../app.js';
+import { NoContent, Page, Problem, UserSummary } from '../../common.schema.js';
+import { actorOf } from '../../http/auth.js';
+import * as users from './users.service.js';
+import {
+  DeleteMeBody,
+  MeSchema,
+  ProfileSchema,
+  SearchQuery,
+  UpdateMeBody,
+  UsernameParams,
+} from './users.schema.js';
+
+export const usersRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['users'];
+
+    app.get(
+      '/me',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Your profile, with your email',
+          response: { 200: MeSchema, 401: Problem },
+        },
+      },
+      async (request) => users.getMe(deps, actorOf(request)),
+    );
+
+    app.patch(
+      '/me',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Edit your profile',
+          description:
+            'Only the fields sent change. Going private keeps existing followers; going public ' +
+            'accepts every pending follow request.',
+          body: UpdateMeBody,
+          response: { 200: MeSchema, 400: Problem, 401: Problem },
+        },
+      },
+      async (request) => users.updateMe(deps, actorOf(request), request.body),
+    );
+
+    app.delete(
+      '/me',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Deactivate your account',
+          description:
+            'Requires your password (403 when wrong). The account and its content disappear ' +
+            'from every list and lookup and every session ends; the username and email stay reserved.',
+          body: DeleteMeBody,
+          response: { 204: NoContent, 400: Problem, 401: Problem, 403: Problem },
+        },
+      },
+      async (request, reply) => {
+        await users.deactivateMe(deps, actorOf(request), request.body.password);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/users',
+      {
+        config: { auth: 'optional' },
+        schema: {
+          tags,
+          summary: 'Search people by username or name prefix',
+          description: 'Case-insensitive prefix match; ordered by username.',
+          querystring: SearchQuery,
+          response: { 200: Page(UserSummary, 'User'), 400: Problem, 401: Problem },
+        },
+      },
+      async (request) => users.searchUsers(deps, request.query),
+    );
+
+    app.get(
+      '/users/:username',
+      {
+        config: { auth: 'optional' },
+        schema: {
+          tags,
+          summary: "A person's profile",
+          description: 'Public. Relationship flags are false without a token.',
+          params: UsernameParams,
+          response: { 200: ProfileSchema, 401: Problem, 404: Problem },
+        },
+      },
+      async (request) => users.getProfile(deps, request.actor, request.params.username),
+    );
+  };

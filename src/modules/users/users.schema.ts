@@ -1,0 +1,73 @@
+import { Type } from 'typebox';
+import { Cursor, Limit, Timestamp, UserSummary } from '../../common.schema.js';
+
+export const UsernameParams = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 30, description: 'Case-insensitive' }) },
+  { additionalProperties: false },
+);
+
+const profileFields = {
+  ...UserSummary.properties,
+  nickname: Type.String(),
+  bio: Type.String(),
+  website: Type.Union([Type.String(), Type.Null()]),
+  posts_count: Type.Integer(),
+  followers_count: Type.Integer({ description: 'Accepted followers with active accounts' }),
+  following_count: Type.Integer(),
+  is_following: Type.Boolean({ description: 'The caller follows this account (false logged out)' }),
+  follows_you: Type.Boolean({ description: 'This account follows the caller' }),
+  follow_requested: Type.Boolean({ description: 'The caller has a pending follow request' }),
+  created_at: Timestamp,
+};
+
+export const ProfileSchema = Type.Object(profileFields, { title: 'Profile' });
+export const MeSchema = Type.Object(
+  { ...profileFields, email: Type.String({ format: 'email' }) },
+  { title: 'Me' },
+);
+
+export const Website = Type.Union(
+  [
+    Type.String({
+      maxLength: 200,
+      pattern: '^[hH][tT][tT][pP][sS]?://[^\\s/?#]+',
+      description: 'An http(s) URL',
+    }),
+    Type.Null(),
+  ],
+  { description: 'An http(s) URL, or null to clear it' },
+);
+
+export const UpdateMeBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 50 })),
+    nickname: Type.Optional(Type.String({ maxLength: 30 })),
+    bio: Type.Optional(Type.String({ maxLength: 500 })),
+    website: Type.Optional(Website),
+    is_private: Type.Optional(
+      Type.Boolean({
+        description:
+          'Going private keeps existing followers; going public accepts every pending request',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DeleteMeBody = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      description: 'Prefix of a username or a name (case-insensitive; % and _ are literal)',
+    }),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);

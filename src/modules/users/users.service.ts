@@ -1,0 +1,126 @@
+import type { Static } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { toDbTime, toIso } from '../../db/time.js';
+import { inTransaction, type Executor } from '../../db/transaction.js';
+import type { ProfileUpdate } from '../../db/types.js';
+import type { Actor } from '../../http/auth.js';
+import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { revokeAllRefreshTokens } from '../auth/auth.service.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { acceptAllRequests } from '../follows/follows.service.js';
+import { toUserSummary, type UserSummaryDto } from './user-summary.js';
+import * as repo from './users.repository.js';
+import type { MeSchema, ProfileSchema, SearchQuery, UpdateMeBody } from './users.schema.js';
+
+export type ProfileDto = Static<typeof ProfileSchema>;
+export type MeDto = Static<typeof MeSchema>;
+
+export { insertAccount as createAccount, findTaken, findCredentials } from './users.repository.js';
+
+/** Whether a user id from a valid access token still belongs to an active account. */
+export const isActiveUser = (db: Executor, userId: number) => repo.isActiveUser(db, userId);
+
+/** An active account named in a URL (usernames are case-insensitive), or 404. */
+export async function requireActiveUser(db: Executor, username: string) {
+  const user = await repo.findActiveByUsername(db, username.toLowerCase());
+  if (!user) throw notFound('User');
+  return user;
+}
+
+function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
+  return {
+    ...toUserSummary(row, deps.mediaUrl),
+    nickname: row.nickname,
+    bio: row.bio,
+    website: row.website,
+    posts_count: Number(row.posts_count),
+    followers_count: Number(row.followers_count),
+    following_count: Number(row.following_count),
+    is_following: Number(row.is_following) === 1,
+    follows_you: Number(row.follows_you) === 1,
+    follow_requested: Number(row.follow_requested) === 1,
+    created_at: toIso(row.created_at),
+  };
+}
+
+export async function getProfile(
+  deps: AppDeps,
+  actor: Actor | null,
+  username: string,
+): Promise<ProfileDto> {
+  const row = await repo.findProfile(deps.db, actor?.id ?? null, {
+    username: username.toLowerCase(),
+  });
+  if (!row) throw notFound('User');
+  return toProfile(row, deps);
+}
+
+export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
+  const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
+  if (!row) throw notFound('User');
+  return { ...toProfile(row, deps), email: row.email };
+}
+
+export async function updateMe(
+  deps: AppDeps,
+  actor: Actor,
+  input: Static<typeof UpdateMeBody>,
+): Promise<MeDto> {
+  if (input.website != null && !isHttpUrl(input.website)) {
+    throw invalidField('website', 'must be an http or https URL');
+  }
+  const patch: ProfileUpdate = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.nickname !== undefined) patch.nickname = input.nickname;
+  if (input.bio !== undefined) patch.bio = input.bio;
+  if (input.website !== undefined) patch.website = input.website;
+  if (input.is_private !== undefined) patch.is_private = input.is_private ? 1 : 0;
+  if (Object.keys(patch).length > 0) {
+    patch.updated_at = toDbTime(deps.clock.now());
+    await inTransaction(deps.db, async (trx) => {
+      await repo.updateProfile(trx, actor.id, patch);
+      // Like Instagram: an account that goes public lets everyone who asked in.
+      if (input.is_private === false) await acceptAllRequests(trx, actor.id);
+    });
+  }
+  return getMe(deps, actor);
+}
+
+/**
+ * Deactivation, not deletion: the row stays so the username and email stay reserved, while
+ * is_active = 0 hides the account and its content everywhere and every session ends.
+ */
+export async function deactivateMe(deps: AppDeps, actor: Actor, password: string): Promise<void> {
+  const user = await repo.findPasswordHash(deps.db, actor.id);
+  if (!(await verifyPassword(user?.password_hash, password))) {
+    throw forbidden('The password is not correct.');
+  }
+  await inTransaction(deps.db, async (trx) => {
+    await repo.deactivate(trx, actor.id);
+    await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
+  });
+}
+
+export async function searchUsers(
+  deps: AppDeps,
+  query: Static<typeof SearchQuery>,
+): Promise<Page<UserSummaryDto>> {
+  const limit = query.limit ?? 20;
+  const afterKey = decodeCursor(query.cursor, ['text', 'id']);
+  const rows = await repo.searchUsers(deps.db, query.q, limit, afterKey);
+  const page = splitPage(rows, limit, (row) => [row.username, row.id]);
+  return {
+    data: page.rows.map((row) => toUserSummary(row, deps.mediaUrl)),
+    next_cursor: page.next_cursor,
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
