@@ -50,7 +50,7 @@ function deploy(fake: Record<string, string>, args: string[] = [], withEnv = tru
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, calls };
 }
 
-void test('success: build, migrate, start, wait for /readyz, then tag the new image as current', () => {
+test('success: build, migrate, start, wait for /readyz, then tag the new image as current', () => {
   const r = deploy({ FAKE_HAS_CURRENT: '1' });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.calls, [
@@ -69,7 +69,7 @@ void test('success: build, migrate, start, wait for /readyz, then tag the new im
   assert.match(r.stdout, /==> deployed photogram:t1/);
 });
 
-void test('--pull pulls IMAGE_REPO:DEPLOY_TAG instead of building', () => {
+test('--pull pulls IMAGE_REPO:DEPLOY_TAG instead of building', () => {
   const r = deploy({ IMAGE_REPO: 'ghcr.io/acme/photogram' }, ['--pull']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.calls[1], 'docker pull ghcr.io/acme/photogram:t1 PHOTOGRAM_IMAGE=');
@@ -80,7 +80,7 @@ void test('--pull pulls IMAGE_REPO:DEPLOY_TAG instead of building', () => {
   );
 });
 
-void test('failed health check: rolls back to photogram:current and exits 1', () => {
+test('failed health check: rolls back to photogram:current and exits 1', () => {
   const r = deploy({ FAKE_HAS_CURRENT: '1', FAKE_BROKEN_IMAGE: 'photogram:t1' });
   assert.equal(r.status, 1);
   assert.deepEqual(r.calls, [
@@ -98,21 +98,21 @@ void test('failed health check: rolls back to photogram:current and exits 1', ()
   assert.match(r.stdout, /==> roll back to photogram:current\n[\s\S]*==> rolled back/);
 });
 
-void test('failed health check on the first deployment: nothing to roll back to, exits 1', () => {
+test('failed health check on the first deployment: nothing to roll back to, exits 1', () => {
   const r = deploy({ FAKE_BROKEN_IMAGE: 'photogram:t1' });
   assert.equal(r.status, 1);
   assert.deepEqual(r.calls, [inspect, build, migrate, ...up('photogram:t1'), ready, ready, ready]);
   assert.match(r.stdout, /no previous image to roll back to/);
 });
 
-void test('failed migration: the running version is not touched', () => {
+test('failed migration: the running version is not touched', () => {
   const r = deploy({ FAKE_HAS_CURRENT: '1', FAKE_MIGRATE_RC: '3' });
   assert.equal(r.status, 1);
   assert.deepEqual(r.calls, [inspect, build, migrate]);
   assert.match(r.stderr, /migration failed/);
 });
 
-void test('missing .env: stops before calling docker', () => {
+test('missing .env: stops before calling docker', () => {
   const r = deploy({}, [], false);
   assert.equal(r.status, 1);
   assert.deepEqual(r.calls, []);
