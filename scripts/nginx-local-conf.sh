@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes a copy of deploy/nginx.conf that runs on this machine, not in Docker:
 # the upstream points at 127.0.0.1:<port>..., the server listens on
-# 127.0.0.1:<listen-port>, and every file nginx writes lives under <dir>.
+# 127.0.0.1:<listen-port>, and every file nginx writes (logs included) lives
+# under <dir>.
 # Usage: scripts/nginx-local-conf.sh <dir> <listen-port> <upstream-port>...
 # Then:  nginx -p <dir> -e <dir>/error.log -c <dir>/nginx.conf -g "pid <dir>/nginx.pid;"
 set -euo pipefail
@@ -36,11 +37,14 @@ sed -E \
   -e "s#^ *server web:3000(.*)\$#${servers%\\n}#" \
   -e "s#^( *)listen 80 default_server;#\\1listen 127.0.0.1:${listen} default_server;#" \
   -e "s#/var/cache/nginx/#${dir}/cache/#" \
+  -e "s#^error_log /dev/stderr#error_log ${dir}/error.log#" \
+  -e "s#access_log /dev/stdout#access_log ${dir}/access.log#" \
   -e "s#^http \\{\$#http {\\n${temp_paths}#" \
   "$src" >"$dir/nginx.conf"
 
 # Fail loudly if deploy/nginx.conf changed shape and a rewrite did not apply.
-for want in "server 127.0.0.1:$1" "listen 127.0.0.1:${listen}" "${dir}/cache/" "client_body_temp_path"; do
+for want in "server 127.0.0.1:$1" "listen 127.0.0.1:${listen}" "${dir}/cache/" \
+  "client_body_temp_path" "error_log ${dir}/error.log" "access_log ${dir}/access.log"; do
   if ! grep -qF -- "$want" "$dir/nginx.conf"; then
     echo "$0: rewrite did not produce '$want'; update this script" >&2
     exit 1

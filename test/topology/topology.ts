@@ -37,6 +37,7 @@ interface Child {
 }
 const children: Child[] = [];
 const cleanups: (() => Promise<void>)[] = [];
+const extraLogs: string[] = [];
 
 // ---- HTTP through nginx ------------------------------------------------------
 
@@ -269,7 +270,8 @@ async function main(): Promise<void> {
     const args = ['-p', ngx, '-e', join(ngx, 'error.log'), '-c', join(ngx, 'nginx.conf')];
     const pid = `daemon off; pid ${join(ngx, 'nginx.pid')};`;
     const nginx = start('nginx', nginxBin, [...args, '-g', pid], { PATH: process.env.PATH }, dir);
-    nginxLog = nginx.log;
+    nginxLog = join(ngx, 'access.log');
+    extraLogs.push(nginxLog, join(ngx, 'error.log'));
     await waitFor('nginx /readyz', nginx, async () => (await via('/readyz')).status === 200);
   });
 
@@ -482,6 +484,7 @@ try {
   console.error(`\nFAILED: ${err instanceof Error ? err.message : String(err)}`);
   for (const child of children)
     console.error(`\n--- ${child.name} log (tail) ---\n${tail(child.log)}`);
+  for (const log of extraLogs) console.error(`\n--- ${log} (tail) ---\n${tail(log)}`);
   await cleanup();
   process.exitCode = 1;
 }
