@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
@@ -27,9 +27,10 @@ export async function createStory(
 ): Promise<StoryDto> {
   const mediaId = Number(input.media_id);
   const createdAt = now(deps);
+  const gone = () => invalidField('media_id', 'no media with this id');
   const row = await inTransaction(deps.db, async (trx) => {
     const media = await repo.findMediaOwnership(trx, mediaId);
-    if (!media) throw invalidField('media_id', 'no media with this id');
+    if (!media) throw gone();
     if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
     const used = () => invalidField('media_id', 'is already used by a post or a story');
     if (media.post_id !== null || media.story_id !== null) throw used();
@@ -39,7 +40,10 @@ export async function createStory(
       created_at: createdAt,
       expires_at: addSeconds(createdAt, deps.config.storyTtlSeconds),
     };
-    const id = await repo.insertStory(trx, story);
+    // The unattached-media sweeper may delete the row after the read above.
+    const id = await repo.insertStory(trx, story).catch((error: unknown) => {
+      throw isForeignKeyViolation(error) ? gone() : error;
+    });
     // The guarded update, not the read above, is what stops two concurrent claims.
     if ((await repo.claimMedia(trx, mediaId, actor.id, id)) !== 1) throw used();
     return { id, ...story, viewed: 0, liked: 0 };
