@@ -123,9 +123,13 @@ async function receiveFile(
   }
 }
 
+/** Client mistakes become precise 4xx answers; our own failures (disk, permissions) stay 500s. */
 function multipartError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { statusCode?: number; code?: string; message?: string };
+  const e = err as { statusCode?: number; code?: string; message?: string; syscall?: string };
+  // A system call failed on our side (temp dir missing, disk full): not the client's fault, and
+  // its message names server paths.
+  if (e.syscall) throw err;
   if (e.statusCode === 413)
     return new AppError(413, 'payload_too_large', 'The upload is too large.');
   if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return badRequest('The upload was interrupted.');
