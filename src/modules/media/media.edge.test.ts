@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { createUser, type TestUser } from '../../../test/helpers/factories.js';
 import { makeImage } from '../../../test/helpers/media-fixtures.js';
@@ -36,8 +36,34 @@ const send = (url: string, payload: Buffer) =>
     payload,
     headers: { ...alice.headers, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
   });
+const tempFiles = async () => (await readdir(uploadTempDir(t.config)).catch(() => [])).length;
 
 describe('multipart edge cases', () => {
+  for (const url of ['/api/v1/media', '/api/v1/me/profile-image']) {
+    test(`${url}: two files are a 400 naming file, and nothing is kept`, async () => {
+      const before = await t.db.selectFrom('media').select('id').execute();
+      for (const second of ['file', 'other']) {
+        const response = await send(
+          url,
+          form(part('file', png, 'a.png'), part(second, png, 'b.png')),
+        );
+        assert.equal(response.statusCode, 400, response.body);
+        assert.deepEqual(response.json().errors, [
+          { field: 'file', message: 'send exactly one file' },
+        ]);
+      }
+      assert.equal(await tempFiles(), 0);
+      assert.deepEqual(await t.db.selectFrom('media').select('id').execute(), before);
+    });
+
+    test(`${url}: too many fields is said plainly, not "too large"`, async () => {
+      const fields = Array.from({ length: 12 }, (_, i) => part(`f${i}`, 'x'));
+      const response = await send(url, form(...fields, part('file', png, 'a.png')));
+      assert.equal(response.statusCode, 413);
+      assert.match(response.json().detail, /too many parts/);
+    });
+  }
+
   test('a server-side disk failure is a 500 that names no path, not a 400', async () => {
     const dir = uploadTempDir(t.config);
     await rm(dir, { recursive: true, force: true });
