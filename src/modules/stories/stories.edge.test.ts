@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createMedia, createUser } from '../../../test/helpers/factories.js';
+import { expectStatus, queryCount } from '../../../test/helpers/http.js';
+import { insertStory } from '../../../test/helpers/stories-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 
 let t: TestApp;
@@ -40,5 +42,21 @@ describe('POST /stories races', () => {
     }
     const stories = await t.db.selectFrom('stories').select('id').execute();
     assert.deepEqual(stories, []);
+  });
+});
+
+describe('GET /users/{username}/stories', () => {
+  test('costs one statement per step: token, owner visibility, page, authors, media', async () => {
+    const [alice, bob] = [await createUser(t), await createUser(t)];
+    for (let i = 0; i < 3; i++) await insertStory(t, alice, 60 - i);
+    for (const limit of [1, 3]) {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/users/${alice.username.toUpperCase()}/stories?limit=${limit}`,
+        headers: bob.headers,
+      });
+      assert.equal(expectStatus(response, 200).data.length, limit);
+      assert.equal(queryCount(response), 5);
+    }
   });
 });

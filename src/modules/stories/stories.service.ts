@@ -6,7 +6,7 @@ import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
-import { canSee, loadOwnerVisibility } from '../users/visibility.js';
+import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
 import * as repo from './stories.repository.js';
 import type { StoryRow } from './stories.repository.js';
@@ -94,9 +94,7 @@ export async function listUserStories(
 ): Promise<Page<StoryDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
-  const userId = await repo.findUserIdByUsername(deps.db, username.toLowerCase());
-  const visibility =
-    userId === undefined ? null : await loadOwnerVisibility(deps.db, actor.id, userId);
+  const visibility = await loadOwnerVisibilityByUsername(deps.db, actor.id, username);
   if (!visibility?.owner.is_active) throw notFound('User');
   if (!canSee(actor.id, visibility.owner, visibility.actorFollowsOwner)) {
     throw forbidden('This account is private; its stories are visible to approved followers.');
