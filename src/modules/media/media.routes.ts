@@ -1,10 +1,17 @@
+import { rm } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { IdParams, NoContent } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
-import { AppError, badRequest, invalidField, unsupportedMediaType } from '../../http/errors.js';
+import {
+  AppError,
+  badRequest,
+  invalidField,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from '../../http/errors.js';
 import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
 import { MeSchema } from '../users/users.schema.js';
 import { MediaSchema, UploadDescription } from './media.schema.js';
@@ -93,7 +100,10 @@ export const mediaRoutes =
     );
   };
 
-/** The `file` part, streamed to a temp file under the size limit; the caller owns (and removes) the file. */
+/**
+ * The one `file` part, streamed to a temp file under the size limit; the caller owns (and removes)
+ * the file. The whole form is read, so a second file is refused rather than silently dropped.
+ */
 async function receiveFile(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -102,32 +112,39 @@ async function receiveFile(
   if (!request.isMultipart()) {
     throw unsupportedMediaType('Send the file as multipart/form-data, in a part named "file".');
   }
-  let part;
+  let temp: string | undefined;
   try {
-    part = await request.file();
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw invalidField('file', `is required; got a file part named "${part.fieldname}"`);
+      }
+      temp = await receiveUpload(part.file, dir);
+    }
   } catch (err) {
-    throw multipartError(err);
-  }
-  if (!part) throw invalidField('file', 'is required (a multipart part named "file")');
-  if (part.fieldname !== 'file') {
-    part.file.resume();
-    throw invalidField('file', `is required; got a file part named "${part.fieldname}"`);
-  }
-  try {
-    return await receiveUpload(part.file, dir);
-  } catch (err) {
+    if (temp) await rm(temp, { force: true });
     const error = multipartError(err);
     // The rest of the body is not wanted: close the connection rather than drain 200 MB.
     if (error.status === 413) reply.header('connection', 'close');
     throw error;
   }
+  if (!temp) throw invalidField('file', 'is required (a multipart part named "file")');
+  return temp;
 }
 
+/** Client mistakes become precise 4xx answers; our own failures (disk, permissions) stay 500s. */
 function multipartError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { statusCode?: number; code?: string; message?: string };
-  if (e.statusCode === 413)
-    return new AppError(413, 'payload_too_large', 'The upload is too large.');
+  const e = err as { statusCode?: number; code?: string; message?: string; syscall?: string };
+  // A system call failed on our side (temp dir missing, disk full): not the client's fault, and
+  // its message names server paths.
+  if (e.syscall) throw err;
+  if (e.code === 'FST_FILES_LIMIT') return invalidField('file', 'send exactly one file');
+  if (e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT') {
+    return payloadTooLarge('The form has too many parts: send one file and at most 10 fields.');
+  }
   if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return badRequest('The upload was interrupted.');
+  if (e.statusCode === 413) return payloadTooLarge('The upload is too large.');
   return badRequest(`The multipart body could not be read: ${e.message ?? 'malformed'}.`);
 }

@@ -60,10 +60,6 @@ export const findMediaOwnership = (db: Executor, mediaId: number) =>
 export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
   db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
 
-export const findUserIdByUsername = async (db: Executor, username: string) =>
-  (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())
-    ?.id;
-
 /** One page of an author's active stories, oldest first, with the viewer's flags. */
 export function activeStoriesOf(
   db: Executor,
