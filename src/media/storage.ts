@@ -4,6 +4,7 @@ import { copyFile, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Config } from '../config.js';
 
 export interface Storage {
   driver: 'disk' | 's3';
@@ -15,15 +16,7 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export interface S3Options {
-  bucket: string;
-  endpoint?: string;
-  region: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  publicUrl?: string;
-  forcePathStyle: boolean;
-}
+export type S3Options = S3Config;
 
 export interface StorageOptions {
   mediaDir: string;

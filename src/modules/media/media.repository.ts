@@ -2,23 +2,28 @@ import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import type { NewMedia } from '../../db/types.js';
+import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from './media.schema.js';
 
-const MEDIA_COLUMNS = [
-  'id',
-  'owner_id',
-  'kind',
-  'storage_key',
-  'thumbnail_key',
-  'poster_key',
-  'width',
-  'height',
-  'duration_ms',
-  'blurhash',
-] as const;
+const MEDIA_COLUMNS = ['owner_id', ...MEDIA_DTO_COLUMNS] as const;
 
 export async function insertMedia(db: Executor, media: NewMedia): Promise<number> {
   const result = await db.insertInto('media').values(media).executeTakeFirstOrThrow();
   return Number(result.insertId);
+}
+
+/** Media rows for any number of ids in one statement. */
+export async function findMediaByIds(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, MediaRowForDto>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('media')
+    .select(MEDIA_DTO_COLUMNS)
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 export function findMediaById(db: Executor, id: number) {

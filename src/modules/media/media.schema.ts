@@ -21,18 +21,19 @@ export const MediaSchema = Type.Object(
 );
 export type MediaDto = Static<typeof MediaSchema>;
 
-export type MediaRowForDto = Pick<
-  Media,
-  | 'id'
-  | 'kind'
-  | 'storage_key'
-  | 'thumbnail_key'
-  | 'poster_key'
-  | 'width'
-  | 'height'
-  | 'duration_ms'
-  | 'blurhash'
->;
+/** The columns `toMediaDto` needs; every query that hydrates Media selects exactly these. */
+export const MEDIA_DTO_COLUMNS = [
+  'id',
+  'kind',
+  'storage_key',
+  'thumbnail_key',
+  'poster_key',
+  'width',
+  'height',
+  'duration_ms',
+  'blurhash',
+] as const;
+export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
 
 export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto => ({
   id: String(row.id),

@@ -3,7 +3,7 @@ import { notFound } from '../../http/errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processUpload } from '../../media/process-upload.js';
 import { toDbTime } from '../../db/time.js';
-import { inTransaction } from '../../db/transaction.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
 import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
 import { getMe, type MeDto } from '../users/users.service.js';
@@ -16,6 +16,9 @@ export const UNATTACHED_TTL_MS = 24 * HOUR_MS;
 type MediaFiles = Pick<MediaRowForDto, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
 const filesOf = (media: MediaFiles[]) =>
   media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+
+/** Media rows by id, for other modules' hydration: one statement for any number of ids. */
+export const loadMediaRows = (db: Executor, ids: readonly number[]) => repo.findMediaByIds(db, ids);
 
 /** Processes an already-received temp file (always consumed) into stored files plus an unattached row. */
 export async function uploadMedia(

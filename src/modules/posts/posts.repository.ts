@@ -4,6 +4,7 @@ import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
+import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from '../media/media.schema.js';
 import { visibleAuthor } from '../users/visibility.js';
 import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
@@ -100,35 +101,12 @@ export async function attachMedia(
   return Number(result.numUpdatedRows);
 }
 
-export type PostMediaRow = Pick<
-  Media,
-  | 'id'
-  | 'post_id'
-  | 'kind'
-  | 'storage_key'
-  | 'thumbnail_key'
-  | 'poster_key'
-  | 'width'
-  | 'height'
-  | 'duration_ms'
-  | 'blurhash'
->;
+export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
 
 export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
   return db
     .selectFrom('media')
-    .select([
-      'id',
-      'post_id',
-      'kind',
-      'storage_key',
-      'thumbnail_key',
-      'poster_key',
-      'width',
-      'height',
-      'duration_ms',
-      'blurhash',
-    ])
+    .select([...MEDIA_DTO_COLUMNS, 'post_id'])
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
     .orderBy('position')
