@@ -13,15 +13,18 @@ import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
-import { followsRoutes } from './modules/follows/follows.routes.js';
-import { healthRoutes } from './modules/health/health.routes.js';
-import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
+import { followsRoutes } from './modules/follows/follows.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
+import { mediaFileRoutes } from './modules/media/media-files.routes.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { startMediaSweeper } from './modules/media/media.service.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
+import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { createTimelineQueue, type TimelineQueue } from './modules/timeline/timeline.queue.js';
@@ -128,6 +131,7 @@ export async function buildApp(
 
   // Routes.
   await app.register(healthRoutes(deps));
+  await app.register(mediaFileRoutes(deps));
   await app.register(
     async (api) => {
       if (config.testClock) await api.register(testClockRoutes(deps));
@@ -135,6 +139,7 @@ export async function buildApp(
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
       await api.register(storiesRoutes(deps));
+      await api.register(mediaRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
       await api.register(likesRoutes(deps));
@@ -144,5 +149,9 @@ export async function buildApp(
     },
     { prefix: '/api/v1' },
   );
+
+  // Background work, stopped with the app.
+  const stopSweeper = startMediaSweeper(deps, app.log);
+  app.addHook('onClose', async () => stopSweeper());
   return app;
 }

@@ -1,11 +1,9 @@
 import closeWithGrace from 'close-with-grace';
-import { sql } from 'kysely';
 import { buildApp } from './app.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
-import { createDb, type Db } from './db/client.js';
+import { createDb } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
-
-const CONNECT_ATTEMPTS = 10;
+import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './db/wait.js';
 
 /** The process shell: config, wait for the database, migrate, listen, close gracefully. */
 async function main() {
@@ -23,7 +21,7 @@ async function main() {
 
   if (!(await waitForDatabase(db, (message) => app.log.warn(message)))) {
     app.log.error(
-      `Giving up: the database at ${describe(config)} did not answer after ${CONNECT_ATTEMPTS} attempts.`,
+      `Giving up: the database at ${describeDatabase(config.database)} did not answer after ${CONNECT_ATTEMPTS} attempts.`,
     );
     await db.destroy();
     process.exit(1);
@@ -40,25 +38,6 @@ async function main() {
   });
   await app.listen({ port: config.port, host: config.host });
 }
-
-async function waitForDatabase(db: Db, warn: (message: string) => void): Promise<boolean> {
-  for (let attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
-    try {
-      await sql`select 1`.execute(db);
-      return true;
-    } catch (error) {
-      const delay = Math.min(500 * 2 ** (attempt - 1), 5000);
-      warn(
-        `database not reachable (attempt ${attempt}/${CONNECT_ATTEMPTS}): ${(error as Error).message}; retrying in ${delay} ms`,
-      );
-      if (attempt < CONNECT_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-  return false;
-}
-
-const describe = (config: Readonly<Config>) =>
-  config.database.dialect === 'sqlite' ? config.database.file : new URL(config.database.url).host;
 
 main().catch((error: Error) => {
   console.error(`Photogram failed to start: ${error.message}`);

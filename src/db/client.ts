@@ -12,6 +12,8 @@ export type Db = Kysely<DB>;
 export interface CreateDbOptions {
   /** Called for every failed statement (logging); successful ones are only counted. */
   onError?: (event: LogEvent & { level: 'error' }) => void;
+  /** Sees every statement with its parameters (the demo prints them). */
+  onQuery?: (event: LogEvent) => void;
   mysqlPoolSize?: number;
 }
 
@@ -19,6 +21,7 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
   const log = (event: LogEvent) => {
     recordQuery(event.queryDurationMillis);
     if (event.level === 'error') options.onError?.(event);
+    options.onQuery?.(event);
   };
   if (database.dialect === 'sqlite') {
     return new Kysely<DB>({

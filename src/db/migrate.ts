@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
 import { createDb, type Db } from './client.js';
 import { migrations } from './migrations/index.js';
+import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './wait.js';
 
 const migratorFor = (db: Db) =>
   new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
@@ -20,23 +21,34 @@ export async function migrateDown(db: Db, all = false): Promise<string[]> {
 
 function applied({ error, results }: MigrationResultSet): string[] {
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${(error as Error).message}`, { cause: error });
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const what = failed ? `Migration ${failed} failed` : 'Migrations could not run';
+    throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
   }
   return (results ?? []).map(
     (r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`,
   );
 }
 
-async function main(direction: string | undefined) {
+async function main(direction: 'up' | 'down') {
   const config = loadConfig();
   const db = createDb(config.database);
   try {
+    // Deployments run this right after starting the database: wait for it like the server does.
+    if (!(await waitForDatabase(db, (message) => console.error(message)))) {
+      throw new Error(
+        `Giving up: the database at ${describeDatabase(config.database)} did not answer after ${CONNECT_ATTEMPTS} attempts.`,
+      );
+    }
     const done =
       direction === 'down'
         ? await migrateDown(db, process.argv.includes('--all'))
         : await migrateToLatest(db);
-    console.log(done.length > 0 ? done.join('\n') : 'Nothing to do: the database is up to date.');
+    const nothing =
+      direction === 'down'
+        ? 'Nothing to revert: no migration is applied.'
+        : 'Nothing to do: the database is up to date.';
+    console.log(done.length > 0 ? done.join('\n') : nothing);
   } finally {
     await db.destroy();
   }

@@ -38,3 +38,12 @@ export function isUniqueViolation(error: unknown): boolean {
     e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * True when a write referenced a row that is gone (e.g. media removed by the sweeper between a
+ * service's check and its insert), on either engine.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { errno?: number; code?: string };
+  return e.errno === 1452 || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -45,6 +45,11 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         transformed.security =
           auth === 'required' ? [{ bearerAuth: [] }] : [{ bearerAuth: [] }, {}];
       }
+      if (auth && route.schema?.params) {
+        responses['403'] ??= problemResponse(
+          "Not allowed: a private account's content for non-followers, or another user's resource",
+        );
+      }
       if (route.schema?.params) responses['404'] ??= problemResponse('Not found');
       responses['500'] ??= problemResponse('Unexpected server error (no internals disclosed)');
       transformed.response = responses;

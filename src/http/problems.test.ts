@@ -96,6 +96,18 @@ describe('problem responses', () => {
     }
   });
 
+  test('a deeply nested body is a 400, not a stack overflow', async () => {
+    const depth = 200_000;
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/probe',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"name":"ann","age":1,"tags":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal(problemOf(response).code, 'validation_failed');
+  });
+
   test('a wrong content type is 415', async () => {
     const response = await t.app.inject({
       method: 'POST',

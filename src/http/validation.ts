@@ -55,12 +55,16 @@ export function registerValidation(app: FastifyInstance): void {
 /** Secrets are compared byte for byte, so they are never trimmed. */
 const UNTRIMMED = new Set(['password', 'refresh_token']);
 
-function trimStrings(value: Record<string, unknown> | unknown[]): void {
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string' && !UNTRIMMED.has(key)) {
-      (value as Record<string, unknown>)[key] = item.trim();
-    } else if (item && typeof item === 'object') {
-      trimStrings(item as Record<string, unknown>);
+/** Iterative, so a deeply nested body (1 MB of `[`) is rejected by validation, not a stack overflow. */
+function trimStrings(root: Record<string, unknown> | unknown[]): void {
+  const pending: (Record<string, unknown> | unknown[])[] = [root];
+  for (let value = pending.pop(); value; value = pending.pop()) {
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === 'string' && !UNTRIMMED.has(key)) {
+        (value as Record<string, unknown>)[key] = item.trim();
+      } else if (item && typeof item === 'object') {
+        pending.push(item as Record<string, unknown>);
+      }
     }
   }
 }

@@ -101,7 +101,10 @@ describe('processUpload', () => {
   it('crops profile images square and refuses videos for them', async () => {
     const path = await writeFixture(uploads, 'upload-3', await makeImage('webp', 900, 600));
     const media = await processUpload(path, storage, { profile: true });
-    assert.deepEqual([media.width, media.height], [600, 600]);
+    assert.deepEqual([media.width, media.height], [320, 320]);
+    assert.equal(media.storage_key, media.thumbnail_key, 'one file');
+    const meta = await sharp(join(mediaDir, media.storage_key)).metadata();
+    assert.deepEqual([meta.width, meta.height], [320, 320]);
     const video = await makeVideo(uploads, 'upload-3v', {
       container: 'mp4',
       seconds: 1,

@@ -27,7 +27,7 @@ export interface ProcessedMedia {
 }
 
 export interface UploadOptions {
-  /** Profile images: images only, centre-cropped to a square. */
+  /** Profile images: images only, centre-cropped to a square, stored once at thumbnail size. */
   profile?: boolean;
 }
 
@@ -61,7 +61,7 @@ export async function processUpload(
       return await storeVideo(tempPath, mime as VideoMime, workDir, put);
     }
     const image = await processImage(tempPath, { square: options.profile });
-    return await storeImage(image, put);
+    return options.profile ? await storeProfileImage(image, put) : await storeImage(image, put);
   } catch (err) {
     await storage.delete(written).catch(() => {});
     throw err;
@@ -90,6 +90,25 @@ async function storeImage(image: ProcessedImage, put: Put): Promise<ProcessedMed
     duration_ms: null,
     blurhash: image.blurhash,
     bytes: display.data.length,
+  };
+}
+
+/** Avatars are shown at most 320 px wide, so only the square thumbnail is kept: one file, one key. */
+async function storeProfileImage(image: ProcessedImage, put: Put): Promise<ProcessedMedia> {
+  const { thumbnail } = image;
+  const key = await newMediaKey(thumbnail.data, thumbnail.ext);
+  await put(key, thumbnail.data, thumbnail.mime);
+  return {
+    kind: 'image',
+    mime: thumbnail.mime,
+    storage_key: key,
+    thumbnail_key: key,
+    poster_key: null,
+    width: thumbnail.width,
+    height: thumbnail.height,
+    duration_ms: null,
+    blurhash: image.blurhash,
+    bytes: thumbnail.data.length,
   };
 }
 

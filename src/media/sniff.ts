@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { badRequest, unsupportedMediaType } from '../http/errors.js';
 
 export type MediaKind = 'image' | 'video';
@@ -46,6 +46,15 @@ export async function sniff(path: string): Promise<Sniffed> {
     `Unsupported file type: the content is ${described}. ${ACCEPTED_TEXT}`,
   );
 }
+
+/** The kind the first bytes announce (undefined when not an accepted type), to pick a size limit mid-stream. */
+export async function kindOfHead(head: Uint8Array): Promise<MediaKind | undefined> {
+  const detected = await fileTypeFromBuffer(head);
+  return detected ? ACCEPTED[detected.mime]?.kind : undefined;
+}
+
+/** Bytes file-type needs to recognise every accepted format. */
+export const SNIFF_BYTES = 4100;
 
 async function readHead(path: string, length: number): Promise<Buffer> {
   const handle = await open(path, 'r');

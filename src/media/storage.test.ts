@@ -127,12 +127,12 @@ for (const [driver, makeHarness] of [
       await h.storage.delete([]);
     });
 
-    it('refuses keys outside the media key format', async () => {
+    it('refuses to write keys outside the media key format', async () => {
       await assert.rejects(
         h.storage.put('../escape.jpg', Buffer.from('x'), 'image/jpeg'),
         /Invalid media key/,
       );
-      await assert.rejects(h.storage.delete(['ab/cd/../../x.jpg']), /Invalid media key/);
+      await h.storage.delete(['ab/cd/../../x.jpg', '../../etc/passwd']); // ignored: could never exist
     });
   });
 }

@@ -4,26 +4,19 @@ import { copyFile, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Config } from '../config.js';
 
 export interface Storage {
   driver: 'disk' | 's3';
   /** `source` is a local file path (streamed, never read whole) or the bytes themselves. */
   put(key: string, source: string | Buffer, contentType: string): Promise<void>;
-  /** Deleting a key that does not exist is not an error. */
+  /** Deleting a key that does not exist (or could never exist: not a media key) is not an error. */
   delete(keys: string[]): Promise<void>;
   url(key: string): string;
   close(): Promise<void>;
 }
 
-export interface S3Options {
-  bucket: string;
-  endpoint?: string;
-  region: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  publicUrl?: string;
-  forcePathStyle: boolean;
-}
+export type S3Options = S3Config;
 
 export interface StorageOptions {
   mediaDir: string;
@@ -86,8 +79,7 @@ function diskStorage(mediaDir: string, publicUrl: string): Storage {
     },
     async delete(keys) {
       await Promise.all(
-        keys.map(async (key) => {
-          assertKey(key);
+        keys.filter(isValidMediaKey).map(async (key) => {
           await unlink(join(mediaDir, key)).catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ENOENT') throw err;
           });
@@ -147,8 +139,8 @@ function s3Storage(s3: S3Options): Storage {
         }),
       );
     },
-    async delete(keys) {
-      keys.forEach(assertKey);
+    async delete(allKeys) {
+      const keys = allKeys.filter(isValidMediaKey);
       // DeleteObjects takes at most 1,000 keys per request.
       for (let i = 0; i < keys.length; i += 1000) {
         const chunk = keys.slice(i, i + 1000);

@@ -66,7 +66,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-async function freshDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return { url: `sqlite:${path.join(dir, 'test.db')}`, drop: async () => undefined };
   const name = `photogram_test_${randomBytes(6).toString('hex')}`;

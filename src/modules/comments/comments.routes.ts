@@ -6,6 +6,7 @@ import { CommentSchema, CreateCommentBody } from './comments.schema.js';
 import {
   createComment,
   deleteComment,
+  getComment,
   listComments,
   listReplies,
   setCommentLike,
@@ -70,6 +71,21 @@ export const commentsRoutes =
       },
       async (request) =>
         listReplies(deps, actorOf(request).id, Number(request.params.id), request.query),
+    );
+
+    app.get(
+      '/comments/:id',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Get a comment',
+          description: 'Where the `Location` of a new comment points.',
+          params: IdParams,
+          response: { 200: CommentSchema },
+        },
+      },
+      async (request) => getComment(deps, actorOf(request).id, Number(request.params.id)),
     );
 
     app.delete(

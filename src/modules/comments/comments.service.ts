@@ -76,6 +76,16 @@ async function pageOf(
   return { data: await hydrateComments(deps, actorId, page.rows), next_cursor: page.next_cursor };
 }
 
+export async function getComment(
+  deps: AppDeps,
+  actorId: number,
+  commentId: number,
+): Promise<CommentDto> {
+  const found = await requireVisibleComment(deps.db, actorId, commentId);
+  const [comment] = await hydrateComments(deps, actorId, [found]);
+  return comment!;
+}
+
 export async function listComments(
   deps: AppDeps,
   actorId: number,

@@ -1,4 +1,4 @@
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { AppDeps } from '../../app.js';
 import type { Db } from '../../db/client.js';
 import { dialectOf } from '../../db/dialect.js';
@@ -72,46 +72,4 @@ export function feedQuery(
     .select(POST_COLUMNS)
     .orderBy('page.created_at', 'desc')
     .orderBy('page.id', 'desc');
-}
-
-export const EXPLORE_WINDOW_DAYS = 7;
-/** Engagement score; comments weigh double because they cost the viewer more than a tap. */
-const SCORE = sql<number>`(posts.like_count + 2 * posts.comment_count)`;
-
-/**
- * Explore: posts of the last EXPLORE_WINDOW_DAYS from public, active accounts that are neither
- * the actor nor followed by the actor, by score then id, both descending.
- */
-export async function explorePage(
-  deps: Pick<AppDeps, 'db'>,
-  actorId: number,
-  since: string,
-  cursor: readonly [number, number] | null,
-  limit: number,
-): Promise<(PostRow & { score: number })[]> {
-  const rows = await deps.db
-    .selectFrom('posts')
-    .select(POST_COLUMNS)
-    .select(SCORE.as('score'))
-    .where('posts.created_at', '>=', since)
-    .where('posts.deleted_at', 'is', null)
-    .where('posts.author_id', '<>', actorId)
-    .where(
-      sql<SqlBool>`exists (select 1 from profiles ep where ep.user_id = posts.author_id and ep.is_private = 0)`,
-    )
-    .where(
-      sql<SqlBool>`not exists (select 1 from follows ef where ef.follower_id = ${actorId}
-        and ef.following_id = posts.author_id and ef.status = 'accepted')`,
-    )
-    .where(visibleAuthor(actorId, 'posts.author_id'))
-    .$if(cursor !== null, (qb) =>
-      qb.where(
-        sql<SqlBool>`(${SCORE} < ${cursor![0]} or (${SCORE} = ${cursor![0]} and posts.id < ${cursor![1]}))`,
-      ),
-    )
-    .orderBy(SCORE, 'desc')
-    .orderBy('posts.id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  return rows.map((row) => ({ ...row, score: Number(row.score) }));
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app.js';
 import { Page, PageQuery } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { PostSchema } from '../posts/posts.schema.js';
-import { EXPLORE_WINDOW_DAYS } from './feed.repository.js';
+import { EXPLORE_WINDOW_DAYS } from './explore.repository.js';
 import { explore, homeFeed } from './feed.service.js';
 
 const tags = ['feed'];

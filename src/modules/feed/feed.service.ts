@@ -5,7 +5,8 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { hydratePosts } from '../posts/post-hydration.js';
 import { hydratedPage } from '../posts/post-lists.service.js';
 import type { PostDto } from '../posts/posts.schema.js';
-import { EXPLORE_WINDOW_DAYS, explorePage, feedPage } from './feed.repository.js';
+import { EXPLORE_WINDOW_DAYS, explorePage } from './explore.repository.js';
+import { feedPage } from './feed.repository.js';
 
 type PageInput = { limit?: number; cursor?: string };
 

@@ -9,15 +9,17 @@ import type { Trx } from '../../db/transaction.js';
  */
 export async function upsertHashtags(trx: Trx, names: readonly string[]): Promise<number[]> {
   if (names.length === 0) return [];
+  // Sorted, so concurrent posts sharing new tags take the unique-index locks in one order.
+  const sorted = [...names].sort();
   await trx
     .insertInto('hashtags')
-    .values(names.map((name) => ({ name })))
+    .values(sorted.map((name) => ({ name })))
     .orIgnore()
     .execute();
   const rows = await trx
     .selectFrom('hashtags')
     .select('id')
-    .where('name', 'in', names)
+    .where('name', 'in', sorted)
     .$if(dialectOf(trx) === 'mysql', (qb) => qb.modifyEnd(sql`lock in share mode`))
     .execute();
   return rows.map((row) => row.id);

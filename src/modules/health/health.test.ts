@@ -50,6 +50,22 @@ test('the test clock shifts the server time when TEST_CLOCK=1', async () => {
   assert.ok(t.clock.now().getTime() - before < 60_000);
 });
 
+test('a test clock offset that would make dates invalid is a 400, and time is unchanged', async () => {
+  for (const offset_ms of [9e15, -9e15, 1e300]) {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/test/clock',
+      payload: { offset_ms },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.deepEqual(
+      response.json().errors.map((e: { field: string }) => e.field),
+      ['offset_ms'],
+    );
+  }
+  assert.ok(Math.abs(t.clock.now().getTime() - Date.now()) < 60_000);
+});
+
 test('readyz answers 200 with the database and a 503 problem once it is gone', async () => {
   assert.equal((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
   await t.db.destroy();

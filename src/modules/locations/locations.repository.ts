@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { ilike } from '../../db/like.js';
 import type { Executor } from '../../db/transaction.js';
 import type { Location } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
@@ -19,9 +19,6 @@ export async function findLocationsByIds(
   return db.selectFrom('locations').select(COLUMNS).where('id', 'in', ids).execute();
 }
 
-/** Escapes LIKE wildcards with `!`, a character both engines accept as ESCAPE without quoting games. */
-const likePrefix = (q: string) => `${q.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
-
 export async function searchLocations(
   db: Executor,
   q: string | undefined,
@@ -31,9 +28,7 @@ export async function searchLocations(
   return db
     .selectFrom('locations')
     .select(COLUMNS)
-    .$if(q !== undefined, (qb) =>
-      qb.where(sql<boolean>`lower(name) like ${likePrefix(q ?? '')} escape '!'`),
-    )
+    .$if(q !== undefined, (qb) => qb.where(ilike('name', q ?? '', 'prefix')))
     .$if(cursor !== null, (qb) => qb.where((eb) => after(eb, ['created_at', 'id'], cursor!, 'asc')))
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')

@@ -21,18 +21,19 @@ export const MediaSchema = Type.Object(
 );
 export type MediaDto = Static<typeof MediaSchema>;
 
-export type MediaRowForDto = Pick<
-  Media,
-  | 'id'
-  | 'kind'
-  | 'storage_key'
-  | 'thumbnail_key'
-  | 'poster_key'
-  | 'width'
-  | 'height'
-  | 'duration_ms'
-  | 'blurhash'
->;
+/** The columns `toMediaDto` needs; every query that hydrates Media selects exactly these. */
+export const MEDIA_DTO_COLUMNS = [
+  'id',
+  'kind',
+  'storage_key',
+  'thumbnail_key',
+  'poster_key',
+  'width',
+  'height',
+  'duration_ms',
+  'blurhash',
+] as const;
+export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
 
 export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto => ({
   id: String(row.id),
@@ -45,3 +46,8 @@ export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto =>
   poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
   blurhash: row.blurhash,
 });
+
+export const UploadDescription =
+  'multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to ' +
+  '15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed ' +
+  'from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.';

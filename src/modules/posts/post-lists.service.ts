@@ -2,11 +2,11 @@ import type { AppDeps } from '../../app.js';
 import { notFound, forbidden } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { postHasHashtag } from '../hashtags/hashtags.service.js';
-import { canSee, loadOwnerVisibility } from '../users/visibility.js';
+import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { hydratePosts } from './post-hydration.js';
 import { postCursorOf, type PostRow } from './post-row.js';
 import type { PostDto, PostListQueryInput, UserPostsQueryInput } from './posts.schema.js';
-import { findUserIdByUsername, type PostFilters, postPage } from './posts.repository.js';
+import { type PostFilters, postPage } from './posts.repository.js';
 
 /** Loads one page with `load`, then hydrates it: a fixed statement count for any page size. */
 export async function hydratedPage<Row extends PostRow>(
@@ -32,6 +32,7 @@ export async function listPosts(
     locationId: query.location_id === undefined ? undefined : Number(query.location_id),
     type: query.type,
     tagged: query.hashtag === undefined ? undefined : postHasHashtag('posts.id', query.hashtag),
+    captionContains: query.q,
   };
   return hydratedPage(deps, actorId, query, (cursor, limit) =>
     postPage(deps.db, actorId, filters, cursor, limit),
@@ -45,14 +46,12 @@ export async function listUserPosts(
   username: string,
   query: UserPostsQueryInput,
 ): Promise<Page<PostDto>> {
-  const userId = await findUserIdByUsername(deps.db, username.toLowerCase());
-  const visibility =
-    userId === undefined ? null : await loadOwnerVisibility(deps.db, actorId, userId);
+  const visibility = await loadOwnerVisibilityByUsername(deps.db, actorId, username);
   if (!visibility || !visibility.owner.is_active) throw notFound('User');
   if (!canSee(actorId, visibility.owner, visibility.actorFollowsOwner)) {
     throw forbidden('This account is private: only its approved followers see its posts.');
   }
-  const filters: PostFilters = { authorId: userId, type: query.type };
+  const filters: PostFilters = { authorId: visibility.owner.id, type: query.type };
   return hydratedPage(deps, actorId, query, (cursor, limit) =>
     postPage(deps.db, actorId, filters, cursor, limit),
   );

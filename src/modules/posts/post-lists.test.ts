@@ -82,6 +82,16 @@ describe('GET /posts', () => {
     assert.deepEqual(await list(`/posts?location_id=999999`), []);
   });
 
+  test('q matches a caption substring in any case, literally, within privacy', async () => {
+    const dayOne = await list('/posts?q=DAY%201&limit=100');
+    assert.equal(dayOne.length, 11, 'day 1 and day 10..19');
+    assert.deepEqual(await list('/posts?q=%25&limit=100'), [], '% is not a wildcard');
+    assert.deepEqual(await list('/posts?q=sun&limit=100'), alicePosts);
+    assert.equal((await list('/posts?q=sun&limit=100', friend)).length, 25);
+    const bad = await get('/posts?q=');
+    assert.equal(expectStatus(bad, 400).errors[0].field, 'q');
+  });
+
   test('hashtag and location lists never show private posts to non-followers', async () => {
     for (const url of [
       '/posts?hashtag=sun&limit=100',
@@ -102,6 +112,7 @@ describe('GET /posts', () => {
       `/posts?location_id=${place.id}`,
       '/posts?hashtag=sun',
       '/posts?type=post',
+      '/posts?q=day',
       `/users/${alice.username}/posts`,
     ];
     for (const url of urls) {

@@ -1,10 +1,12 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
+import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
+import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from '../media/media.schema.js';
 import { visibleAuthor } from '../users/visibility.js';
-import { POST_COLUMNS, type PostRow } from './post-row.js';
+import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
 /** One statement: the post, whether its author is active, and whether the actor may see it. */
 export async function findPostWithAccess(db: Executor, actorId: number | null, postId: number) {
@@ -99,35 +101,12 @@ export async function attachMedia(
   return Number(result.numUpdatedRows);
 }
 
-export type PostMediaRow = Pick<
-  Media,
-  | 'id'
-  | 'post_id'
-  | 'kind'
-  | 'storage_key'
-  | 'thumbnail_key'
-  | 'poster_key'
-  | 'width'
-  | 'height'
-  | 'duration_ms'
-  | 'blurhash'
->;
+export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
 
 export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
   return db
     .selectFrom('media')
-    .select([
-      'id',
-      'post_id',
-      'kind',
-      'storage_key',
-      'thumbnail_key',
-      'poster_key',
-      'width',
-      'height',
-      'duration_ms',
-      'blurhash',
-    ])
+    .select([...MEDIA_DTO_COLUMNS, 'post_id'])
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
     .orderBy('position')
@@ -151,6 +130,8 @@ export interface PostFilters {
   type?: PostType;
   /** A ready SQL condition on posts.id (the hashtags module builds it). */
   tagged?: Expression<SqlBool>;
+  /** Case-insensitive substring of the caption, taken literally. */
+  captionContains?: string;
 }
 
 /** A page of posts the actor may see, newest first. */
@@ -172,7 +153,7 @@ export function postPageQuery(
   cursor: readonly [string, number] | null,
   limit: number,
 ) {
-  const { authorId, author, locationId, type, tagged } = filters;
+  const { authorId, author, locationId, type, tagged, captionContains } = filters;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
     .selectFrom('posts')
@@ -187,7 +168,10 @@ export function postPageQuery(
     .$if(locationId !== undefined, (qb) => qb.where('posts.location_id', '=', locationId!))
     .$if(type !== undefined, (qb) => qb.where('posts.type', '=', type!))
     .$if(tagged !== undefined, (qb) => qb.where(tagged!))
-    .where(visibleAuthor(actorId, 'posts.author_id'))
+    .$if(captionContains !== undefined, (qb) =>
+      qb.where(ilike('posts.caption', captionContains!, 'contains')),
+    )
+    .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb
         // Redundant with after(), but a plain range the planner can put on an index.
@@ -197,15 +181,6 @@ export function postPageQuery(
     .orderBy('posts.created_at', 'desc')
     .orderBy('posts.id', 'desc')
     .limit(limit + 1);
-}
-
-export async function findUserIdByUsername(db: Executor, username: string) {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirst();
-  return row?.id;
 }
 
 /** Posts per location that the actor may see, for any number of locations in one statement. */

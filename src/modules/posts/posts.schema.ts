@@ -77,6 +77,13 @@ export const PostListQuery = Type.Object(
     location_id: Type.Optional(Id),
     hashtag: Type.Optional(HashtagParam),
     type: Type.Optional(PostTypeSchema),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Caption contains this text (case-insensitive; % and _ are literal)',
+      }),
+    ),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },

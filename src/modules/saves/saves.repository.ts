@@ -1,7 +1,6 @@
 import type { Executor, Trx } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
-import { POST_COLUMNS } from '../posts/post-row.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { POST_COLUMNS, visibleAuthorPerRow } from '../posts/post-row.js';
 
 export async function insertSave(
   trx: Trx,
@@ -58,7 +57,7 @@ export async function savedPostsPage(
     .select(['saves.id as save_id', 'saves.created_at as saved_at'])
     .where('saves.user_id', '=', userId)
     .where('posts.deleted_at', 'is', null)
-    .where(visibleAuthor(userId, 'posts.author_id'))
+    .where(visibleAuthorPerRow(userId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb
         .where('saves.created_at', '<=', cursor![0])

@@ -3,7 +3,8 @@ import { toIso } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { loadUserSummaries, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
-import { loadMediaByIds, type StoryWithFlags } from './stories.repository.js';
+import { loadMediaRows } from '../media/media.service.js';
+import type { StoryWithFlags } from './stories.repository.js';
 import type { StoryDto } from './stories.schema.js';
 
 export interface TrayGroup {
@@ -27,7 +28,7 @@ export async function hydrateStories(
       deps.db,
       rows.map((row) => row.author_id),
     ),
-    loadMediaByIds(
+    loadMediaRows(
       deps.db,
       rows.map((row) => row.media_id),
     ),

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
-import type { MediaRowForDto } from '../media/media.schema.js';
 import { visibleAuthor } from '../users/visibility.js';
 
 export interface StoryRow {
@@ -59,10 +58,6 @@ export const findMediaOwnership = (db: Executor, mediaId: number) =>
 
 export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
   db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
-
-export const findUserIdByUsername = async (db: Executor, username: string) =>
-  (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())
-    ?.id;
 
 /** One page of an author's active stories, oldest first, with the viewer's flags. */
 export function activeStoriesOf(
@@ -126,31 +121,6 @@ function withViewerFlags(db: Executor, viewerId: number) {
       sql<number>`case when my_view.id is null then 0 else 1 end`.as('viewed'),
       sql<number>`coalesce(my_view.liked, 0)`.as('liked'),
     ]);
-}
-
-/** Batched media for a list of stories: one statement for any number of ids. */
-export async function loadMediaByIds(
-  db: Executor,
-  ids: readonly number[],
-): Promise<Map<number, MediaRowForDto>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('media')
-    .select([
-      'id',
-      'kind',
-      'storage_key',
-      'thumbnail_key',
-      'poster_key',
-      'width',
-      'height',
-      'duration_ms',
-      'blurhash',
-    ])
-    .where('id', 'in', unique)
-    .execute();
-  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** Records a view once; true when this call added the row. */

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
-import { canSee, loadOwnerVisibility } from '../users/visibility.js';
+import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
 import * as repo from './stories.repository.js';
 import type { StoryRow } from './stories.repository.js';
@@ -27,9 +27,10 @@ export async function createStory(
 ): Promise<StoryDto> {
   const mediaId = Number(input.media_id);
   const createdAt = now(deps);
+  const gone = () => invalidField('media_id', 'no media with this id');
   const row = await inTransaction(deps.db, async (trx) => {
     const media = await repo.findMediaOwnership(trx, mediaId);
-    if (!media) throw invalidField('media_id', 'no media with this id');
+    if (!media) throw gone();
     if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
     const used = () => invalidField('media_id', 'is already used by a post or a story');
     if (media.post_id !== null || media.story_id !== null) throw used();
@@ -39,7 +40,10 @@ export async function createStory(
       created_at: createdAt,
       expires_at: addSeconds(createdAt, deps.config.storyTtlSeconds),
     };
-    const id = await repo.insertStory(trx, story);
+    // The unattached-media sweeper may delete the row after the read above.
+    const id = await repo.insertStory(trx, story).catch((error: unknown) => {
+      throw isForeignKeyViolation(error) ? gone() : error;
+    });
     // The guarded update, not the read above, is what stops two concurrent claims.
     if ((await repo.claimMedia(trx, mediaId, actor.id, id)) !== 1) throw used();
     return { id, ...story, viewed: 0, liked: 0 };
@@ -90,9 +94,7 @@ export async function listUserStories(
 ): Promise<Page<StoryDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
-  const userId = await repo.findUserIdByUsername(deps.db, username.toLowerCase());
-  const visibility =
-    userId === undefined ? null : await loadOwnerVisibility(deps.db, actor.id, userId);
+  const visibility = await loadOwnerVisibilityByUsername(deps.db, actor.id, username);
   if (!visibility?.owner.is_active) throw notFound('User');
   if (!canSee(actor.id, visibility.owner, visibility.actorFollowsOwner)) {
     throw forbidden('This account is private; its stories are visible to approved followers.');

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { after } from '../../http/pagination.js';
 import type { DbTime } from '../../db/time.js';
+import { ilike } from '../../db/like.js';
 import type { Executor } from '../../db/transaction.js';
 import type { DB, ProfileUpdate } from '../../db/types.js';
 
@@ -148,12 +149,6 @@ export async function deactivate(db: Executor, userId: number): Promise<void> {
 }
 
 /**
- * A LIKE pattern matching `prefix` literally. The escape character is `!` rather than a
- * backslash, because a backslash in a string literal means different things to MySQL and SQLite.
- */
-export const likePrefix = (prefix: string) => `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-
-/**
  * Prefix search on username and on name, case-insensitive (MySQL tables use a binary collation,
  * so both sides are lowercased; SQLite's lower() folds ASCII only). Ordered by (username, id).
  */
@@ -163,7 +158,6 @@ export function searchUsers(
   limit: number,
   afterKey: readonly [string, number] | null,
 ) {
-  const pattern = likePrefix(query.toLowerCase());
   return db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
@@ -177,8 +171,8 @@ export function searchUsers(
     .where('users.is_active', '=', 1)
     .where((eb) =>
       eb.or([
-        sql<boolean>`users.username like ${pattern} escape '!'`,
-        sql<boolean>`lower(profiles.name) like ${pattern} escape '!'`,
+        ilike('users.username', query, 'prefix', true),
+        ilike('profiles.name', query, 'prefix'),
       ]),
     )
     .$if(afterKey !== null, (qb) =>

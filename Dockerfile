@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+
+# Build tools are needed only where npm installs: better-sqlite3 falls back to
+# node-gyp when no prebuilt binary matches. sharp and argon2 ship npm prebuilds.
+# Both install stages repeat the same apt layer, so BuildKit builds it once.
+FROM node:24-slim AS deps
+WORKDIR /app
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-slim AS build
+WORKDIR /app
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig*.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:24-slim AS runtime
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /data/media \
+    && chown -R node:node /data
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    MEDIA_DIR=/data/media \
+    DATA_DIR=/data \
+    DATABASE_URL=sqlite:/data/photogram.db
+WORKDIR /app
+# Code stays root-owned: the app user can write only to /data.
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# node:24-slim has no curl or wget; Node's fetch does the probe.
+HEALTHCHECK --interval=10s --timeout=5s --retries=5 \
+    CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Migrations run as a separate one-off: node dist/db/migrate.js up
+CMD ["node", "dist/server.js"]

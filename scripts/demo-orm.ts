@@ -1,0 +1,214 @@
+/**
+ * The original project's ORM walkthrough, replayed through Photogram's own repositories: three
+ * users with profiles, a location, three posts with media, then the queries, each printed with
+ * the SQL it ran and its result. Runs on a throwaway SQLite file, or with --database-url on a
+ * throwaway database created on that MySQL server; either way it is removed at the end.
+ */
+import { hash } from '@node-rs/argon2';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import type { LogEvent } from 'kysely';
+import { createDb, type Db } from '../src/db/client.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { toDbTime, toIso } from '../src/db/time.js';
+import { inTransaction } from '../src/db/transaction.js';
+import { insertFollow } from '../src/modules/follows/follows.repository.js';
+import { insertLocation } from '../src/modules/locations/locations.repository.js';
+import { insertMedia } from '../src/modules/media/media.repository.js';
+import {
+  attachMedia,
+  insertPost,
+  postPage,
+  type PostFilters,
+} from '../src/modules/posts/posts.repository.js';
+import { findProfile, insertAccount } from '../src/modules/users/users.repository.js';
+import { loadUserSummaries } from '../src/modules/users/user-summary.js';
+
+let printing = false;
+const printQuery = (event: LogEvent) => {
+  if (!printing) return;
+  const params = event.query.parameters.length
+    ? `   -- ${JSON.stringify(event.query.parameters)}`
+    : '';
+  console.log(`  SQL> ${event.query.sql.replace(/\s+/g, ' ')}${params}`);
+};
+
+async function section<T>(title: string, run: () => Promise<T>): Promise<T> {
+  console.log(`\n>>> ${title}`);
+  printing = true;
+  try {
+    return await run();
+  } finally {
+    printing = false;
+  }
+}
+
+async function main() {
+  const urlArg = process.argv.indexOf('--database-url');
+  const serverUrl = urlArg > 0 ? process.argv[urlArg + 1] : undefined;
+  const target = await throwawayDatabase(serverUrl);
+  console.log(`Photogram ORM walkthrough on ${target.label}`);
+  const db = createDb(target.config, { onQuery: printQuery });
+  try {
+    console.log(`migrations: ${(await migrateToLatest(db)).join(', ')}`);
+    await walkthrough(db);
+  } finally {
+    await db.destroy();
+    await target.remove();
+    console.log(`\nremoved ${target.label}`);
+  }
+}
+
+async function walkthrough(db: Db) {
+  const now = () => toDbTime(new Date());
+  const passwordHash = await hash('demo-password');
+  const [alice, bob, carol] = await section('create three users with profiles', async () => {
+    const ids: number[] = [];
+    for (const [username, name] of [
+      ['alice', 'Alice'],
+      ['bob', 'Bob'],
+      ['carol', 'Carol'],
+    ]) {
+      ids.push(
+        await inTransaction(db, (trx) =>
+          insertAccount(trx, {
+            username: username!,
+            email: `${username}@example.com`,
+            password_hash: passwordHash,
+            name: name!,
+            now: now(),
+          }),
+        ),
+      );
+    }
+    return ids as [number, number, number];
+  });
+
+  const seoul = await section('create a location', () =>
+    insertLocation(db, {
+      name: 'Seoul Forest',
+      address: 'Seongdong-gu, Seoul',
+      lat: 37.5444,
+      lng: 127.0374,
+      created_by: alice,
+      created_at: now(),
+    }),
+  );
+
+  const posts: [number, 'post' | 'reel', string, number | null, 'image' | 'video'][] = [
+    [alice, 'post', 'Sunset over the river #sunset', seoul, 'image'],
+    [bob, 'reel', 'Skateboarding in the park', null, 'video'],
+    [carol, 'post', 'Morning coffee and a sunset sky', seoul, 'image'],
+  ];
+  await section('create three posts, each with a media row attached', async () => {
+    for (const [author, type, caption, location, kind] of posts) {
+      await inTransaction(db, async (trx) => {
+        const key = (ext: string) => {
+          const h = randomBytes(32).toString('hex');
+          return `${h.slice(0, 2)}/${h.slice(2, 4)}/${h}.${ext}`;
+        };
+        const mediaId = await insertMedia(trx, {
+          owner_id: author,
+          kind,
+          storage_key: key(kind === 'image' ? 'jpg' : 'mp4'),
+          thumbnail_key: key('jpg'),
+          poster_key: kind === 'video' ? key('jpg') : null,
+          mime: kind === 'image' ? 'image/jpeg' : 'video/mp4',
+          width: 1080,
+          height: kind === 'image' ? 1080 : 1920,
+          duration_ms: kind === 'video' ? 12_000 : null,
+          blurhash: null,
+          bytes: 250_000,
+          created_at: now(),
+        });
+        const postId = await insertPost(trx, {
+          author_id: author,
+          type,
+          caption,
+          location_id: location,
+          created_at: now(),
+          updated_at: now(),
+        });
+        await attachMedia(trx, postId, author, [mediaId]);
+      });
+    }
+  });
+
+  await section('bob and carol follow alice', async () => {
+    await insertFollow(db, bob, alice, 'accepted', now());
+    await insertFollow(db, carol, alice, 'accepted', now());
+  });
+
+  const showPosts = async (title: string, filters: PostFilters) => {
+    const rows = await section(title, async () => {
+      const page = await postPage(db, null, filters, null, 20);
+      const authors = await loadUserSummaries(
+        db,
+        page.map((p) => p.author_id),
+      );
+      return page.map((p) => ({
+        id: p.id,
+        author: authors.get(p.author_id)?.username,
+        type: p.type,
+        caption: p.caption,
+        location_id: p.location_id,
+        created_at: toIso(p.created_at),
+      }));
+    });
+    console.table(rows);
+  };
+  await showPosts('all posts with their authors (newest first)', {});
+  await showPosts('posts filtered by author: bob', { author: 'bob' });
+  await showPosts('posts filtered by type: post', { type: 'post' });
+  await showPosts('posts whose caption contains "sunset"', { captionContains: 'sunset' });
+  await showPosts('posts at the location Seoul Forest', { locationId: seoul });
+
+  const profile = await section("alice's profile with counts, as bob sees it", () =>
+    findProfile(db, bob, { username: 'alice' }),
+  );
+  console.table([{ ...profile, created_at: profile ? toIso(profile.created_at) : null }]);
+}
+
+interface Throwaway {
+  label: string;
+  config: { dialect: 'sqlite'; file: string } | { dialect: 'mysql'; url: string };
+  remove(): Promise<void>;
+}
+
+async function throwawayDatabase(serverUrl: string | undefined): Promise<Throwaway> {
+  if (!serverUrl) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'photogram-demo-'));
+    const file = path.join(dir, 'demo.db');
+    return {
+      label: `SQLite ${file}`,
+      config: { dialect: 'sqlite', file },
+      remove: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  if (!/^(mysql|mariadb):\/\//.test(serverUrl))
+    throw new Error('--database-url must be mysql://user:password@host:port/any');
+  const server = new URL(serverUrl.replace(/^mariadb:/, 'mysql:'));
+  const name = `photogram_demo_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection({ uri: server.toString() });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    label: `MySQL database ${name} on ${server.host}`,
+    config: { dialect: 'mysql', url: url.toString() },
+    async remove() {
+      const c = await createConnection({ uri: server.toString() });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+main().catch((error: Error) => {
+  console.error(`demo failed: ${error.message}`);
+  process.exit(1);
+});

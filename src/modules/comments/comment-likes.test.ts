@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createUser, type TestUser } from '../../../test/helpers/factories.js';
+import { expectStatus } from '../../../test/helpers/http.js';
+import { createPost } from '../../../test/helpers/posts-factories.js';
+import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  t = await buildTestApp();
+});
+after(async () => t.close());
+
+const api = (method: string, url: string, user: TestUser | null, payload?: object) =>
+  t.app.inject({
+    method: method as 'GET',
+    url: `/api/v1${url}`,
+    headers: user?.headers ?? {},
+    ...(payload ? { payload } : {}),
+  });
+const comment = async (postId: string, user: TestUser, text: string, parentId?: string) =>
+  expectStatus(
+    await api('POST', `/posts/${postId}/comments`, user, {
+      text,
+      ...(parentId ? { parent_id: parentId } : {}),
+    }),
+    201,
+  );
+const postCounts = async (postId: string, user: TestUser) =>
+  expectStatus(await api('GET', `/posts/${postId}`, user), 200).comment_count;
+
+describe('comment likes and concurrency', () => {
+  test('comment likes are idempotent and exact under concurrency', async () => {
+    const alice = await createUser(t);
+    const created = await createPost(t, alice);
+    const c = await comment(created.id, alice, 'like me');
+    const fans = await Promise.all(Array.from({ length: 30 }, () => createUser(t)));
+    const answers = await Promise.all([
+      ...fans.map((fan) => api('POST', `/comments/${c.id}/like`, fan)),
+      ...Array.from({ length: 10 }, () => api('POST', `/comments/${c.id}/like`, alice)),
+    ]);
+    for (const answer of answers) assert.equal(answer.statusCode, 200, answer.body);
+    const mine = expectStatus(await api('POST', `/comments/${c.id}/like`, alice), 200);
+    assert.equal(mine.like_count, 31);
+    assert.equal(mine.liked_by_me, true);
+    const undone = expectStatus(await api('DELETE', `/comments/${c.id}/like`, alice), 200);
+    assert.equal(undone.like_count, 30);
+    assert.equal(undone.liked_by_me, false);
+    assert.equal(
+      expectStatus(await api('DELETE', `/comments/${c.id}/like`, alice), 200).like_count,
+      30,
+    );
+    assert.equal((await api('POST', '/comments/999999/like', alice)).statusCode, 404);
+    assert.equal((await api('POST', '/comments/x/like', alice)).statusCode, 400);
+  });
+
+  test('concurrent comments and replies keep comment_count and reply_count exact', async () => {
+    const alice = await createUser(t);
+    const created = await createPost(t, alice);
+    const top = await comment(created.id, alice, 'top');
+    const users = await Promise.all(Array.from({ length: 20 }, () => createUser(t)));
+    const answers = await Promise.all(
+      users.flatMap((u) => [
+        api('POST', `/posts/${created.id}/comments`, u, { text: 'c' }),
+        api('POST', `/posts/${created.id}/comments`, u, { text: 'r', parent_id: top.id }),
+      ]),
+    );
+    for (const answer of answers) assert.equal(answer.statusCode, 201, answer.body);
+    assert.equal(await postCounts(created.id, alice), 41);
+    const listed = expectStatus(
+      await api('GET', `/posts/${created.id}/comments?limit=1`, alice),
+      200,
+    );
+    assert.equal(listed.data[0].reply_count, 20);
+  });
+});

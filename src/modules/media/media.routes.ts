@@ -1,0 +1,150 @@
+import { rm } from 'node:fs/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { IdParams, NoContent } from '../../common.schema.js';
+import { actorOf } from '../../http/auth.js';
+import {
+  AppError,
+  badRequest,
+  invalidField,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from '../../http/errors.js';
+import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
+import { MeSchema } from '../users/users.schema.js';
+import { MediaSchema, UploadDescription } from './media.schema.js';
+import { getOwnMedia, removeProfileImage, setProfileImage, uploadMedia } from './media.service.js';
+import { receiveUpload, uploadTempDir } from './receive-upload.js';
+
+export const mediaRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    // Scoped to these routes: nowhere else accepts multipart bodies.
+    await app.register(multipart, {
+      // Our own stream guard answers first with a precise 413; this is the backstop.
+      limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
+    });
+    const tmpDir = uploadTempDir(deps.config);
+    const tags = ['media'];
+
+    app.post(
+      '/media',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'Upload an image or video (unattached until used by a post or story)',
+          description: UploadDescription,
+          consumes: ['multipart/form-data'],
+          response: { 201: MediaSchema },
+        },
+      },
+      async (request, reply) => {
+        const temp = await receiveFile(request, reply, tmpDir);
+        const media = await uploadMedia(deps, actorOf(request), temp);
+        return reply.status(201).header('location', `/api/v1/media/${media.id}`).send(media);
+      },
+    );
+
+    app.get(
+      '/media/:id',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          summary: 'One of your uploads',
+          params: IdParams,
+          response: { 200: MediaSchema },
+        },
+      },
+      async (request) => getOwnMedia(deps, actorOf(request), Number(request.params.id)),
+    );
+
+    app.put(
+      '/me/profile-image',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags: ['me'],
+          summary: 'Set your profile image (centre-cropped square, 320 px)',
+          description: UploadDescription.replace(
+            'videos:',
+            'videos are refused (415); for posts, videos:',
+          ),
+          consumes: ['multipart/form-data'],
+          response: { 200: MeSchema },
+        },
+      },
+      async (request, reply) => {
+        const temp = await receiveFile(request, reply, tmpDir);
+        return setProfileImage(deps, actorOf(request), temp);
+      },
+    );
+
+    app.delete(
+      '/me/profile-image',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags: ['me'],
+          summary: 'Remove your profile image',
+          response: { 204: NoContent },
+        },
+      },
+      async (request, reply) => {
+        await removeProfileImage(deps, actorOf(request));
+        return reply.status(204).send(null);
+      },
+    );
+  };
+
+/**
+ * The one `file` part, streamed to a temp file under the size limit; the caller owns (and removes)
+ * the file. The whole form is read, so a second file is refused rather than silently dropped.
+ */
+async function receiveFile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  dir: string,
+): Promise<string> {
+  if (!request.isMultipart()) {
+    throw unsupportedMediaType('Send the file as multipart/form-data, in a part named "file".');
+  }
+  let temp: string | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw invalidField('file', `is required; got a file part named "${part.fieldname}"`);
+      }
+      temp = await receiveUpload(part.file, dir);
+    }
+  } catch (err) {
+    if (temp) await rm(temp, { force: true });
+    const error = multipartError(err);
+    // The rest of the body is not wanted: close the connection rather than drain 200 MB.
+    if (error.status === 413) reply.header('connection', 'close');
+    throw error;
+  }
+  if (!temp) throw invalidField('file', 'is required (a multipart part named "file")');
+  return temp;
+}
+
+/** Client mistakes become precise 4xx answers; our own failures (disk, permissions) stay 500s. */
+function multipartError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string; syscall?: string };
+  // A system call failed on our side (temp dir missing, disk full): not the client's fault, and
+  // its message names server paths.
+  if (e.syscall) throw err;
+  if (e.code === 'FST_FILES_LIMIT') return invalidField('file', 'send exactly one file');
+  if (e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT') {
+    return payloadTooLarge('The form has too many parts: send one file and at most 10 fields.');
+  }
+  if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return badRequest('The upload was interrupted.');
+  if (e.statusCode === 413) return payloadTooLarge('The upload is too large.');
+  return badRequest(`The multipart body could not be read: ${e.message ?? 'malformed'}.`);
+}

@@ -1,0 +1,153 @@
+import type { AppDeps } from '../../app.js';
+import { notFound } from '../../http/errors.js';
+import type { Actor } from '../../http/auth.js';
+import { processUpload } from '../../media/process-upload.js';
+import { toDbTime } from '../../db/time.js';
+import { type Executor, inTransaction } from '../../db/transaction.js';
+import * as repo from './media.repository.js';
+import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
+import { getMe, type MeDto } from '../users/users.service.js';
+import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Uploads not attached to a post or story within this time are swept with their files. */
+export const UNATTACHED_TTL_MS = 24 * HOUR_MS;
+
+type MediaFiles = Pick<MediaRowForDto, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
+const filesOf = (media: MediaFiles[]) =>
+  media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+
+/** Media rows by id, for other modules' hydration: one statement for any number of ids. */
+export const loadMediaRows = (db: Executor, ids: readonly number[]) => repo.findMediaByIds(db, ids);
+
+/** Processes an already-received temp file (always consumed) into stored files plus an unattached row. */
+export async function uploadMedia(
+  deps: AppDeps,
+  actor: Actor,
+  tempPath: string,
+): Promise<MediaDto> {
+  const m = await processUpload(tempPath, deps.storage);
+  let id: number;
+  try {
+    id = await repo.insertMedia(deps.db, {
+      owner_id: actor.id,
+      kind: m.kind,
+      storage_key: m.storage_key,
+      thumbnail_key: m.thumbnail_key,
+      poster_key: m.poster_key,
+      mime: m.mime,
+      width: m.width,
+      height: m.height,
+      duration_ms: m.duration_ms,
+      blurhash: m.blurhash,
+      bytes: m.bytes,
+      created_at: toDbTime(deps.clock.now()),
+    });
+  } catch (err) {
+    await deps.storage.delete(filesOf([m])).catch(() => undefined);
+    throw err;
+  }
+  return toMediaDto({ id, ...m }, deps.mediaUrl);
+}
+
+/** The caller's own upload; someone else's is a 404, so ids reveal nothing. */
+export async function getOwnMedia(deps: AppDeps, actor: Actor, id: number): Promise<MediaDto> {
+  const row = await repo.findMediaById(deps.db, id);
+  if (!row || row.owner_id !== actor.id) throw notFound('Media');
+  return toMediaDto(row, deps.mediaUrl);
+}
+
+/**
+ * Removes the files of media whose rows are gone (posts and stories call this after their delete
+ * commits). Best effort: a storage failure is reported through `onError` and never undoes the delete.
+ */
+export async function deleteMediaFiles(
+  deps: Pick<AppDeps, 'storage'>,
+  media: MediaFiles[],
+  onError: (err: unknown) => void = () => undefined,
+): Promise<void> {
+  await deps.storage.delete(filesOf(media)).catch(onError);
+}
+
+/** Deletes unattached media older than the TTL, with their files. Safe to run on every replica at once. */
+export async function sweepUnattachedMedia(
+  deps: AppDeps,
+  options: { maxAgeMs?: number; batchSize?: number; onError?: (err: unknown) => void } = {},
+): Promise<number> {
+  const { maxAgeMs = UNATTACHED_TTL_MS, batchSize = 200 } = options;
+  const cutoff = toDbTime(new Date(deps.clock.now().getTime() - maxAgeMs));
+  let swept = 0;
+  for (;;) {
+    const rows = await repo.findUnattachedBefore(deps.db, cutoff, batchSize);
+    const deleted: MediaRowForDto[] = [];
+    for (const row of rows) {
+      // Re-checked per row: a post may have claimed it since the select.
+      if (await repo.deleteIfUnattached(deps.db, row.id)) deleted.push(row);
+    }
+    await deleteMediaFiles(deps, deleted, options.onError);
+    swept += deleted.length;
+    if (rows.length < batchSize || deleted.length === 0) return swept;
+  }
+}
+
+/**
+ * Every `intervalMs`: unattached media past the TTL, and temp uploads orphaned by a crash.
+ * Returns the stop function (called when the app closes).
+ */
+export function startMediaSweeper(
+  deps: AppDeps,
+  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  intervalMs = HOUR_MS,
+): () => void {
+  let running: Promise<void> | undefined;
+  const sweep = async () => {
+    const onError = (err: unknown) => log.error({ err }, 'media sweeper: file delete failed');
+    const swept = await sweepUnattachedMedia(deps, { onError });
+    const temps = await sweepStaleUploads(uploadTempDir(deps.config));
+    if (swept + temps > 0) log.info({ swept, temps }, 'media sweeper: removed unattached uploads');
+  };
+  const tick = () => {
+    running ??= sweep()
+      .catch((err: unknown) => log.error({ err }, 'media sweeper failed'))
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Replaces the caller's profile image (square, one file); the previous file is removed. */
+export async function setProfileImage(
+  deps: AppDeps,
+  actor: Actor,
+  tempPath: string,
+): Promise<MeDto> {
+  const m = await processUpload(tempPath, deps.storage, { profile: true });
+  let previous: string | null;
+  try {
+    previous = await swapProfileImage(deps, actor.id, m.storage_key);
+  } catch (err) {
+    await deps.storage.delete([m.storage_key]).catch(() => undefined);
+    throw err;
+  }
+  if (previous) await deps.storage.delete([previous]).catch(() => undefined);
+  return getMe(deps, actor);
+}
+
+export async function removeProfileImage(deps: AppDeps, actor: Actor): Promise<void> {
+  const previous = await swapProfileImage(deps, actor.id, null);
+  if (previous) await deps.storage.delete([previous]).catch(() => undefined);
+}
+
+async function swapProfileImage(
+  deps: AppDeps,
+  userId: number,
+  key: string | null,
+): Promise<string | null> {
+  return inTransaction(deps.db, async (trx) => {
+    const row = await repo.findProfileImageKey(trx, userId);
+    if (!row) throw notFound('Profile');
+    await repo.setProfileImageKey(trx, userId, key, toDbTime(deps.clock.now()));
+    return row.profile_image_key;
+  });
+}
