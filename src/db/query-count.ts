@@ -13,6 +13,14 @@ export function runWithQueryStats<T>(stats: QueryStats, fn: () => T): T {
   return requestStats.run(stats, fn);
 }
 
+/**
+ * Runs `fn` outside any request's counter: background work started by a request (timeline
+ * fan-out) must not be counted as that request's statements.
+ */
+export function runDetachedFromRequest<T>(fn: () => T): T {
+  return requestStats.exit(fn);
+}
+
 export const currentQueryStats = (): QueryStats | undefined => requestStats.getStore();
 
 export function recordQuery(durationMs: number): void {

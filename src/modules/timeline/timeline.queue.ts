@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { runDetachedFromRequest } from '../../db/query-count.js';
 import { toDbTime } from '../../db/time.js';
 import {
   backfillFollow,
@@ -68,7 +69,9 @@ export function createTimelineQueue(db: Db, options: TimelineQueueOptions): Time
   return {
     enqueue(job) {
       jobs.push(job);
-      running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(drain);
+      running ??= runDetachedFromRequest(() =>
+        new Promise<void>((resolve) => setImmediate(resolve)).then(drain),
+      );
     },
     async idle() {
       while (running) await running;
