@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { runOutsideQueryStats } from '../../db/query-count.js';
 import { toDbTime } from '../../db/time.js';
 import {
   backfillFollow,
@@ -68,7 +69,10 @@ export function createTimelineQueue(db: Db, options: TimelineQueueOptions): Time
   return {
     enqueue(job) {
       jobs.push(job);
-      running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(drain);
+      // Jobs are not part of the request that queued them (nor of its statement count).
+      running ??= runOutsideQueryStats(() =>
+        new Promise<void>((resolve) => setImmediate(resolve)).then(drain),
+      );
     },
     async idle() {
       while (running) await running;
