@@ -14,10 +14,11 @@ export function runWithQueryStats<T>(stats: QueryStats, fn: () => T): T {
 }
 
 /**
- * Runs `fn` outside any request's counter: background work started by a request (timeline
- * fan-out) must not be counted as that request's statements.
+ * Runs `fn` (and everything it starts) outside any request's count: for background work a
+ * request merely triggers, whose statements would otherwise be counted, or not, depending on
+ * whether they happen to finish before the response is sent.
  */
-export function runDetachedFromRequest<T>(fn: () => T): T {
+export function runOutsideQueryStats<T>(fn: () => T): T {
   return requestStats.exit(fn);
 }
 

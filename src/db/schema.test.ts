@@ -14,7 +14,11 @@ const liveTables = async () =>
   (await t.db.introspection.getTables()).filter((table) => !table.name.startsWith('kysely_'));
 
 test('migrations create exactly the schema src/db/types.ts describes, then revert completely', async () => {
-  const applied = ['applied 0001_initial', 'applied 0002_home_timeline'];
+  const applied = [
+    'applied 0001_initial',
+    'applied 0002_home_timeline',
+    'applied 0003_follow_count_indexes',
+  ];
   assert.deepEqual(await migrateToLatest(t.db), applied);
   assert.deepEqual(await migrateToLatest(t.db), [], 'a second run has nothing to do');
 
@@ -26,6 +30,7 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
   }
 
   assert.deepEqual(await migrateDown(t.db, true), [
+    'reverted 0003_follow_count_indexes',
     'reverted 0002_home_timeline',
     'reverted 0001_initial',
   ]);

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial.js';
 import * as homeTimeline from './0002_home_timeline.js';
+import * as followCountIndexes from './0003_follow_count_indexes.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -9,4 +10,5 @@ import * as homeTimeline from './0002_home_timeline.js';
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_home_timeline': homeTimeline,
+  '0003_follow_count_indexes': followCountIndexes,
 };

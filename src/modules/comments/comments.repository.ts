@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Comment } from '../../db/types.js';
@@ -88,23 +89,33 @@ export async function commentsPage(
   cursor: readonly [string, number] | null,
   limit: number,
 ): Promise<CommentRow[]> {
-  return db
-    .selectFrom('comments')
-    .innerJoin('users', 'users.id', 'comments.author_id')
-    .select(COLUMNS)
-    .where('comments.post_id', '=', where.postId)
-    .where('comments.parent_id', where.parentId === null ? 'is' : '=', where.parentId)
-    .where('users.is_active', '=', 1)
-    .$if(cursor !== null, (qb) =>
-      qb
-        .where('comments.created_at', '>=', cursor![0])
-        .where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
-    )
-    .orderBy('comments.created_at', 'asc')
-    .orderBy('comments.id', 'asc')
-    .limit(limit + 1)
-    .execute();
+  return commentsPageQuery(db, where.postId, where.parentId, cursor, limit + 1);
 }
+
+const commentsPageQuery = compiledQuery(
+  (
+    db,
+    postId: number,
+    parentId: number | null,
+    cursor: readonly [string, number] | null,
+    take: number,
+  ) =>
+    db
+      .selectFrom('comments')
+      .innerJoin('users', 'users.id', 'comments.author_id')
+      .select(COLUMNS)
+      .where('comments.post_id', '=', postId)
+      .where('comments.parent_id', parentId === null ? 'is' : '=', parentId)
+      .where('users.is_active', '=', 1)
+      .$if(cursor !== null, (qb) =>
+        qb
+          .where('comments.created_at', '>=', cursor![0])
+          .where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
+      )
+      .orderBy('comments.created_at', 'asc')
+      .orderBy('comments.id', 'asc')
+      .limit(take),
+);
 
 export async function insertCommentLike(
   trx: Trx,
@@ -139,11 +150,14 @@ export async function likedCommentIds(
   commentIds: readonly number[],
 ): Promise<Set<number>> {
   if (commentIds.length === 0) return new Set();
-  const rows = await db
+  const rows = await likedCommentsQuery(db, userId, commentIds);
+  return new Set(rows.map((row) => row.comment_id));
+}
+
+const likedCommentsQuery = compiledQuery((db, userId: number, commentIds: readonly number[]) =>
+  db
     .selectFrom('comment_likes')
     .select('comment_id')
     .where('user_id', '=', userId)
-    .where('comment_id', 'in', commentIds)
-    .execute();
-  return new Set(rows.map((row) => row.comment_id));
-}
+    .where('comment_id', 'in', commentIds),
+);

@@ -25,21 +25,6 @@ export async function deletePostLike(trx: Trx, postId: number, userId: number): 
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function likedPostIdsOf(
-  db: Executor,
-  userId: number,
-  postIds: readonly number[],
-): Promise<Set<number>> {
-  if (postIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('post_likes')
-    .select('post_id')
-    .where('user_id', '=', userId)
-    .where('post_id', 'in', postIds)
-    .execute();
-  return new Set(rows.map((r) => r.post_id));
-}
-
 /** Likers of a post, newest like first; deactivated accounts are left out. */
 export async function likersPage(
   db: Executor,

@@ -1,3 +1,4 @@
+import { compiledQuery } from '../../db/compiled-query.js';
 import { ilike } from '../../db/like.js';
 import type { Executor } from '../../db/transaction.js';
 import type { Location } from '../../db/types.js';
@@ -16,8 +17,12 @@ export async function findLocationsByIds(
   ids: readonly number[],
 ): Promise<LocationRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('locations').select(COLUMNS).where('id', 'in', ids).execute();
+  return locationsByIdsQuery(db, ids);
 }
+
+const locationsByIdsQuery = compiledQuery((db, ids: readonly number[]) =>
+  db.selectFrom('locations').select(COLUMNS).where('id', 'in', ids),
+);
 
 export async function searchLocations(
   db: Executor,

@@ -1,18 +1,17 @@
 import type { AppDeps } from '../../app.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
-import { likedByActor } from '../likes/liked-by-me.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
-import { savedByActor } from '../saves/saved-by-me.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import { actorPostFlags } from './actor-post-flags.js';
 import type { PostRow } from './post-row.js';
 import type { PostDto } from './posts.schema.js';
 import { mediaOfPosts, type PostMediaRow } from './posts.repository.js';
 
 /**
  * Turns post rows into Posts for one actor with a fixed number of statements whatever the
- * number of rows: authors, media, locations, liked and saved flags (only for a signed-in actor),
+ * number of rows: authors, media, locations, and the liked/saved flags in one statement (only for a signed-in actor),
  * run concurrently. The count never depends on the data either, so tests can pin it. Hashtags come from the caption itself: they
  * are extracted by the same function that filled post_hashtags when the caption was written.
  */
@@ -25,15 +24,14 @@ export async function hydratePosts(
   const { db, mediaUrl } = deps;
   const postIds = rows.map((row) => row.id);
   const locationIds = rows.flatMap((row) => (row.location_id === null ? [] : [row.location_id]));
-  const [authors, media, locations, liked, saved] = await Promise.all([
+  const [authors, media, locations, flags] = await Promise.all([
     loadUserSummaries(
       db,
       rows.map((row) => row.author_id),
     ),
     mediaOfPosts(db, postIds),
     loadLocations(db, locationIds),
-    likedByActor(db, actorId, postIds),
-    savedByActor(db, actorId, postIds),
+    actorPostFlags(db, actorId, postIds),
   ]);
   const mediaByPost = new Map<number, PostMediaRow[]>();
   for (const item of media) {
@@ -54,8 +52,8 @@ export async function hydratePosts(
       hashtags: extractHashtags(row.caption),
       like_count: row.like_count,
       comment_count: row.comment_count,
-      liked_by_me: liked.has(row.id),
-      saved_by_me: saved.has(row.id),
+      liked_by_me: flags.liked.has(row.id),
+      saved_by_me: flags.saved.has(row.id),
       created_at: toIso(row.created_at),
       updated_at: toIso(row.updated_at),
     };

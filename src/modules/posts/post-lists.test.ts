@@ -123,7 +123,7 @@ describe('GET /posts', () => {
         assert.equal(expectStatus(one, 200).data.length, 1);
         assert.ok(expectStatus(twenty, 200).data.length >= 14, url);
         assert.equal(queryCount(one), queryCount(twenty), url);
-        assert.ok(queryCount(twenty) <= 8, `${url}: ${queryCount(twenty)}`);
+        assert.ok(queryCount(twenty) <= 7, `${url}: ${queryCount(twenty)}`);
       }
     }
   });

@@ -1,4 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -10,16 +11,20 @@ import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
 /** One statement: the post, whether its author is active, and whether the actor may see it. */
 export async function findPostWithAccess(db: Executor, actorId: number | null, postId: number) {
-  return db
+  const [row] = await postWithAccessQuery(db, actorId ?? 0, postId);
+  return row;
+}
+
+const postWithAccessQuery = compiledQuery((db, actor: number, postId: number) =>
+  db
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.author_id')
     .select(POST_COLUMNS)
     .select(['users.is_active as author_active'])
-    .select(sql<number>`${visibleAuthor(actorId, 'posts.author_id')}`.as('visible'))
+    .select(sql<number>`${visibleAuthor(actor, 'posts.author_id')}`.as('visible'))
     .where('posts.id', '=', postId)
-    .where('posts.deleted_at', 'is', null)
-    .executeTakeFirst();
-}
+    .where('posts.deleted_at', 'is', null),
+);
 
 /** Re-reads a post inside a transaction; on MySQL it also locks the row so counters stay exact. */
 export async function lockPost(trx: Trx, postId: number): Promise<PostRow | undefined> {
@@ -104,14 +109,17 @@ export async function attachMedia(
 export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
 
 export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
-  return db
+  return mediaOfPostsQuery(db, postIds) as Promise<PostMediaRow[]>;
+}
+
+const mediaOfPostsQuery = compiledQuery((db, postIds: readonly number[]) =>
+  db
     .selectFrom('media')
     .select([...MEDIA_DTO_COLUMNS, 'post_id'])
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
-    .orderBy('position')
-    .execute() as Promise<PostMediaRow[]>;
-}
+    .orderBy('position'),
+);
 
 export async function mediaKeysOfPost(trx: Trx, postId: number): Promise<string[]> {
   const rows = await trx

@@ -206,6 +206,40 @@ describe('GET /posts/:id', () => {
     assert.equal((await get(open.id)).statusCode, 404);
   });
 
+  test('liked_by_me and saved_by_me are exact, and a post costs 6 statements', async () => {
+    const author = await createUser(t);
+    const reader = await createUser(t);
+    const [liked, saved, both, neither] = [
+      await createPost(t, author),
+      await createPost(t, author),
+      await createPost(t, author),
+      await createPost(t, author),
+    ];
+    const act = (id: string, what: 'like' | 'save') =>
+      t.app.inject({ method: 'POST', url: `/api/v1/posts/${id}/${what}`, headers: reader.headers });
+    for (const [id, what] of [
+      [liked.id, 'like'],
+      [saved.id, 'save'],
+      [both.id, 'like'],
+      [both.id, 'save'],
+    ] as const) {
+      assert.ok((await act(id, what)).statusCode < 300);
+    }
+    const expected = [
+      [liked.id, true, false],
+      [saved.id, false, true],
+      [both.id, true, true],
+      [neither.id, false, false],
+    ] as const;
+    for (const [id, likedByMe, savedByMe] of expected) {
+      const response = await t.app.inject({ url: `/api/v1/posts/${id}`, headers: reader.headers });
+      const body = expectStatus(response, 200);
+      assert.deepEqual([body.liked_by_me, body.saved_by_me], [likedByMe, savedByMe], id);
+      // auth hook (1) + post with access (1) + authors, media, locations, liked+saved flags (4)
+      assert.equal(queryCount(response), 6);
+    }
+  });
+
   test('a bad token is 401 even on a public route', async () => {
     const response = await t.app.inject({
       method: 'GET',

@@ -25,21 +25,6 @@ export async function deleteSave(trx: Trx, userId: number, postId: number): Prom
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function savedPostIdsOf(
-  db: Executor,
-  userId: number,
-  postIds: readonly number[],
-): Promise<Set<number>> {
-  if (postIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('saves')
-    .select('post_id')
-    .where('user_id', '=', userId)
-    .where('post_id', 'in', postIds)
-    .execute();
-  return new Set(rows.map((r) => r.post_id));
-}
-
 /**
  * The user's saved posts, most recently saved first; posts the user may no longer see (the
  * author went private or was deactivated) are left out.

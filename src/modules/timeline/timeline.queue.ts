@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { runDetachedFromRequest } from '../../db/query-count.js';
+import { runOutsideQueryStats } from '../../db/query-count.js';
 import { toDbTime } from '../../db/time.js';
 import {
   backfillFollow,
@@ -69,7 +69,8 @@ export function createTimelineQueue(db: Db, options: TimelineQueueOptions): Time
   return {
     enqueue(job) {
       jobs.push(job);
-      running ??= runDetachedFromRequest(() =>
+      // Jobs are not part of the request that queued them (nor of its statement count).
+      running ??= runOutsideQueryStats(() =>
         new Promise<void>((resolve) => setImmediate(resolve)).then(drain),
       );
     },

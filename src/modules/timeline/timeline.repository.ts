@@ -1,4 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor } from '../../db/transaction.js';
 import type { DbTime } from '../../db/time.js';
 import { after } from '../../http/pagination.js';
@@ -247,8 +248,13 @@ export async function timelinePage(
   cursor: readonly [string, number] | null,
   take: number,
 ): Promise<PostRow[]> {
-  return timelineQuery(db, readerId, cursor, take).execute();
+  return timelinePageQuery(db, readerId, cursor, take);
 }
+
+const timelinePageQuery = compiledQuery(
+  (db, readerId: number, cursor: readonly [string, number] | null, take: number) =>
+    timelineQuery(db, readerId, cursor, take),
+);
 
 /**
  * The timeline read's SQL, exposed so tests can check its plan: the page's ids come from the

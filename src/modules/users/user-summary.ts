@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { UserSummary } from '../../common.schema.js';
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor } from '../../db/transaction.js';
 
 export type UserSummaryDto = Static<typeof UserSummary>;
@@ -20,7 +21,12 @@ export async function loadUserSummaries(
 ): Promise<Map<number, UserSummaryRow>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = await db
+  const rows = await userSummariesQuery(db, unique);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+const userSummariesQuery = compiledQuery((db, ids: readonly number[]) =>
+  db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
     .select([
@@ -30,10 +36,8 @@ export async function loadUserSummaries(
       'profiles.profile_image_key',
       'profiles.is_private',
     ])
-    .where('users.id', 'in', unique)
-    .execute();
-  return new Map(rows.map((row) => [row.id, row]));
-}
+    .where('users.id', 'in', ids),
+);
 
 export const toUserSummary = (row: UserSummaryRow, mediaUrl: MediaUrl): UserSummaryDto => ({
   id: String(row.id),

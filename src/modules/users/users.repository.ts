@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { after } from '../../http/pagination.js';
 import type { DbTime } from '../../db/time.js';
 import { ilike } from '../../db/like.js';
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor } from '../../db/transaction.js';
 import type { DB, ProfileUpdate } from '../../db/types.js';
 
@@ -58,14 +59,12 @@ export function findCredentials(db: Executor, login: string) {
     .executeTakeFirst();
 }
 
+const activeUserQuery = compiledQuery((db, userId: number) =>
+  db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', 1),
+);
+
 export async function isActiveUser(db: Executor, userId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', userId)
-    .where('is_active', '=', 1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await activeUserQuery(db, userId)).length > 0;
 }
 
 /** What follow and privacy checks need about an active account named in a URL. */
@@ -89,12 +88,26 @@ const flag = (actorId: number, follower: 'actor' | 'user', status: 'accepted' | 
  * A whole profile in one statement: exact counts as subqueries (only accepted follows between
  * active users, only posts not deleted) and the caller's relationship flags.
  */
-export function findProfile(
+export async function findProfile(
   db: Executor,
   actorId: number | null,
   by: { username: string } | { id: number },
 ) {
-  const actor = actorId ?? 0;
+  const [row] =
+    'username' in by
+      ? await profileByUsername(db, actorId ?? 0, by.username)
+      : await profileById(db, actorId ?? 0, by.id);
+  return row;
+}
+
+const profileByUsername = compiledQuery((db, actor: number, username: string) =>
+  profileQuery(db, actor).where('u.username', '=', username),
+);
+const profileById = compiledQuery((db, actor: number, id: number) =>
+  profileQuery(db, actor).where('u.id', '=', id),
+);
+
+function profileQuery(db: Executor, actor: number) {
   return db
     .selectFrom('users as u')
     .innerJoin('profiles as p', 'p.user_id', 'u.id')
@@ -125,13 +138,7 @@ export function findProfile(
       flag(actor, 'user', 'accepted').as('follows_you'),
       flag(actor, 'actor', 'pending').as('follow_requested'),
     ])
-    .where('u.is_active', '=', 1)
-    .where(
-      'username' in by ? sql.ref('u.username') : sql.ref('u.id'),
-      '=',
-      'username' in by ? by.username : by.id,
-    )
-    .executeTakeFirst();
+    .where('u.is_active', '=', 1);
 }
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfile>>>;

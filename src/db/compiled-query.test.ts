@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { buildTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import { createUser } from '../../test/helpers/factories.js';
+import { compiledQuery } from './compiled-query.js';
+import type { Executor } from './transaction.js';
+
+let t: TestApp;
+before(async () => {
+  t = await buildTestApp();
+});
+after(async () => t.close());
+
+const usersQuery = (db: Executor, minId: number, names: readonly string[], max: number | null) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('id', '>=', minId)
+    .where('username', 'in', names)
+    .$if(max !== null, (qb) => qb.where('id', '<=', max!))
+    .orderBy('id');
+
+test('a compiled query answers exactly like the query built on each call, for every shape', async () => {
+  const users = await Promise.all(
+    ['cq_a', 'cq_b', 'cq_c'].map((u) => createUser(t, { username: u })),
+  );
+  const ids = users.map((u) => Number(u.id));
+  const compiled = compiledQuery(usersQuery);
+  const cases: [number, string[], number | null][] = [
+    [0, ['cq_a', 'cq_b'], null],
+    [ids[1]!, ['cq_a', 'cq_b'], null], // same shape, new values
+    [0, ['cq_c'], ids[2]!],
+    [0, ['cq_a', 'cq_b', 'cq_c'], ids[1]!],
+    [ids[2]!, ['cq_c'], ids[2]!],
+  ];
+  for (const [minId, names, max] of cases) {
+    assert.deepEqual(
+      await compiled(t.db, minId, names, max),
+      await usersQuery(t.db, minId, names, max).execute(),
+    );
+  }
+  assert.equal((await compiled(t.db, 0, ['cq_a', 'cq_b', 'cq_c'], null)).length, 3);
+});
+
+test('a builder that computes with an argument is refused instead of binding a wrong value', async () => {
+  const misuse = compiledQuery((db, limit: number) =>
+    db
+      .selectFrom('users')
+      .select('id')
+      .limit(limit + 1),
+  );
+  await assert.rejects(misuse(t.db, 1), /not a bound parameter/);
+});
