@@ -44,7 +44,8 @@ export function decodeCursor<const S extends readonly CursorPart[]>(
 
 /**
  * `(a, b) < (x, y)` spelled out so both engines use the index: rows strictly after the cursor
- * in the list's order.
+ * in the list's order. The leading plain range (`a <= x`) is redundant, but it is what lets
+ * both planners keep the list on its (a, b) index on later pages instead of scanning.
  */
 export function after<DB, TB extends keyof DB>(
   eb: ExpressionBuilder<DB, TB>,
@@ -54,11 +55,14 @@ export function after<DB, TB extends keyof DB>(
 ): Expression<SqlBool> {
   const op = direction === 'desc' ? '<' : '>';
   const [first, second] = columns.map((c) => sql.ref(c));
-  return eb.or([
-    sql<SqlBool>`${first} ${sql.raw(op)} ${values[0]}`,
-    eb.and([
-      sql<SqlBool>`${first} = ${values[0]}`,
-      sql<SqlBool>`${second} ${sql.raw(op)} ${values[1]}`,
+  return eb.and([
+    sql<SqlBool>`${first} ${sql.raw(op)}= ${values[0]}`,
+    eb.or([
+      sql<SqlBool>`${first} ${sql.raw(op)} ${values[0]}`,
+      eb.and([
+        sql<SqlBool>`${first} = ${values[0]}`,
+        sql<SqlBool>`${second} ${sql.raw(op)} ${values[1]}`,
+      ]),
     ]),
   ]);
 }

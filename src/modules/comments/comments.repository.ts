@@ -108,9 +108,7 @@ const commentsPageQuery = compiledQuery(
       .where('comments.parent_id', parentId === null ? 'is' : '=', parentId)
       .where('users.is_active', '=', 1)
       .$if(cursor !== null, (qb) =>
-        qb
-          .where('comments.created_at', '>=', cursor![0])
-          .where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
+        qb.where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
       )
       .orderBy('comments.created_at', 'asc')
       .orderBy('comments.id', 'asc')

@@ -57,10 +57,7 @@ export function feedQuery(
     .innerJoin('posts', 'posts.author_id', 'feed_authors.author_id')
     .select(['posts.id', 'posts.created_at'])
     .$if(cursor !== null, (qb) =>
-      qb
-        // Redundant with after(), but a plain range the planner can put on the index.
-        .where('posts.created_at', '<=', cursor![0])
-        .where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )
     .orderBy('posts.created_at', 'desc')
     .orderBy('posts.id', 'desc')

@@ -39,9 +39,7 @@ export async function likersPage(
     .where('post_likes.post_id', '=', postId)
     .where('users.is_active', '=', 1)
     .$if(cursor !== null, (qb) =>
-      qb
-        .where('post_likes.created_at', '<=', cursor![0])
-        .where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
     )
     .orderBy('post_likes.created_at', 'desc')
     .orderBy('post_likes.id', 'desc')

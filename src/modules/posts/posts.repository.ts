@@ -181,10 +181,7 @@ export function postPageQuery(
     )
     .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
-      qb
-        // Redundant with after(), but a plain range the planner can put on an index.
-        .where('posts.created_at', '<=', cursor![0])
-        .where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )
     .orderBy('posts.created_at', 'desc')
     .orderBy('posts.id', 'desc')

@@ -44,9 +44,7 @@ export async function savedPostsPage(
     .where('posts.deleted_at', 'is', null)
     .where(visibleAuthorPerRow(userId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
-      qb
-        .where('saves.created_at', '<=', cursor![0])
-        .where((eb) => after(eb, ['saves.created_at', 'saves.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, ['saves.created_at', 'saves.id'], cursor!, 'desc')),
     )
     .orderBy('saves.created_at', 'desc')
     .orderBy('saves.id', 'desc')
