@@ -124,6 +124,16 @@ export async function followedAmong(
   return new Set(rows.map((r) => r.following_id));
 }
 
+/** The request's sender still has an active account (deactivated senders' requests are inert). */
+const followerIsActive = (eb: ExpressionBuilder<DB, 'follows'>) =>
+  eb.exists(
+    eb
+      .selectFrom('users')
+      .select('users.id')
+      .whereRef('users.id', '=', 'follows.follower_id')
+      .where('users.is_active', '=', 1),
+  );
+
 /** Approves a pending request addressed to `userId` from an active account. */
 export async function approveRequest(db: Executor, id: number, userId: number): Promise<boolean> {
   const result = await db
@@ -132,15 +142,7 @@ export async function approveRequest(db: Executor, id: number, userId: number): 
     .where('id', '=', id)
     .where('following_id', '=', userId)
     .where('status', '=', 'pending')
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('users')
-          .select('users.id')
-          .whereRef('users.id', '=', 'follows.follower_id')
-          .where('users.is_active', '=', 1),
-      ),
-    )
+    .where(followerIsActive)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -151,15 +153,7 @@ export async function declineRequest(db: Executor, id: number, userId: number): 
     .where('id', '=', id)
     .where('following_id', '=', userId)
     .where('status', '=', 'pending')
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('users')
-          .select('users.id')
-          .whereRef('users.id', '=', 'follows.follower_id')
-          .where('users.is_active', '=', 1),
-      ),
-    )
+    .where(followerIsActive)
     .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
