@@ -8,6 +8,12 @@ export interface ScenarioReport extends LoadResult {
   statements: number[];
   /** 1-minute load average just before the scenario: > nproc means the figures are noisy. */
   loadBefore: number;
+  /**
+   * Server CPU time per answered request, in µs (all server processes): what a request costs
+   * whatever else the machine is doing, so 1e6 / cpuUsPerRequest is the rate one free core
+   * would sustain. Null where /proc is not available.
+   */
+  cpuUsPerRequest: number | null;
 }
 
 export interface RunReport {
@@ -40,9 +46,20 @@ export function printRun(run: RunReport) {
     String(s.non2xx),
     String(s.errors),
     s.statements.join('/'),
+    s.cpuUsPerRequest === null ? '?' : String(s.cpuUsPerRequest),
     s.loadBefore.toFixed(2),
   ]);
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'SQL/req', 'load'];
+  const header = [
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'SQL/req',
+    'CPU µs/req',
+    'load',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

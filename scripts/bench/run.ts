@@ -135,7 +135,9 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
       ...process.env,
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(32).toString('hex'),
-      SERVER_TIMING: '1',
+      // As production runs: the statement counter costs throughput (src/http/server-timing.ts).
+      // Statements per request are sampled from a separate server with SERVER_TIMING=1.
+      SERVER_TIMING: '0',
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT_PER_MIN: '100000',
       ACCESS_TOKEN_TTL_SECONDS: '86400',
@@ -177,6 +179,7 @@ async function measure(
 ): Promise<Omit<RunReport, 'seed'>> {
   const config = loadConfig(env);
   const servers: ServerProcess[] = [];
+  let sampler: ServerProcess | undefined;
   try {
     const nodeArgs = options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
@@ -184,6 +187,7 @@ async function measure(
     for (let i = 0; i < options.workers; i++) {
       servers.push(await startServer(env, options.entry, nodeArgs));
     }
+    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
     const urls = servers.map((s) => s.url);
     const needsPosts = scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
     const fixture = await login(urls[0]!, options.shape.users, needsPosts);
@@ -204,11 +208,17 @@ async function measure(
       if (options.warmup > 0) {
         await runLoad(urls, scenario(name, fixture), options.warmup, options.connections);
       }
-      const statements = await sampleStatements(urls[0]!, scenario(name, fixture));
+      const statements = await sampleStatements(sampler.url, scenario(name, fixture));
       const loadBefore = os.loadavg()[0]!;
       const load = scenario(name, fixture);
+      const cpuBefore = await cpuSeconds(servers);
       const result = await runLoad(urls, load, options.duration, options.connections);
-      report.scenarios[name] = { ...result, statements, loadBefore };
+      const cpuUsed = await cpuSeconds(servers);
+      const cpuUsPerRequest =
+        cpuBefore === null || cpuUsed === null || result.requests === 0
+          ? null
+          : Math.round(((cpuUsed - cpuBefore) * 1e6) / result.requests);
+      report.scenarios[name] = { ...result, statements, loadBefore, cpuUsPerRequest };
     }
     const peaks = await Promise.all(servers.map((s) => s.peakRssMb()));
     report.peakRssMb = peaks.every((p) => p === null)
@@ -216,8 +226,13 @@ async function measure(
       : Math.max(...peaks.map((p) => p ?? 0));
     return report;
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all([...servers, ...(sampler ? [sampler] : [])].map((s) => s.stop()));
   }
+}
+
+async function cpuSeconds(servers: ServerProcess[]): Promise<number | null> {
+  const each = await Promise.all(servers.map((s) => s.cpuSeconds()));
+  return each.some((t) => t === null) ? null : each.reduce((a, b) => a! + b!, 0);
 }
 
 /** Logs in as bench_1 … bench_32 over HTTP and collects post ids from their feeds. */

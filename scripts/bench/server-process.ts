@@ -11,6 +11,8 @@ export interface ServerProcess {
   url: string;
   /** Peak resident set size so far, in MiB (VmHWM from /proc, so short peaks are not missed). */
   peakRssMb(): Promise<number | null>;
+  /** CPU time (user + system) the process has used so far, in seconds; null off Linux. */
+  cpuSeconds(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,9 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** USER_HZ: /proc reports CPU times in ticks of 1/100 s on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 const live = new Set<ChildProcess>();
 /** Never leave a server behind, however the benchmark ends. */
@@ -104,6 +109,12 @@ export async function startServer(
       const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
       const kb = status && /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       return kb ? Math.round(Number(kb) / 1024) : null;
+    },
+    async cpuSeconds() {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS : null;
     },
     async stop() {
       if (!live.has(child)) return;

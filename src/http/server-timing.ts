@@ -8,11 +8,16 @@ declare module 'fastify' {
 }
 
 /**
- * Gives each request its own statement counter. Body parsing runs in the socket's async
- * context, so the counter is re-entered after it (preValidation) and before the handler.
- * `Server-Timing: db;desc="queries=N";dur=ms` exposes it to tests and the benchmark.
+ * Gives each request its own statement counter, exposed as
+ * `Server-Timing: db;desc="queries=N";dur=ms` for tests and the benchmark. Only installed when
+ * SERVER_TIMING is on (the default outside production): the counter rides on
+ * AsyncLocalStorage, whose promise hooks cost ~25 % of the throughput of a simple read on
+ * Node 20 (docs/BENCHMARKS.md), so production runs without it. Body parsing runs in the
+ * socket's async context, so the counter is re-entered after it (preValidation) and before
+ * the handler.
  */
-export function registerQueryStats(app: FastifyInstance, exposeHeader: boolean): void {
+export function registerQueryStats(app: FastifyInstance, enabled: boolean): void {
+  if (!enabled) return;
   app.decorateRequest('queryStats', null as unknown as QueryStats);
   app.addHook('onRequest', (request, _reply, done) => {
     request.queryStats = { count: 0, ms: 0 };
@@ -22,7 +27,6 @@ export function registerQueryStats(app: FastifyInstance, exposeHeader: boolean):
     runWithQueryStats(request.queryStats, done);
   app.addHook('preValidation', reenter);
   app.addHook('preHandler', reenter);
-  if (!exposeHeader) return;
   app.addHook('onSend', (request, reply, payload, done) => {
     const { count, ms } = request.queryStats;
     reply.header('Server-Timing', `db;desc="queries=${count}";dur=${ms.toFixed(2)}`);
