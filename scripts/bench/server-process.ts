@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -55,12 +56,20 @@ export async function buildDist(): Promise<void> {
 }
 
 /**
- * Node flags the bench gives every server process, as a deployment would (NODE_OPTIONS).
- * V8 grows the young generation's semi-spaces up to 16 MiB each under load; capping them at
- * 4 MiB took the peak RSS under the read scenarios from 276 to 193 MiB with no loss of
- * throughput (docs/BENCHMARKS.md): more, cheaper scavenges of short-lived request garbage.
+ * Node flags the bench gives every server process: the production image's NODE_OPTIONS, read
+ * from the Dockerfile so the two cannot differ. Without an old-space limit V8 sizes the heap
+ * for the host's 24 GiB and lets garbage reach ~120 MiB between full collections (peak RSS
+ * 208-229 MiB under the bench); with the image's budget the peak was 137 MiB at the same
+ * throughput (docs/BENCHMARKS.md).
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const SERVER_NODE_FLAGS = imageNodeOptions();
+
+function imageNodeOptions(): string[] {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  if (!match) throw new Error('Dockerfile: no ENV NODE_OPTIONS="…" line for the bench to use');
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
 
 /** Starts the server as its own process and waits until /healthz answers. */
 export async function startServer(
