@@ -25,6 +25,7 @@ import {
   type PostFilters,
 } from '../src/modules/posts/posts.repository.js';
 import { findProfile, insertAccount } from '../src/modules/users/users.repository.js';
+import { countFollows, countPost, lockAccounts } from '../src/modules/users/profile-counters.js';
 import { loadUserSummaries } from '../src/modules/users/user-summary.js';
 
 let printing = false;
@@ -133,13 +134,20 @@ async function walkthrough(db: Db) {
           updated_at: now(),
         });
         await attachMedia(trx, postId, author, [mediaId]);
+        await countPost(trx, author, 1);
       });
     }
   });
 
-  await section('bob and carol follow alice', async () => {
-    await insertFollow(db, bob, alice, 'accepted', now());
-    await insertFollow(db, carol, alice, 'accepted', now());
+  await section('bob and carol follow alice (with the profile counters)', async () => {
+    for (const follower of [bob, carol]) {
+      await inTransaction(db, async (trx) => {
+        const accounts = await lockAccounts(trx, [follower, alice]);
+        if (await insertFollow(trx, follower, alice, 'accepted', now())) {
+          await countFollows(trx, accounts, [[follower, alice]], 1);
+        }
+      });
+    }
   });
 
   const showPosts = async (title: string, filters: PostFilters) => {

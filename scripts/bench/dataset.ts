@@ -49,7 +49,8 @@ export function userRows(from: number, to: number, hash: string, anchor: number)
   for (let i = from; i <= to; i++) {
     const created = toDbTime(new Date(anchor - 60 * DAY + i * 1000));
     users.push([i, username(i), `${username(i)}@example.com`, hash, 1, created]);
-    profiles.push([i, i, `Bench User ${i}`, '', '', null, null, 0, created, created]);
+    // Counters start at 0; the seed counts them once every row is in.
+    profiles.push([i, i, `Bench User ${i}`, '', '', null, null, 0, created, created, 0, 0, 0]);
   }
   return [users, profiles];
 }

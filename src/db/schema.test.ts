@@ -18,6 +18,7 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
     'applied 0001_initial',
     'applied 0002_home_timeline',
     'applied 0003_follow_count_indexes',
+    'applied 0004_profile_counters',
   ];
   assert.deepEqual(await migrateToLatest(t.db), applied);
   assert.deepEqual(await migrateToLatest(t.db), [], 'a second run has nothing to do');
@@ -30,6 +31,7 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
   }
 
   assert.deepEqual(await migrateDown(t.db, true), [
+    'reverted 0004_profile_counters',
     'reverted 0003_follow_count_indexes',
     'reverted 0002_home_timeline',
     'reverted 0001_initial',
@@ -53,5 +55,76 @@ test('unique constraints hold on this engine', async () => {
       .insertInto('users')
       .values({ ...user, username: 'other' })
       .execute(),
+  );
+});
+
+test('0004 backfills the profile counters with what the profile used to count', async () => {
+  assert.deepEqual(await migrateDown(t.db), ['reverted 0004_profile_counters']);
+  const now = '2026-01-01 00:00:00.000';
+  const ids: Record<string, number> = {};
+  for (const [name, isActive] of [
+    ['ann', 1],
+    ['ben', 1],
+    ['cat', 0],
+    ['dan', 1],
+  ] as const) {
+    const user = await t.db
+      .insertInto('users')
+      .values({
+        username: name,
+        email: `${name}@example.com`,
+        password_hash: 'x',
+        is_active: isActive,
+        created_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    ids[name] = Number(user.insertId);
+    await t.db
+      .insertInto('profiles')
+      .values({ user_id: ids[name], name, nickname: '', bio: '', created_at: now, updated_at: now })
+      .execute();
+  }
+  const follows = [
+    ['ben', 'ann', 'accepted'],
+    ['cat', 'ann', 'accepted'],
+    ['dan', 'ann', 'pending'],
+    ['ann', 'ben', 'accepted'],
+    ['ann', 'cat', 'accepted'],
+  ] as const;
+  for (const [from, to, status] of follows) {
+    await t.db
+      .insertInto('follows')
+      .values({ follower_id: ids[from]!, following_id: ids[to]!, status, created_at: now })
+      .execute();
+  }
+  for (const deleted of [null, null, now]) {
+    await t.db
+      .insertInto('posts')
+      .values({
+        author_id: ids.ann!,
+        type: 'post',
+        caption: '',
+        created_at: now,
+        updated_at: now,
+        deleted_at: deleted,
+      })
+      .execute();
+  }
+
+  assert.deepEqual(await migrateToLatest(t.db), ['applied 0004_profile_counters']);
+  const rows = await t.db
+    .selectFrom('profiles')
+    .select(['name', 'posts_count', 'followers_count', 'following_count'])
+    .orderBy('user_id')
+    .execute();
+  // Deactivated cat counts for nobody, but its own counters still count its active peers.
+  assert.deepEqual(
+    rows.map((r) => [r.name, r.posts_count, r.followers_count, r.following_count]),
+    [
+      ['ann', 2, 1, 1],
+      ['ben', 0, 1, 1],
+      ['cat', 0, 1, 1],
+      ['dan', 0, 0, 0],
+    ],
   );
 });

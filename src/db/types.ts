@@ -26,6 +26,10 @@ export interface ProfilesTable {
   is_private: Generated<number>;
   created_at: DbTime;
   updated_at: DbTime;
+  /** Stored counters, kept exact by the writers (src/modules/users/profile-counters.ts). */
+  posts_count: Generated<number>;
+  followers_count: Generated<number>;
+  following_count: Generated<number>;
 }
 
 export type FollowStatus = 'accepted' | 'pending';
@@ -216,6 +220,9 @@ export const tableColumns = {
     'is_private',
     'created_at',
     'updated_at',
+    'posts_count',
+    'followers_count',
+    'following_count',
   ]),
   follows: columns<FollowsTable>()(['id', 'follower_id', 'following_id', 'status', 'created_at']),
   locations: columns<LocationsTable>()([

@@ -130,6 +130,45 @@ test('counters match the rows they count, and tags match captions', async () => 
   }
 });
 
+test('profile counters match the posts and follows they count', async () => {
+  const profiles = await first.db
+    .selectFrom('profiles')
+    .select(['user_id', 'posts_count', 'followers_count', 'following_count'])
+    .orderBy('user_id')
+    .execute();
+  const follows = await first.db
+    .selectFrom('follows')
+    .select(['follower_id', 'following_id'])
+    .execute();
+  const posts = await first.db.selectFrom('posts').select('author_id').execute();
+  const tally = (ids: number[], id: number) => ids.filter((x) => x === id).length;
+  assert.equal(profiles.length, shape.users);
+  for (const p of profiles) {
+    assert.deepEqual(
+      [p.posts_count, p.followers_count, p.following_count],
+      [
+        tally(
+          posts.map((r) => r.author_id),
+          p.user_id,
+        ),
+        tally(
+          follows.map((f) => f.following_id),
+          p.user_id,
+        ),
+        tally(
+          follows.map((f) => f.follower_id),
+          p.user_id,
+        ),
+      ],
+      `counters of user ${p.user_id}`,
+    );
+  }
+  // Every account in the shape posts and follows the same number.
+  assert.ok(
+    profiles.every((p) => p.posts_count === shape.posts && p.followers_count === shape.follows),
+  );
+});
+
 test('media rows point at one stored image', async () => {
   const media = await first.db.selectFrom('media').selectAll().execute();
   const keys = new Set(media.map((m) => m.storage_key));

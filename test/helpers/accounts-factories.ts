@@ -1,4 +1,6 @@
 import { toDbTime } from '../../src/db/time.js';
+import { inTransaction } from '../../src/db/transaction.js';
+import { countPost } from '../../src/modules/users/profile-counters.js';
 import { expectStatus } from './http.js';
 import type { TestApp } from './test-app.js';
 import type { TestUser } from './factories.js';
@@ -31,18 +33,24 @@ export async function signupViaApi(
   return expectStatus<SignedUp>(response, 201);
 }
 
-/** A post row as the posts module would store it (deleted when `deleted` is set). */
+/**
+ * A post row as the posts module would store it, counted in the author's posts_count (a
+ * `deleted` one, with deleted_at set, is not).
+ */
 export async function insertPost(t: TestApp, author: TestUser, deleted = false): Promise<void> {
   const now = toDbTime(t.clock.now());
-  await t.db
-    .insertInto('posts')
-    .values({
-      author_id: author.id,
-      type: 'post',
-      caption: '',
-      created_at: now,
-      updated_at: now,
-      deleted_at: deleted ? now : null,
-    })
-    .execute();
+  await inTransaction(t.db, async (trx) => {
+    await trx
+      .insertInto('posts')
+      .values({
+        author_id: author.id,
+        type: 'post',
+        caption: '',
+        created_at: now,
+        updated_at: now,
+        deleted_at: deleted ? now : null,
+      })
+      .execute();
+    if (!deleted) await countPost(trx, author.id, 1);
+  });
 }

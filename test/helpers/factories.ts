@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { signAccessToken } from '../../src/modules/auth/access-token.js';
 import { toDbTime } from '../../src/db/time.js';
+import { inTransaction } from '../../src/db/transaction.js';
 import type { MediaKind } from '../../src/db/types.js';
+import { countFollows, lockAccounts } from '../../src/modules/users/profile-counters.js';
 import type { TestApp } from './test-app.js';
 
 export const FACTORY_PASSWORD = 'correct-horse-battery';
@@ -59,21 +61,39 @@ export async function createUser(
   return { id, username, email, token, headers: { authorization: `Bearer ${token}` } };
 }
 
+/** Inserts a follow (or request) directly, with the profile counters the services would keep. */
 export async function follow(
   t: TestApp,
   follower: TestUser,
   following: TestUser,
   status: 'accepted' | 'pending' = 'accepted',
 ) {
-  await t.db
-    .insertInto('follows')
-    .values({
-      follower_id: follower.id,
-      following_id: following.id,
-      status,
-      created_at: toDbTime(t.clock.now()),
-    })
-    .execute();
+  await inTransaction(t.db, async (trx) => {
+    const accounts = await lockAccounts(trx, [follower.id, following.id]);
+    await trx
+      .insertInto('follows')
+      .values({
+        follower_id: follower.id,
+        following_id: following.id,
+        status,
+        created_at: toDbTime(t.clock.now()),
+      })
+      .execute();
+    if (status === 'accepted') {
+      await countFollows(trx, accounts, [[follower.id, following.id]], 1);
+    }
+  });
+}
+
+/** Deactivates through DELETE /me, so counters and timelines change as in production. */
+export async function deactivate(t: TestApp, user: TestUser): Promise<void> {
+  const response = await t.app.inject({
+    method: 'DELETE',
+    url: '/api/v1/me',
+    headers: user.headers,
+    payload: { password: FACTORY_PASSWORD },
+  });
+  if (response.statusCode !== 204) throw new Error(`deactivate: ${response.body}`);
 }
 
 /** An unattached media row as the upload pipeline would leave it (files are not created). */

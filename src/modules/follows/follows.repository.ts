@@ -1,6 +1,7 @@
-import type { ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
-import type { Executor } from '../../db/transaction.js';
+import { dialectOf } from '../../db/dialect.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import type { DB, FollowStatus } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 
@@ -34,40 +35,89 @@ export async function findFollowStatus(
   return row?.status;
 }
 
-export async function deleteFollow(db: Executor, followerId: number, followingId: number) {
-  await db
-    .deleteFrom('follows')
-    .where('follower_id', '=', followerId)
-    .where('following_id', '=', followingId)
-    .execute();
+/** Deletes the follow or request; says which one went (undefined: there was none). */
+export async function deleteFollow(
+  db: Executor,
+  followerId: number,
+  followingId: number,
+): Promise<FollowStatus | undefined> {
+  // One status at a time: the statement that deleted the row tells what it was.
+  for (const status of ['accepted', 'pending'] as const) {
+    const result = await db
+      .deleteFrom('follows')
+      .where('follower_id', '=', followerId)
+      .where('following_id', '=', followingId)
+      .where('status', '=', status)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 1) return status;
+  }
+  return undefined;
 }
 
-export async function pendingFollowerIds(db: Executor, followingId: number): Promise<number[]> {
-  const rows = await db
+/** Senders of the pending requests to `followingId`, locked (MySQL) until the caller commits. */
+export async function lockPendingFollowerIds(trx: Trx, followingId: number): Promise<number[]> {
+  const rows = await trx
     .selectFrom('follows')
     .select('follower_id')
     .where('following_id', '=', followingId)
     .where('status', '=', 'pending')
+    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
     .execute();
   return rows.map((row) => row.follower_id);
 }
 
-export async function followerOf(db: Executor, followId: number): Promise<number | undefined> {
+/** Who sent the pending request `id` to `userId`. */
+export async function requestSender(
+  db: Executor,
+  id: number,
+  userId: number,
+): Promise<number | undefined> {
   const row = await db
     .selectFrom('follows')
     .select('follower_id')
-    .where('id', '=', followId)
+    .where('id', '=', id)
+    .where('following_id', '=', userId)
+    .where('status', '=', 'pending')
     .executeTakeFirst();
   return row?.follower_id;
 }
 
-export async function acceptAllPending(db: Executor, followingId: number): Promise<void> {
-  await db
+/** Accepts the pending requests of `followerIds` to `followingId`; returns how many. */
+export async function acceptPending(
+  db: Executor,
+  followingId: number,
+  followerIds: readonly number[],
+): Promise<number> {
+  if (followerIds.length === 0) return 0;
+  const result = await db
     .updateTable('follows')
     .set({ status: 'accepted' })
     .where('following_id', '=', followingId)
+    .where('follower_id', 'in', followerIds)
     .where('status', '=', 'pending')
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * The other side of every accepted follow of `userId`, both ways (each an index range), read
+ * with a shared lock on MySQL so that the rows are the latest whatever the snapshot.
+ */
+export async function acceptedFollowsOf(trx: Trx, userId: number) {
+  const otherSides = async (own: 'follower_id' | 'following_id') => {
+    const rows = await trx
+      .selectFrom('follows')
+      .select(own === 'follower_id' ? 'following_id as id' : 'follower_id as id')
+      .where(own, '=', userId)
+      .where('status', '=', 'accepted')
+      .$if(dialectOf(trx) === 'mysql', (qb) => qb.modifyEnd(sql`lock in share mode`))
+      .execute();
+    return rows.map((row) => row.id);
+  };
+  return {
+    followerIds: await otherSides('following_id'),
+    followingIds: await otherSides('follower_id'),
+  };
 }
 
 type Side = 'followers' | 'following';

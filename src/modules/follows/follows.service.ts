@@ -1,11 +1,12 @@
 import type { Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { toDbTime, toIso } from '../../db/time.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { badRequest, forbidden, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { afterFollowAccepted, inFollowRemoved } from '../timeline/timeline.service.js';
+import { countFollows, lockAccounts } from '../users/profile-counters.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { requireActiveUser } from '../users/users.service.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
@@ -22,12 +23,19 @@ export async function follow(
 ): Promise<Static<typeof FollowResult>> {
   const target = await requireActiveUser(deps.db, username);
   if (target.id === actor.id) throw badRequest('You cannot follow yourself.');
-  const status = target.is_private ? 'pending' : 'accepted';
   const now = toDbTime(deps.clock.now());
-  const inserted = await repo.insertFollow(deps.db, actor.id, target.id, status, now);
+  const { inserted, status } = await inTransaction(deps.db, async (trx) => {
+    const accounts = await lockAccounts(trx, [actor.id, target.id]);
+    // Privacy as of the lock: a concurrent switch to public cannot leave this request pending.
+    const wanted = accounts.get(target.id)?.isPrivate ? 'pending' : 'accepted';
+    if (!(await repo.insertFollow(trx, actor.id, target.id, wanted, now))) {
+      return { inserted: false, status: await repo.findFollowStatus(trx, actor.id, target.id) };
+    }
+    if (wanted === 'accepted') await countFollows(trx, accounts, [[actor.id, target.id]], 1);
+    return { inserted: true, status: wanted };
+  });
   if (inserted && status === 'accepted') afterFollowAccepted(deps, actor.id, target.id);
-  const current = inserted ? status : await repo.findFollowStatus(deps.db, actor.id, target.id);
-  return { status: current === 'pending' ? 'requested' : 'following' };
+  return { status: status === 'pending' ? 'requested' : 'following' };
 }
 
 /** Unfollows, or withdraws a pending request. Idempotent. */
@@ -44,22 +52,37 @@ export async function removeFollower(deps: AppDeps, actor: Actor, username: stri
   await removeEdge(deps, follower.id, actor.id);
 }
 
-/** The edge and the author's posts in the follower's home timeline go together. */
+/** The edge, its counts and the author's posts in the follower's home timeline go together. */
 const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
   inTransaction(deps.db, async (trx) => {
-    await repo.deleteFollow(trx, followerId, followingId);
+    const accounts = await lockAccounts(trx, [followerId, followingId]);
+    if ((await repo.deleteFollow(trx, followerId, followingId)) === 'accepted') {
+      await countFollows(trx, accounts, [[followerId, followingId]], -1);
+    }
     await inFollowRemoved(trx, followerId, followingId);
   });
 
 /**
- * Used when an account goes public: everyone who asked is let in. Returns their ids, whose
- * timelines the caller backfills (afterFollowAccepted) once its transaction has committed.
+ * Used when an account goes public, in the transaction that changed its profile row: everyone
+ * who asked is let in. Returns their ids, whose timelines the caller backfills
+ * (afterFollowAccepted) once its transaction has committed.
  */
-export async function acceptAllRequests(db: Executor, userId: number): Promise<number[]> {
-  const pending = await repo.pendingFollowerIds(db, userId);
-  await repo.acceptAllPending(db, userId);
+export async function acceptAllRequests(trx: Trx, userId: number): Promise<number[]> {
+  const pending = await repo.lockPendingFollowerIds(trx, userId);
+  if (pending.length === 0) return [];
+  const accounts = await lockAccounts(trx, [userId, ...pending]);
+  await repo.acceptPending(trx, userId, pending);
+  await countFollows(
+    trx,
+    accounts,
+    pending.map((followerId) => [followerId, userId] as const),
+    1,
+  );
   return pending;
 }
+
+/** For the deactivation of `userId`: the accounts on the other side of its accepted follows. */
+export const acceptedFollowsOf = (trx: Trx, userId: number) => repo.acceptedFollowsOf(trx, userId);
 
 export async function listFollows(
   deps: AppDeps,
@@ -131,10 +154,19 @@ export async function listRequests(
 }
 
 export async function approveRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {
-  if (!(await repo.approveRequest(deps.db, id, actor.id))) throw notFound('Follow request');
-  const followerId = await repo.followerOf(deps.db, id);
-  if (followerId !== undefined) afterFollowAccepted(deps, followerId, actor.id);
+  const followerId = await repo.requestSender(deps.db, id, actor.id);
+  if (followerId === undefined) throw notFound('Follow request');
+  const approved = await inTransaction(deps.db, async (trx) => {
+    const accounts = await lockAccounts(trx, [followerId, actor.id]);
+    if (!(await repo.approveRequest(trx, id, actor.id))) return false;
+    await countFollows(trx, accounts, [[followerId, actor.id]], 1);
+    return true;
+  });
+  if (!approved) throw notFound('Follow request');
+  afterFollowAccepted(deps, followerId, actor.id);
 }
+
+/** A pending request counts nowhere, so declining one changes no counter. */
 
 export async function declineRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {
   if (!(await repo.declineRequest(deps.db, id, actor.id))) throw notFound('Follow request');

@@ -53,8 +53,9 @@ export async function updatePost(
   await trx.updateTable('posts').set(patch).where('id', '=', postId).execute();
 }
 
-export async function deletePost(trx: Trx, postId: number): Promise<void> {
-  await trx.deleteFrom('posts').where('id', '=', postId).execute();
+export async function deletePost(trx: Trx, postId: number): Promise<boolean> {
+  const result = await trx.deleteFrom('posts').where('id', '=', postId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }
 
 export type CounterColumn = 'like_count' | 'comment_count';

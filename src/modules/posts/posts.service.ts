@@ -7,6 +7,7 @@ import { badRequest, type FieldError, forbidden, notFound } from '../../http/err
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
 import { afterPostCreated, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
+import { countPost } from '../users/profile-counters.js';
 import { hydratePosts } from './post-hydration.js';
 import type { PostRow } from './post-row.js';
 import type { CreatePostInput, PostDto, UpdatePostInput } from './posts.schema.js';
@@ -113,6 +114,8 @@ export async function createPost(
       created_at: now,
       updated_at: now,
     };
+    // Counted first, as in deletePost: the author's profile row is locked before the posts row.
+    await countPost(trx, actor.id, 1);
     const id = await insertPost(trx, values);
     // A concurrent request may have claimed some of the media since they were checked.
     if ((await attachMedia(trx, id, actor.id, mediaIds)) !== mediaIds.length) {
@@ -171,6 +174,9 @@ export async function updatePost(
 /**
  * Deletes the post and (by cascade) its media rows, likes, saves, comments and hashtag links in
  * one transaction; files are removed after the commit, so a failed delete never loses files.
+ * Like createPost, it changes posts_count first: the author's profile row is locked before any
+ * posts row, the order a follow takes (its timeline backfill reads the author's posts), so
+ * the two never wait for each other crosswise on MySQL. A post that is gone rolls it back.
  */
 export async function deletePost(
   deps: AppDeps,
@@ -180,9 +186,10 @@ export async function deletePost(
 ): Promise<void> {
   await requireOwnPost(deps, actor, postId);
   const keys = await inTransaction(deps.db, async (trx) => {
+    await countPost(trx, actor.id, -1);
     await lockVisiblePost(trx, postId);
     const mediaKeys = await mediaKeysOfPost(trx, postId);
-    await deletePostRow(trx, postId);
+    if (!(await deletePostRow(trx, postId))) throw notFound('Post');
     await inPostDeleted(trx, postId, actor.id);
     return mediaKeys;
   });

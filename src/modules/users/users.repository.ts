@@ -1,9 +1,10 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely';
 import { after } from '../../http/pagination.js';
 import type { DbTime } from '../../db/time.js';
 import { ilike } from '../../db/like.js';
 import { compiledQuery } from '../../db/compiled-query.js';
-import type { Executor } from '../../db/transaction.js';
+import { dialectOf } from '../../db/dialect.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import type { DB, ProfileUpdate } from '../../db/types.js';
 
 /** All SQL of users and profiles. Deactivated users (is_active = 0) are never returned by lookups. */
@@ -85,8 +86,8 @@ const flag = (actorId: number, follower: 'actor' | 'user', status: 'accepted' | 
 };
 
 /**
- * A whole profile in one statement: exact counts as subqueries (only accepted follows between
- * active users, only posts not deleted) and the caller's relationship flags.
+ * A whole profile in one statement: the stored counters (profile-counters.ts) and the caller's
+ * relationship flags.
  */
 export async function findProfile(
   db: Executor,
@@ -122,18 +123,11 @@ function profileQuery(db: Executor, actor: number) {
       'p.website',
       'p.profile_image_key',
       'p.is_private',
+      'p.posts_count',
+      'p.followers_count',
+      'p.following_count',
     ])
     .select([
-      sql<number>`(select count(*) from posts cp where cp.author_id = u.id
-        and cp.deleted_at is null)`.as('posts_count'),
-      sql<number>`(select count(*) from follows cf inner join users cu on cu.id = cf.follower_id
-        where cf.following_id = u.id and cf.status = 'accepted' and cu.is_active = 1)`.as(
-        'followers_count',
-      ),
-      sql<number>`(select count(*) from follows cg inner join users cv on cv.id = cg.following_id
-        where cg.follower_id = u.id and cg.status = 'accepted' and cv.is_active = 1)`.as(
-        'following_count',
-      ),
       flag(actor, 'actor', 'accepted').as('is_following'),
       flag(actor, 'user', 'accepted').as('follows_you'),
       flag(actor, 'actor', 'pending').as('follow_requested'),
@@ -151,8 +145,104 @@ export async function updateProfile(
   await db.updateTable('profiles').set(patch).where('user_id', '=', userId).execute();
 }
 
-export async function deactivate(db: Executor, userId: number): Promise<void> {
-  await db.updateTable('users').set({ is_active: 0 }).where('id', '=', userId).execute();
+/** False when the account was already deactivated (a concurrent DELETE /me). */
+export async function deactivate(db: Executor, userId: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ is_active: 0 })
+    .where('id', '=', userId)
+    .where('is_active', '=', 1)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface AccountState {
+  isPrivate: boolean;
+  isActive: boolean;
+}
+
+/**
+ * Locks the accounts' profiles rows (MySQL), in ascending user_id order so that two writers never
+ * wait for each other crosswise, then reads each account's state. users is read with a locking
+ * read too: it sees the latest committed is_active whatever snapshot the transaction has, and
+ * a shared lock does not block the foreign-key checks of concurrent inserts.
+ */
+export async function lockAccounts(
+  trx: Trx,
+  ids: readonly number[],
+): Promise<Map<number, AccountState>> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const mysql = dialectOf(trx) === 'mysql';
+  const profiles = await trx
+    .selectFrom('profiles')
+    .select(['user_id', 'is_private'])
+    .where('user_id', 'in', sorted)
+    .orderBy('user_id')
+    .$if(mysql, (qb) => qb.forUpdate())
+    .execute();
+  const users = await trx
+    .selectFrom('users')
+    .select(['id', 'is_active'])
+    .where('id', 'in', sorted)
+    .orderBy('id')
+    .$if(mysql, (qb) => qb.modifyEnd(sql`lock in share mode`))
+    .execute();
+  const active = new Map(users.map((u) => [u.id, Number(u.is_active) === 1]));
+  return new Map(
+    profiles.map((p) => [
+      p.user_id,
+      { isPrivate: Number(p.is_private) === 1, isActive: active.get(p.user_id) ?? false },
+    ]),
+  );
+}
+
+export type CounterColumn = 'posts_count' | 'followers_count' | 'following_count';
+export type CounterDeltas = Map<number, Partial<Record<CounterColumn, number>>>;
+
+/**
+ * Adds each account's deltas to its counters in one statement (rows locked in user_id order).
+ * A counter never goes below zero, even if it had drifted.
+ */
+export async function adjustCounters(db: Executor, deltas: CounterDeltas): Promise<void> {
+  const ids = [...deltas.keys()].sort((a, b) => a - b);
+  const columns: CounterColumn[] = ['posts_count', 'followers_count', 'following_count'];
+  const set: Partial<Record<CounterColumn, RawBuilder<number>>> = {};
+  const atLeastZero = dialectOf(db) === 'mysql' ? sql`greatest` : sql`max`;
+  for (const column of columns) {
+    const cases = ids.flatMap((id) => {
+      const delta = deltas.get(id)?.[column] ?? 0;
+      return delta === 0 ? [] : [sql`when ${id} then ${delta}`];
+    });
+    if (cases.length === 0) continue;
+    set[column] = sql<number>`${atLeastZero}(0, ${sql.ref(column)} + case ${sql.ref('user_id')}
+      ${sql.join(cases, sql` `)} else 0 end)`;
+  }
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('profiles').set(set).where('user_id', 'in', ids).execute();
+}
+
+/**
+ * Recomputes the counters of accounts `from`…`to` from the rows they count (the bench seed
+ * writes rows in bulk, past the writers).
+ */
+export async function recountCounters(db: Executor, from: number, to: number): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set({
+      posts_count: sql<number>`(select count(*) from posts
+        where posts.author_id = profiles.user_id and posts.deleted_at is null)`,
+      followers_count: sql<number>`(select count(*) from follows
+        inner join users on users.id = follows.follower_id
+        where follows.following_id = profiles.user_id and follows.status = 'accepted'
+          and users.is_active = 1)`,
+      following_count: sql<number>`(select count(*) from follows
+        inner join users on users.id = follows.following_id
+        where follows.follower_id = profiles.user_id and follows.status = 'accepted'
+          and users.is_active = 1)`,
+    })
+    .where('user_id', '>=', from)
+    .where('user_id', '<=', to)
+    .execute();
 }
 
 /**

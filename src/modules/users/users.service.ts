@@ -1,14 +1,14 @@
 import type { Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { toDbTime, toIso } from '../../db/time.js';
-import { inTransaction, type Executor } from '../../db/transaction.js';
+import { inTransaction, type Executor, type Trx } from '../../db/transaction.js';
 import type { ProfileUpdate } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { revokeAllRefreshTokens } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { acceptAllRequests } from '../follows/follows.service.js';
+import { acceptAllRequests, acceptedFollowsOf } from '../follows/follows.service.js';
 import { afterFollowAccepted, inUserDeactivated } from '../timeline/timeline.service.js';
 import { toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
@@ -99,10 +99,25 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
     throw forbidden('The password is not correct.');
   }
   await inTransaction(deps.db, async (trx) => {
-    await repo.deactivate(trx, actor.id);
+    // Locked first (profile-counters.ts): no follow of this account changes until commit.
+    await repo.lockAccounts(trx, [actor.id]);
+    if (await repo.deactivate(trx, actor.id)) await uncountDeactivated(trx, actor.id);
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
     await inUserDeactivated(trx, actor.id);
   });
+}
+
+/**
+ * An inactive account counts in nobody's followers_count or following_count: each account it
+ * follows loses a follower, each of its followers one followed account. Its own counters keep
+ * counting its still-active peers, as their definitions say.
+ */
+async function uncountDeactivated(trx: Trx, userId: number): Promise<void> {
+  const { followerIds, followingIds } = await acceptedFollowsOf(trx, userId);
+  const deltas: repo.CounterDeltas = new Map();
+  for (const id of followingIds) deltas.set(id, { followers_count: -1 });
+  for (const id of followerIds) deltas.set(id, { ...deltas.get(id), following_count: -1 });
+  await repo.adjustCounters(trx, deltas);
 }
 
 export async function searchUsers(

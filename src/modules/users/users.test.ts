@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { insertPost, signupViaApi, uniqueName } from '../../../test/helpers/accounts-factories.js';
-import { createUser, FACTORY_PASSWORD, follow } from '../../../test/helpers/factories.js';
+import {
+  createUser,
+  deactivate,
+  FACTORY_PASSWORD,
+  follow,
+} from '../../../test/helpers/factories.js';
 import { bearer, expectStatus, queryCount } from '../../../test/helpers/http.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 
@@ -141,7 +146,7 @@ describe('GET /users/{username}', () => {
     await insertPost(t, star);
     await insertPost(t, star);
     await insertPost(t, star, true);
-    await t.db.updateTable('users').set({ is_active: 0 }).where('id', '=', gone.id).execute();
+    await deactivate(t, gone);
 
     const response = await get(`/users/${star.username}`, fan.headers);
     const body = expectStatus(response, 200);
