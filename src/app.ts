@@ -8,6 +8,7 @@ import { type Db, createDb } from './db/client.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { trackInFlightHandlers } from './http/in-flight.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
@@ -31,6 +32,9 @@ import { createTimelineQueue, type TimelineQueue } from './modules/timeline/time
 import type { MediaUrl } from './modules/users/user-summary.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/users.service.js';
+
+/** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
+const HANDLER_DRAIN_MS = 8_000;
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
 export interface AppDeps {
@@ -94,9 +98,16 @@ export async function buildApp(
   };
   if (!options.db) app.addHook('onClose', async () => db.destroy());
   if (!options.storage) app.addHook('onClose', async () => storage.close());
-  // Timeline jobs finish before the database closes (onClose hooks run last-registered first;
-  // preClose also covers a database closed by the caller's own onClose hook).
-  app.addHook('preClose', async () => timeline.idle());
+  // Running handlers, then timeline jobs, finish before the database closes (onClose hooks run
+  // last-registered first; preClose also covers a database closed by the caller's own hook).
+  // New requests are already answered 503 by then.
+  const handlers = trackInFlightHandlers(app);
+  app.addHook('preClose', async () => {
+    if (!(await handlers.drained(HANDLER_DRAIN_MS))) {
+      app.log.warn(`route handlers still running after ${HANDLER_DRAIN_MS} ms; closing anyway`);
+    }
+    await timeline.idle();
+  });
   app.addHook('onClose', async () => timeline.idle());
 
   // Infrastructure, in a fixed order.
