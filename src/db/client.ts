@@ -52,6 +52,15 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
+ * Kysely opens SQLite transactions with a deferred `begin`. Every transaction here is a write
+ * (inTransaction is the one way to run a multi-row write), and a deferred one that reads
+ * first fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out, when another process
+ * (a second replica, `npm run bench -- --workers 2`) commits between its read and its first
+ * write. `begin immediate` takes the write lock up front and waits for it (busy_timeout).
+ */
+const BEGIN_WRITE = 'begin immediate';
+
+/**
  * The statement interface Kysely's SQLite driver uses. Kysely prepares every statement anew;
  * on SQLite that parse and plan cost ~10 % of a simple request (measured by the benchmark's
  * CPU profile). The app's statements are a small fixed set of texts, so prepared statements
@@ -61,7 +70,8 @@ const STATEMENT_CACHE_SIZE = 500;
 function withStatementCache(sqlite: Database.Database) {
   const cache = new Map<string, CachedStatement>();
   return {
-    prepare(sql: string): CachedStatement {
+    prepare(text: string): CachedStatement {
+      const sql = text === 'begin' ? BEGIN_WRITE : text;
       let statement = cache.get(sql);
       if (!statement) {
         statement = cachedStatement(sqlite.prepare(sql));

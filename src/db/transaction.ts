@@ -26,7 +26,11 @@ export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): 
 
 function isRetryable(error: unknown): boolean {
   const e = error as { errno?: number; code?: string };
-  return (e.errno !== undefined && RETRYABLE_MYSQL.has(e.errno)) || e.code === 'SQLITE_BUSY';
+  return (
+    (e.errno !== undefined && RETRYABLE_MYSQL.has(e.errno)) ||
+    e.code === 'SQLITE_BUSY' ||
+    e.code === 'SQLITE_BUSY_SNAPSHOT'
+  );
 }
 
 /** True when an insert hit a unique constraint, on either engine. */
