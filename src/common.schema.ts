@@ -16,6 +16,22 @@ export const Username = Type.String({
   pattern: '^[a-z0-9._]+$',
   description: '1–30 of a-z 0-9 . _ (input is lowercased first)',
 });
+/**
+ * The `{username}` path parameter of every route. Case-insensitive (lowercased by the
+ * services), so capitals are allowed here; anything else a username cannot contain is a 400
+ * saying so, rather than a 404 for a name that could never exist.
+ */
+export const UsernameParams = Type.Object(
+  {
+    username: Type.String({
+      minLength: 1,
+      maxLength: 30,
+      pattern: '^[A-Za-z0-9._]+$',
+      description: 'Case-insensitive',
+    }),
+  },
+  { additionalProperties: false },
+);
 export const Limit = Type.Integer({
   minimum: 1,
   maximum: 100,

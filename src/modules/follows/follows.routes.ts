@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
-import { IdParams, NoContent, Page, PageQuery, Problem } from '../../common.schema.js';
+import {
+  IdParams,
+  NoContent,
+  Page,
+  PageQuery,
+  Problem,
+  UsernameParams,
+} from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
-import { UsernameParams } from '../users/users.schema.js';
 import * as follows from './follows.service.js';
 import { FollowListUser, FollowRequest, FollowResult } from './follows.schema.js';
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AppDeps } from '../../app.js';
-import { IdParams, NoContent, Page, Username } from '../../common.schema.js';
+import { IdParams, NoContent, Page, UsernameParams } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { listPosts, listUserPosts } from './post-lists.service.js';
 import {
@@ -15,10 +14,6 @@ import { createPost, deletePost, getPost, updatePost } from './posts.service.js'
 
 const tags = ['posts'];
 const PostPage = Page(PostSchema, 'Post');
-const UsernameParams = Type.Object(
-  { username: Type.String({ ...Username, pattern: '^[A-Za-z0-9._]+$' }) },
-  { additionalProperties: false },
-);
 
 export const postsRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>

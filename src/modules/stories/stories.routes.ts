@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
-import { IdParams, NoContent, PageQuery } from '../../common.schema.js';
+import { IdParams, NoContent, PageQuery, UsernameParams } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import {
   CreateStoryBody,
@@ -8,7 +8,6 @@ import {
   StorySchema,
   StoryTray,
   StoryViewerPage,
-  UsernameParams,
 } from './stories.schema.js';
 import * as stories from './stories.service.js';
 

@@ -46,15 +46,3 @@ export const StoryViewerPage = Page(StoryViewer, 'StoryViewer');
 export type StoryViewerDto = Static<typeof StoryViewer>;
 
 export const StoryPage = Page(StorySchema, 'Story');
-
-export const UsernameParams = Type.Object(
-  {
-    username: Type.String({
-      minLength: 1,
-      maxLength: 30,
-      pattern: '^[A-Za-z0-9._]+$',
-      description: 'Case-insensitive',
-    }),
-  },
-  { additionalProperties: false },
-);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
-import { NoContent, Page, Problem, UserSummary } from '../../common.schema.js';
+import { NoContent, Page, Problem, UsernameParams, UserSummary } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import * as users from './users.service.js';
 import {
@@ -9,7 +9,6 @@ import {
   ProfileSchema,
   SearchQuery,
   UpdateMeBody,
-  UsernameParams,
 } from './users.schema.js';
 
 export const usersRoutes =

@@ -1,11 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 
-export const UsernameParams = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 30, description: 'Case-insensitive' }) },
-  { additionalProperties: false },
-);
-
 const profileFields = {
   ...UserSummary.properties,
   nickname: Type.String(),

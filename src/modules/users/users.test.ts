@@ -129,6 +129,33 @@ describe('GET /users/{username}', () => {
     assert.equal(bad.statusCode, 401);
   });
 
+  test('a name no account can have is a 400 naming the parameter, on every {username} route', async () => {
+    const user = await createUser(t);
+    const routes: [string, string][] = [
+      ['GET', '/users/bad%20name'],
+      ['GET', '/users/bad-name/posts'],
+      ['GET', '/users/bad-name/followers'],
+      ['GET', '/users/bad-name/following'],
+      ['POST', '/users/bad-name/follow'],
+      ['DELETE', '/users/bad-name/follow'],
+      ['DELETE', '/users/bad-name/follower'],
+      ['GET', '/users/bad-name/stories'],
+    ];
+    for (const [method, url] of routes) {
+      const response = await t.app.inject({
+        method: method as 'GET',
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${user.token}` },
+      });
+      assert.equal(response.statusCode, 400, `${method} ${url}: ${response.body}`);
+      const problem = response.json<{ errors: { field: string }[] }>();
+      assert.ok(
+        problem.errors.some((e) => e.field.includes('username')),
+        `${method} ${url}: ${response.body}`,
+      );
+    }
+  });
+
   test('counts are exact and flags describe the caller', async () => {
     const star = await createUser(t, { isPrivate: true });
     const [fan, other, gone, asker] = await Promise.all([
