@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { buildTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { createUser } from '../../test/helpers/factories.js';
 import { compiledQuery } from './compiled-query.js';
-import type { Executor } from './transaction.js';
+import { type Executor, inTransaction } from './transaction.js';
 
 let t: TestApp;
 before(async () => {
@@ -50,4 +50,43 @@ test('a builder that computes with an argument is refused instead of binding a w
       .limit(limit + 1),
   );
   await assert.rejects(misuse(t.db, 1), /not a bound parameter/);
+});
+
+test("a compiled read never sees another request's uncommitted rows", async () => {
+  const byName = compiledQuery((db, name: string) =>
+    db.selectFrom('users').select(['id', 'username']).where('username', '=', name),
+  );
+  const template = await t.db
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', 'cq_a')
+    .executeTakeFirstOrThrow();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let inserted!: () => void;
+  const insertDone = new Promise<void>((resolve) => (inserted = resolve));
+  const writer = inTransaction(t.db, async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({ ...template, id: undefined, username: 'cq_pending', email: 'cq_pending@x.test' })
+      .execute();
+    inserted();
+    await gate;
+  });
+  await insertDone;
+  let readBeforeCommit: unknown[] | null = null;
+  const reader = byName(t.db, 'cq_pending').then((rows) => {
+    readBeforeCommit ??= rows;
+    return rows;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const early = readBeforeCommit as unknown[] | null;
+  if (early) assert.deepEqual(early, [], 'read an uncommitted row');
+  // SQLite has one connection: the read waits for the transaction instead of joining it.
+  if (t.dialect === 'sqlite') assert.equal(early, null, 'the read ran inside the transaction');
+  release();
+  await writer;
+  const rows = await reader;
+  if (t.dialect === 'sqlite') assert.equal(rows.length, 1);
+  assert.equal((await byName(t.db, 'cq_pending')).length, 1);
 });

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable } from 'kysely';
+import { directReaderOf } from './client.js';
 import { dialectOf } from './dialect.js';
 import type { Executor } from './transaction.js';
 
@@ -46,7 +47,9 @@ export function compiledQuery<A extends readonly QueryArg[], R>(
     const parameters = template.parameters.map((p) =>
       p instanceof Slot ? valueOf(args, p) : p.value,
     );
-    return (await db.executeQuery<R>({ ...template.compiled, parameters })).rows;
+    const query = { ...template.compiled, parameters };
+    const rows = directReaderOf(db)?.(query);
+    return rows ? (rows as R[]) : (await db.executeQuery<R>(query)).rows;
   };
 }
 
