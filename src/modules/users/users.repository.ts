@@ -79,11 +79,16 @@ export function findActiveByUsername(db: Executor, username: string) {
     .executeTakeFirst();
 }
 
-const flag = (actorId: number, follower: 'actor' | 'user', status: 'accepted' | 'pending') => {
-  const [from, to] = follower === 'actor' ? [actorId, sql.ref('u.id')] : [sql.ref('u.id'), actorId];
-  return sql<number>`exists (select 1 from follows ff where ff.follower_id = ${from}
-    and ff.following_id = ${to} and ff.status = ${status})`;
-};
+/**
+ * The caller's follow of the profile's account (accepted, pending or none) in one lookup of
+ * the unique (follower_id, following_id) index, and whether that account follows the caller.
+ */
+const actorFollowStatus = (actorId: number) =>
+  sql<string | null>`(select ff.status from follows ff where ff.follower_id = ${actorId}
+    and ff.following_id = ${sql.ref('u.id')})`;
+const followsActor = (actorId: number) =>
+  sql<number>`exists (select 1 from follows ff where ff.follower_id = ${sql.ref('u.id')}
+    and ff.following_id = ${actorId} and ff.status = 'accepted')`;
 
 /**
  * A whole profile in one statement: the stored counters (profile-counters.ts) and the caller's
@@ -128,9 +133,8 @@ function profileQuery(db: Executor, actor: number) {
       'p.following_count',
     ])
     .select([
-      flag(actor, 'actor', 'accepted').as('is_following'),
-      flag(actor, 'user', 'accepted').as('follows_you'),
-      flag(actor, 'actor', 'pending').as('follow_requested'),
+      actorFollowStatus(actor).as('actor_follow_status'),
+      followsActor(actor).as('follows_you'),
     ])
     .where('u.is_active', '=', 1);
 }

@@ -38,9 +38,9 @@ function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
     posts_count: Number(row.posts_count),
     followers_count: Number(row.followers_count),
     following_count: Number(row.following_count),
-    is_following: Number(row.is_following) === 1,
+    is_following: row.actor_follow_status === 'accepted',
     follows_you: Number(row.follows_you) === 1,
-    follow_requested: Number(row.follow_requested) === 1,
+    follow_requested: row.actor_follow_status === 'pending',
     created_at: toIso(row.created_at),
   };
 }
