@@ -62,3 +62,15 @@ test('anything else is refused', async () => {
     assert.equal(await verifyAccessToken(secret, candidate, now), null, candidate);
   }
 });
+
+test('a remembered token is still refused outside its time window', async () => {
+  const token = forge({ alg: 'HS256' }, { ...valid, sub: '8', nbf: nowSeconds + 30 });
+  const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+  assert.equal(await verifyAccessToken(secret, token, now), null);
+  assert.deepEqual(await verifyAccessToken(secret, token, at(30)), { userId: 8 });
+  // Now remembered: the window is checked again on every use.
+  assert.equal(await verifyAccessToken(secret, token, at(29)), null);
+  assert.deepEqual(await verifyAccessToken(secret, token, at(59)), { userId: 8 });
+  assert.equal(await verifyAccessToken(secret, token, at(60)), null);
+  assert.equal(await verifyAccessToken('another-secret-another-secret-0123', token, at(40)), null);
+});
