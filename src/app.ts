@@ -8,7 +8,7 @@ import { type Db, createDb } from './db/client.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
-import { trackInFlightHandlers } from './http/in-flight.js';
+import { trackInFlightRequests } from './http/in-flight.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
@@ -34,7 +34,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/users.service.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
-const HANDLER_DRAIN_MS = 8_000;
+const REQUEST_DRAIN_MS = 8_000;
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
 export interface AppDeps {
@@ -98,13 +98,13 @@ export async function buildApp(
   };
   if (!options.db) app.addHook('onClose', async () => db.destroy());
   if (!options.storage) app.addHook('onClose', async () => storage.close());
-  // Running handlers, then timeline jobs, finish before the database closes (onClose hooks run
+  // Running requests, then timeline jobs, finish before the database closes (onClose hooks run
   // last-registered first; preClose also covers a database closed by the caller's own hook).
   // New requests are already answered 503 by then.
-  const handlers = trackInFlightHandlers(app);
+  const requests = trackInFlightRequests(app);
   app.addHook('preClose', async () => {
-    if (!(await handlers.drained(HANDLER_DRAIN_MS))) {
-      app.log.warn(`route handlers still running after ${HANDLER_DRAIN_MS} ms; closing anyway`);
+    if (!(await requests.drained(REQUEST_DRAIN_MS))) {
+      app.log.warn(`requests still running after ${REQUEST_DRAIN_MS} ms; closing anyway`);
     }
     await timeline.idle();
   });

@@ -1,32 +1,42 @@
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-export interface InFlightHandlers {
-  /** Resolves once no route handler is running, or after `timeoutMs` (false then). */
+export interface InFlightRequests {
+  /** Resolves once no request is between its first hook and its reply, or after `timeoutMs`. */
   drained(timeoutMs: number): Promise<boolean>;
 }
 
+const counted = new WeakSet<FastifyRequest>();
+
 /**
- * Counts running route handlers, so closing the app can wait for them before the database
- * goes. A handler whose client has gone away (a load generator stopping, a proxy timing out)
- * keeps running, and the HTTP server does not wait for it: its connection is already closed.
- * Without the wait such handlers met a destroyed pool ("driver has already been destroyed",
- * "Pool is closed") and were logged as errors during every graceful stop under load.
- * Must be registered before the routes.
+ * Counts requests from their first onRequest hook (before the auth hook's lookup) until their
+ * reply is being sent (onSend: all database work of a route is done by then), so closing the
+ * app can wait for them before the database goes. A request whose client has gone away
+ * (a load generator stopping, a proxy timing out) keeps running, and the HTTP server does not
+ * wait for it since its connection is already closed: without the wait such requests met a
+ * destroyed pool ("driver has already been destroyed", "Pool is closed") and were logged as
+ * errors during every graceful stop under load. onResponse releases a request whose onSend
+ * never ran. Must be registered before any other onRequest hook.
  */
-export function trackInFlightHandlers(app: FastifyInstance): InFlightHandlers {
+export function trackInFlightRequests(app: FastifyInstance): InFlightRequests {
   let running = 0;
   let wake: (() => void) | null = null;
-  app.addHook('onRoute', (route) => {
-    const handler = route.handler as RouteHandlerMethod;
-    route.handler = async function (this: FastifyInstance, request, reply) {
-      running += 1;
-      try {
-        return await handler.call(this, request, reply);
-      } finally {
-        running -= 1;
-        if (running === 0) wake?.();
-      }
-    };
+  const release = (request: FastifyRequest) => {
+    if (!counted.delete(request)) return;
+    running -= 1;
+    if (running === 0) wake?.();
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    counted.add(request);
+    running += 1;
+    done();
+  });
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    release(request);
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    release(request);
+    done();
   });
   return {
     async drained(timeoutMs) {
