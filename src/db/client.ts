@@ -1,7 +1,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type CompiledQuery, Kysely, MysqlDialect, SqliteDialect, type LogEvent } from 'kysely';
+import {
+  type CompiledQuery,
+  Kysely,
+  MysqlDialect,
+  SelectQueryNode,
+  SqliteDialect,
+  type LogEvent,
+} from 'kysely';
 import { createPool } from 'mysql2';
 import type { DatabaseConfig } from '../config.js';
 import { recordQuery } from './query-count.js';
@@ -71,9 +78,9 @@ function directReader(
   log: (event: LogEvent) => void,
 ): DirectReader {
   return (query) => {
-    if (statements.inTransaction()) return null;
+    // A write (even one with RETURNING, which SQLite reports as a reader) goes through Kysely.
+    if (!SelectQueryNode.is(query.query) || statements.inTransaction()) return null;
     const statement = statements.prepare(query.sql);
-    if (!statement.reader) return null;
     const started = performance.now();
     try {
       const rows = statement.all(...(query.parameters as unknown[])) as unknown[];
@@ -135,20 +142,47 @@ type CachedStatement = Pick<Database.Statement, 'reader' | 'run' | 'iterate' | '
  */
 function cachedStatement(statement: Database.Statement): CachedStatement {
   if (!statement.reader) return statement;
-  const names = statement.columns().map((column) => column.name);
-  // `__proto__` as a key of an object literal would set the prototype instead.
-  if (names.includes('__proto__')) return statement;
+  let names = statement.columns().map((column) => column.name);
   const arrays = statement.raw(true);
-  const toRow = new Function(
-    'r',
-    `return {${names.map((name, i) => `${JSON.stringify(name)}: r[${i}]`).join(', ')}};`,
-  ) as (values: unknown[]) => unknown;
+  let toRow = rowBuilder(names);
+  // SQLite re-prepares a statement whose tables changed (a migration on the same connection);
+  // a different column count means the names must be read again.
+  const mapRows = (rows: unknown[][]) => {
+    if (rows.length > 0 && rows[0]!.length !== names.length) {
+      names = arrays.columns().map((column) => column.name);
+      toRow = rowBuilder(names);
+    }
+    return rows.map(toRow);
+  };
   return {
     reader: true,
     run: (...params: unknown[]) => arrays.run(...params),
-    iterate: (...params: unknown[]) => mapIterator(arrays.iterate(...params), toRow),
-    all: (...params: unknown[]) => (arrays.all(...params) as unknown[][]).map(toRow),
+    iterate: (...params: unknown[]) =>
+      mapIterator(arrays.iterate(...params), (row) => mapRows([row])[0]),
+    all: (...params: unknown[]) => mapRows(arrays.all(...params) as unknown[][]),
   } as CachedStatement;
+}
+
+function rowBuilder(names: readonly string[]): (values: unknown[]) => unknown {
+  // `__proto__` as a key of an object literal would set the prototype instead.
+  if (names.includes('__proto__')) {
+    return (values) => {
+      const row: Record<string, unknown> = {};
+      names.forEach((name, i) =>
+        Object.defineProperty(row, name, {
+          value: values[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        }),
+      );
+      return row;
+    };
+  }
+  return new Function(
+    'r',
+    `return {${names.map((name, i) => `${JSON.stringify(name)}: r[${i}]`).join(', ')}};`,
+  ) as (values: unknown[]) => unknown;
 }
 
 function* mapIterator<T>(iterator: Iterable<unknown>, map: (row: unknown[]) => T) {

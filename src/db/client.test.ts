@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { createDb } from './client.js';
+
+describe('SQLite rows built from arrays', () => {
+  const isSqlite = !process.env.TEST_DATABASE_URL;
+
+  test('same keys, order and values as better-sqlite3 objects, including odd names', async (ctx) => {
+    if (!isSqlite) return ctx.skip('SQLite only');
+    const dir = mkdtempSync(path.join(tmpdir(), 'photogram-client-'));
+    const db = createDb({ dialect: 'sqlite', file: path.join(dir, 'db.sqlite') });
+    try {
+      const { rows } = await sql<Record<string, unknown>>`select 1 as "a", 'x"y' as "quote""d",
+        null as "__proto__", 2.5 as "a b", 3 as "a"`.execute(db);
+      assert.equal(rows.length, 1);
+      const row = rows[0]!;
+      assert.deepEqual(Object.keys(row), ['a', 'quote"d', '__proto__', 'a b']);
+      assert.equal(row.a, 3, 'a later duplicate name wins, as with objects');
+      assert.equal(row['quote"d'], 'x"y');
+      assert.equal(Object.getPrototypeOf(row), Object.prototype);
+      assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, null);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a cached statement whose table gained a column returns the new column', async (ctx) => {
+    if (!isSqlite) return ctx.skip('SQLite only');
+    const dir = mkdtempSync(path.join(tmpdir(), 'photogram-client-'));
+    const db = createDb({ dialect: 'sqlite', file: path.join(dir, 'db.sqlite') });
+    try {
+      await sql`create table t (id integer primary key, a text)`.execute(db);
+      await sql`insert into t (a) values ('one')`.execute(db);
+      const read = () => sql<Record<string, unknown>>`select * from t`.execute(db);
+      assert.deepEqual((await read()).rows, [{ id: 1, a: 'one' }]);
+      await sql`alter table t add column b integer default 7`.execute(db);
+      assert.deepEqual((await read()).rows, [{ id: 1, a: 'one', b: 7 }]);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
