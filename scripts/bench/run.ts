@@ -187,10 +187,17 @@ async function measure(
     for (let i = 0; i < options.workers; i++) {
       servers.push(await startServer(env, options.entry, nodeArgs));
     }
-    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
     const urls = servers.map((s) => s.url);
     const needsPosts = scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
     const fixture = await login(urls[0]!, options.shape.users, needsPosts);
+    // Statements per request come from a short-lived server with the counter on, stopped
+    // before any load: no second process touches the database while the figures are taken.
+    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
+    const statementsOf = new Map<ScenarioName, number[]>();
+    for (const name of scenarios) {
+      statementsOf.set(name, await sampleStatements(sampler.url, scenario(name, fixture)));
+    }
+    await sampler.stop();
     const report: Omit<RunReport, 'seed'> = {
       users: options.shape.users,
       dialect: config.database.dialect,
@@ -208,7 +215,7 @@ async function measure(
       if (options.warmup > 0) {
         await runLoad(urls, scenario(name, fixture), options.warmup, options.connections);
       }
-      const statements = await sampleStatements(sampler.url, scenario(name, fixture));
+      const statements = statementsOf.get(name)!;
       const loadBefore = os.loadavg()[0]!;
       const load = scenario(name, fixture);
       const cpuBefore = await cpuSeconds(servers);
