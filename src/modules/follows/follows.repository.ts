@@ -54,14 +54,21 @@ export async function deleteFollow(
   return undefined;
 }
 
-/** Senders of the pending requests to `followingId`, locked (MySQL) until the caller commits. */
-export async function lockPendingFollowerIds(trx: Trx, followingId: number): Promise<number[]> {
+/**
+ * Senders of the pending requests to `followingId`; with `lock`, those rows stay locked (MySQL)
+ * until the caller commits. Without it, a plain read to learn which accounts to lock first.
+ */
+export async function pendingFollowerIds(
+  trx: Trx,
+  followingId: number,
+  lock: boolean,
+): Promise<number[]> {
   const rows = await trx
     .selectFrom('follows')
     .select('follower_id')
     .where('following_id', '=', followingId)
     .where('status', '=', 'pending')
-    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
+    .$if(lock && dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
     .execute();
   return rows.map((row) => row.follower_id);
 }
@@ -103,14 +110,14 @@ export async function acceptPending(
  * The other side of every accepted follow of `userId`, both ways (each an index range), read
  * with a shared lock on MySQL so that the rows are the latest whatever the snapshot.
  */
-export async function acceptedFollowsOf(trx: Trx, userId: number) {
+export async function acceptedFollowsOf(trx: Trx, userId: number, lock: boolean) {
   const otherSides = async (own: 'follower_id' | 'following_id') => {
     const rows = await trx
       .selectFrom('follows')
       .select(own === 'follower_id' ? 'following_id as id' : 'follower_id as id')
       .where(own, '=', userId)
       .where('status', '=', 'accepted')
-      .$if(dialectOf(trx) === 'mysql', (qb) => qb.modifyEnd(sql`lock in share mode`))
+      .$if(lock && dialectOf(trx) === 'mysql', (qb) => qb.modifyEnd(sql`lock in share mode`))
       .execute();
     return rows.map((row) => row.id);
   };

@@ -68,7 +68,7 @@ const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
  * (afterFollowAccepted) once its transaction has committed.
  */
 export async function acceptAllRequests(trx: Trx, userId: number): Promise<number[]> {
-  const pending = await repo.lockPendingFollowerIds(trx, userId);
+  const pending = await repo.pendingFollowerIds(trx, userId, true);
   if (pending.length === 0) return [];
   const accounts = await lockAccounts(trx, [userId, ...pending]);
   await repo.acceptPending(trx, userId, pending);
@@ -82,7 +82,12 @@ export async function acceptAllRequests(trx: Trx, userId: number): Promise<numbe
 }
 
 /** For the deactivation of `userId`: the accounts on the other side of its accepted follows. */
-export const acceptedFollowsOf = (trx: Trx, userId: number) => repo.acceptedFollowsOf(trx, userId);
+export const acceptedFollowsOf = (trx: Trx, userId: number, lock: boolean) =>
+  repo.acceptedFollowsOf(trx, userId, lock);
+
+/** Who has asked to follow `userId` (a plain read: the caller locks the accounts next). */
+export const pendingFollowerIds = (trx: Trx, userId: number) =>
+  repo.pendingFollowerIds(trx, userId, false);
 
 export async function listFollows(
   deps: AppDeps,

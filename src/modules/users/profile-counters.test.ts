@@ -6,6 +6,7 @@ import { createUser, deactivate, type TestUser } from '../../../test/helpers/fac
 import { expectStatus } from '../../../test/helpers/http.js';
 import { createPost } from '../../../test/helpers/posts-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { recountCounters } from './users.repository.js';
 
 /**
  * The stored counters (profile-counters.ts) must always equal what the profile used to count
@@ -211,4 +212,83 @@ test('concurrent follows, unfollows, posts and a deactivation of one account sta
     if (response) assert.ok(response.statusCode < 500, response.body);
   }
   await assertExact('after the star deactivated');
+});
+
+test('an account with thousands of peers goes public and deactivates with exact counters', async () => {
+  const star = await createUser(t, { isPrivate: true });
+  // Deactivation changes ~11,900 accounts' counters: past SQLite's 32,766 bound parameters if
+  // done in one statement.
+  const fans = 14_000;
+  const now = '2026-11-26 12:00:00.000';
+  const template = await t.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', star.id)
+    .executeTakeFirstOrThrow();
+  const names = Array.from({ length: fans }, (_, i) => `star_fan_${i}`);
+  for (let i = 0; i < fans; i += 500) {
+    await t.db
+      .insertInto('users')
+      .values(
+        names.slice(i, i + 500).map((username) => ({
+          username,
+          email: `${username}@example.test`,
+          password_hash: template.password_hash,
+          is_active: 1,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+  const ids = (
+    await t.db.selectFrom('users').select('id').where('username', 'like', 'star_fan_%').execute()
+  ).map((row) => row.id);
+  assert.equal(ids.length, fans);
+  for (let i = 0; i < fans; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await t.db
+      .insertInto('profiles')
+      .values(
+        chunk.map((id) => ({
+          user_id: id,
+          name: '',
+          nickname: '',
+          bio: '',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    // Three in four follow the star, one in four has asked; the star follows every tenth fan.
+    await t.db
+      .insertInto('follows')
+      .values([
+        ...chunk.map((id, j) => ({
+          follower_id: id,
+          following_id: star.id,
+          status: (i + j) % 4 === 0 ? ('pending' as const) : ('accepted' as const),
+          created_at: now,
+        })),
+        ...chunk
+          .filter((_, j) => (i + j) % 10 === 0)
+          .map((id) => ({
+            follower_id: star.id,
+            following_id: id,
+            status: 'accepted' as const,
+            created_at: now,
+          })),
+      ])
+      .execute();
+  }
+  const maxId = Math.max(...ids, star.id);
+  await recountCounters(t.db, 1, maxId);
+  await assertExact('after the bulk insert');
+
+  expectStatus(await call(star, 'PATCH', '/me', { is_private: false }), 200);
+  const afterPublic = await assertExact('after going public with 3,500 pending requests');
+  assert.equal(afterPublic.get(star.id)![1], fans);
+
+  await deactivate(t, star);
+  const afterDeactivation = await assertExact('after deactivating an account with 14,000 fans');
+  assert.equal(afterDeactivation.get(ids[0]!)![2], 0);
 });

@@ -9,8 +9,10 @@ import { type AccountState, adjustCounters, type CounterDeltas } from './users.r
  *   following_count  accepted follows by the account whose followed account is active.
  *
  * Locking (MySQL; SQLite runs one transaction at a time): a transaction that changes a follow
- * first calls `lockAccounts` for both sides, and deactivation locks its own account the
- * same way before it changes is_active. While a writer holds an account, that account's
+ * first calls `lockAccounts` for both sides; going public and deactivation first read (without
+ * locks) the peers whose counters they will change and lock them with the account itself in
+ * the same ascending pass. A peer that appears between that read and the lock is locked late;
+ * the rare deadlock that can cause is retried by inTransaction. While a writer holds an account, that account's
  * is_active and its follows therefore stay as the writer read them. Post writers change
  * posts_count before they touch posts rows, so the profile row is always locked first.
  */

@@ -177,20 +177,32 @@ export async function lockAccounts(
 ): Promise<Map<number, AccountState>> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const mysql = dialectOf(trx) === 'mysql';
-  const profiles = await trx
-    .selectFrom('profiles')
-    .select(['user_id', 'is_private'])
-    .where('user_id', 'in', sorted)
-    .orderBy('user_id')
-    .$if(mysql, (qb) => qb.forUpdate())
-    .execute();
-  const users = await trx
-    .selectFrom('users')
-    .select(['id', 'is_active'])
-    .where('id', 'in', sorted)
-    .orderBy('id')
-    .$if(mysql, (qb) => qb.modifyEnd(sql`lock in share mode`))
-    .execute();
+  const profiles: { user_id: number; is_private: number }[] = [];
+  const users: { id: number; is_active: number }[] = [];
+  // Ascending chunks keep the lock order ascending overall (an account deactivating or going
+  // public can have thousands of peers; SQLite also limits the bound parameters).
+  for (const chunk of chunksOf(sorted, ACCOUNTS_PER_STATEMENT)) {
+    profiles.push(
+      ...(await trx
+        .selectFrom('profiles')
+        .select(['user_id', 'is_private'])
+        .where('user_id', 'in', chunk)
+        .orderBy('user_id')
+        .$if(mysql, (qb) => qb.forUpdate())
+        .execute()),
+    );
+  }
+  for (const chunk of chunksOf(sorted, ACCOUNTS_PER_STATEMENT)) {
+    users.push(
+      ...(await trx
+        .selectFrom('users')
+        .select(['id', 'is_active'])
+        .where('id', 'in', chunk)
+        .orderBy('id')
+        .$if(mysql, (qb) => qb.modifyEnd(sql`lock in share mode`))
+        .execute()),
+    );
+  }
   const active = new Map(users.map((u) => [u.id, Number(u.is_active) === 1]));
   return new Map(
     profiles.map((p) => [
@@ -203,12 +215,27 @@ export async function lockAccounts(
 export type CounterColumn = 'posts_count' | 'followers_count' | 'following_count';
 export type CounterDeltas = Map<number, Partial<Record<CounterColumn, number>>>;
 
+/** Accounts per locking read or counter update: bounded statements, few of them. */
+const ACCOUNTS_PER_STATEMENT = 200;
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 /**
- * Adds each account's deltas to its counters in one statement (rows locked in user_id order).
- * A counter never goes below zero, even if it had drifted.
+ * Adds each account's deltas to its counters, one statement per 200 accounts (rows locked in
+ * user_id order). A counter never goes below zero, even if it had drifted.
  */
 export async function adjustCounters(db: Executor, deltas: CounterDeltas): Promise<void> {
-  const ids = [...deltas.keys()].sort((a, b) => a - b);
+  const sorted = [...deltas.keys()].sort((a, b) => a - b);
+  for (const ids of chunksOf(sorted, ACCOUNTS_PER_STATEMENT)) {
+    await adjustCountersOf(db, ids, deltas);
+  }
+}
+
+async function adjustCountersOf(db: Executor, ids: readonly number[], deltas: CounterDeltas) {
   const columns: CounterColumn[] = ['posts_count', 'followers_count', 'following_count'];
   const set: Partial<Record<CounterColumn, RawBuilder<number>>> = {};
   const atLeastZero = dialectOf(db) === 'mysql' ? sql`greatest` : sql`max`;

@@ -8,7 +8,11 @@ import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { revokeAllRefreshTokens } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { acceptAllRequests, acceptedFollowsOf } from '../follows/follows.service.js';
+import {
+  acceptAllRequests,
+  acceptedFollowsOf,
+  pendingFollowerIds,
+} from '../follows/follows.service.js';
 import { afterFollowAccepted, inUserDeactivated } from '../timeline/timeline.service.js';
 import { toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
@@ -80,6 +84,11 @@ export async function updateMe(
   if (Object.keys(patch).length > 0) {
     patch.updated_at = toDbTime(deps.clock.now());
     const admitted = await inTransaction(deps.db, async (trx) => {
+      if (input.is_private === false) {
+        // Every account whose counters going public changes is locked before the profile row
+        // is written, in one ascending pass (profile-counters.ts), as follow writers do.
+        await repo.lockAccounts(trx, [actor.id, ...(await pendingFollowerIds(trx, actor.id))]);
+      }
       await repo.updateProfile(trx, actor.id, patch);
       // Like Instagram: an account that goes public lets everyone who asked in.
       return input.is_private === false ? acceptAllRequests(trx, actor.id) : [];
@@ -99,8 +108,11 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
     throw forbidden('The password is not correct.');
   }
   await inTransaction(deps.db, async (trx) => {
-    // Locked first (profile-counters.ts): no follow of this account changes until commit.
-    await repo.lockAccounts(trx, [actor.id]);
+    // This account and every peer whose counters change are locked first, in one ascending
+    // pass (profile-counters.ts): no follow of this account changes until commit, and a
+    // concurrent follow between a peer and this account cannot lock them crosswise.
+    const peers = await acceptedFollowsOf(trx, actor.id, false);
+    await repo.lockAccounts(trx, [actor.id, ...peers.followerIds, ...peers.followingIds]);
     if (await repo.deactivate(trx, actor.id)) await uncountDeactivated(trx, actor.id);
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
     await inUserDeactivated(trx, actor.id);
@@ -113,7 +125,7 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
  * counting its still-active peers, as their definitions say.
  */
 async function uncountDeactivated(trx: Trx, userId: number): Promise<void> {
-  const { followerIds, followingIds } = await acceptedFollowsOf(trx, userId);
+  const { followerIds, followingIds } = await acceptedFollowsOf(trx, userId, true);
   const deltas: repo.CounterDeltas = new Map();
   for (const id of followingIds) deltas.set(id, { followers_count: -1 });
   for (const id of followerIds) deltas.set(id, { ...deltas.get(id), following_count: -1 });
