@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
-import type { Executor } from '../../db/transaction.js';
+import { dialectOf } from '../../db/dialect.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import type { NewMedia } from '../../db/types.js';
 import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from './media.schema.js';
 
@@ -55,11 +56,17 @@ export async function deleteIfUnattached(db: Executor, id: number): Promise<bool
   return Number(result.numDeletedRows) === 1;
 }
 
-export function findProfileImageKey(db: Executor, userId: number) {
-  return db
+/**
+ * The current profile image key, locked (MySQL) until the caller's transaction ends: two
+ * simultaneous replacements then each see the key the other one set, so every replaced file
+ * is deleted exactly once and none is left behind.
+ */
+export function lockProfileImageKey(trx: Trx, userId: number) {
+  return trx
     .selectFrom('profiles')
     .select('profile_image_key')
     .where('user_id', '=', userId)
+    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
     .executeTakeFirst();
 }
 

@@ -145,7 +145,7 @@ async function swapProfileImage(
   key: string | null,
 ): Promise<string | null> {
   return inTransaction(deps.db, async (trx) => {
-    const row = await repo.findProfileImageKey(trx, userId);
+    const row = await repo.lockProfileImageKey(trx, userId);
     if (!row) throw notFound('Profile');
     await repo.setProfileImageKey(trx, userId, key, toDbTime(deps.clock.now()));
     return row.profile_image_key;

@@ -434,6 +434,31 @@ describe('media', () => {
       assert.equal(row.profile_image_key, null);
     });
 
+    it('simultaneous replacements leave exactly one stored image, the one in the profile', async () => {
+      const before = new Set(await storedFiles());
+      const images = await Promise.all([120, 160, 200, 240].map((w) => makeImage('jpeg', w, w)));
+      const answers = await Promise.all(
+        images.map((image) => upload(image, bob, {}, '/api/v1/me/profile-image')),
+      );
+      for (const answer of answers) assert.equal(answer.statusCode, 200, answer.body);
+      const added = (await storedFiles()).filter((f) => !before.has(f));
+      const row = await t.db
+        .selectFrom('profiles')
+        .select('profile_image_key')
+        .where('user_id', '=', bob.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        added.map((f) => f.split(/[\\/]/).at(-1)),
+        [row.profile_image_key!.split('/').at(-1)],
+        'a replaced image was left behind (or the current one deleted)',
+      );
+      await t.app.inject({
+        method: 'DELETE',
+        url: '/api/v1/me/profile-image',
+        headers: bob.headers,
+      });
+    });
+
     it('refuses a video as profile image with 415', async () => {
       const { readFile } = await import('node:fs/promises');
       const stored = await storedFiles();
