@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, follow, type TestUser } from '../../../test/helpers/factories.js';
+import { createUser, follow } from '../../../test/helpers/factories.js';
 import { expectStatus, queryCount } from '../../../test/helpers/http.js';
 import { createPost, ids } from '../../../test/helpers/posts-factories.js';
+import { commentsApi } from '../../../test/helpers/comments-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 
 let t: TestApp;
@@ -11,23 +12,7 @@ before(async () => {
 });
 after(async () => t.close());
 
-const api = (method: string, url: string, user: TestUser | null, payload?: object) =>
-  t.app.inject({
-    method: method as 'GET',
-    url: `/api/v1${url}`,
-    headers: user?.headers ?? {},
-    ...(payload ? { payload } : {}),
-  });
-const comment = async (postId: string, user: TestUser, text: string, parentId?: string) =>
-  expectStatus(
-    await api('POST', `/posts/${postId}/comments`, user, {
-      text,
-      ...(parentId ? { parent_id: parentId } : {}),
-    }),
-    201,
-  );
-const postCounts = async (postId: string, user: TestUser) =>
-  expectStatus(await api('GET', `/posts/${postId}`, user), 200).comment_count;
+const { api, comment, postCounts } = commentsApi(() => t);
 const fields = (response: { json: () => any }) =>
   (response.json().errors as { field: string }[]).map((e) => e.field).sort();
 
