@@ -25,17 +25,20 @@ export async function loadUserSummaries(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/** What a UserSummaryRow is read from, in a query joining users and profiles. */
+export const USER_SUMMARY_COLUMNS = [
+  'users.id',
+  'users.username',
+  'profiles.name',
+  'profiles.profile_image_key',
+  'profiles.is_private',
+] as const;
+
 const userSummariesQuery = compiledQuery((db, ids: readonly number[]) =>
   db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
-    .select([
-      'users.id',
-      'users.username',
-      'profiles.name',
-      'profiles.profile_image_key',
-      'profiles.is_private',
-    ])
+    .select(USER_SUMMARY_COLUMNS)
     .where('users.id', 'in', ids),
 );
 

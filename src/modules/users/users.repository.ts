@@ -6,6 +6,7 @@ import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { DB, ProfileUpdate } from '../../db/types.js';
+import { USER_SUMMARY_COLUMNS } from './user-summary.js';
 
 /** All SQL of users and profiles. Deactivated users (is_active = 0) are never returned by lookups. */
 export interface NewAccount {
@@ -289,13 +290,7 @@ export function searchUsers(
   return db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
-    .select([
-      'users.id',
-      'users.username',
-      'profiles.name',
-      'profiles.profile_image_key',
-      'profiles.is_private',
-    ])
+    .select(USER_SUMMARY_COLUMNS)
     .where('users.is_active', '=', 1)
     .where((eb) =>
       eb.or([
