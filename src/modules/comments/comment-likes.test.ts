@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser } from '../../../test/helpers/factories.js';
+import { createUser, deactivate } from '../../../test/helpers/factories.js';
 import { expectStatus } from '../../../test/helpers/http.js';
 import { createPost } from '../../../test/helpers/posts-factories.js';
 import { commentsApi } from '../../../test/helpers/comments-factories.js';
@@ -57,5 +57,38 @@ describe('comment likes and concurrency', () => {
       200,
     );
     assert.equal(listed.data[0].reply_count, 20);
+  });
+
+  test("a page shows each comment's own author and the reader's own likes", async () => {
+    const alice = await createUser(t);
+    const bob = await createUser(t, { name: 'Bob B', isPrivate: true });
+    const carol = await createUser(t);
+    const created = await createPost(t, alice);
+    await comment(created.id, bob, 'from bob');
+    const byAlice = await comment(created.id, alice, 'from alice');
+    const byCarol = await comment(created.id, carol, 'from carol');
+    expectStatus(await api('POST', `/comments/${byAlice.id}/like`, bob), 200);
+    expectStatus(await api('POST', `/comments/${byCarol.id}/like`, alice), 200);
+
+    const view = async (reader: typeof alice) =>
+      expectStatus(await api('GET', `/posts/${created.id}/comments`, reader), 200).data.map(
+        (c: any) => [c.text, c.author.username, c.author.name, c.author.is_private, c.liked_by_me],
+      );
+    assert.deepEqual(await view(bob), [
+      ['from bob', bob.username, 'Bob B', true, false],
+      ['from alice', alice.username, alice.username, false, true],
+      ['from carol', carol.username, carol.username, false, false],
+    ]);
+    assert.deepEqual(
+      (await view(alice)).map((row) => row[4]),
+      [false, false, true],
+    );
+
+    await deactivate(t, carol);
+    assert.deepEqual(
+      (await view(alice)).map((row) => row[0]),
+      ['from bob', 'from alice'],
+    );
+    assert.equal((await api('GET', `/comments/${byCarol.id}`, alice)).statusCode, 404);
   });
 });

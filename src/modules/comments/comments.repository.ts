@@ -19,24 +19,62 @@ const COLUMNS = [
 ] as const;
 
 /**
- * One statement: the comment, its post's author, and whether the actor may see that post. A
- * comment whose post or author is gone (deleted or deactivated) is not found.
+ * Comments as a Comment is shown to one actor, in one row each: the comment, its author's
+ * summary and whether the actor likes it. A comment of a deactivated author is not shown.
  */
-export async function findCommentWithAccess(db: Executor, actorId: number | null, id: number) {
+function commentViews(db: Executor, actorId: number) {
   return db
     .selectFrom('comments')
+    .innerJoin('users as author', 'author.id', 'comments.author_id')
+    .innerJoin('profiles as author_profile', 'author_profile.user_id', 'comments.author_id')
+    .select(COLUMNS)
+    .select([
+      'author.username as author_username',
+      'author_profile.name as author_name',
+      'author_profile.profile_image_key as author_profile_image_key',
+      'author_profile.is_private as author_is_private',
+    ])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('comment_likes')
+            .select('comment_likes.comment_id')
+            .whereRef('comment_likes.comment_id', '=', 'comments.id')
+            .where('comment_likes.user_id', '=', actorId),
+        )
+        .as('liked_by_me'),
+    )
+    .where('author.is_active', '=', 1);
+}
+
+export type CommentViewRow = CommentRow & {
+  author_username: string;
+  author_name: string;
+  author_profile_image_key: string | null;
+  author_is_private: number;
+  liked_by_me: number | boolean;
+};
+
+/**
+ * One statement: the comment as the actor sees it, its post's author, and whether the actor may
+ * see that post. A comment whose post or either author is gone (deleted, deactivated) is not found.
+ */
+export async function findCommentWithAccess(db: Executor, actorId: number, id: number) {
+  const [row] = await commentWithAccessQuery(db, actorId, id);
+  return row;
+}
+
+const commentWithAccessQuery = compiledQuery((db, actorId: number, id: number) =>
+  commentViews(db, actorId)
     .innerJoin('posts', 'posts.id', 'comments.post_id')
     .innerJoin('users as post_author', 'post_author.id', 'posts.author_id')
-    .innerJoin('users as comment_author', 'comment_author.id', 'comments.author_id')
-    .select(COLUMNS)
     .select(['posts.author_id as post_author_id'])
     .select(sql<number>`${visibleAuthor(actorId, 'posts.author_id')}`.as('post_visible'))
     .where('comments.id', '=', id)
     .where('posts.deleted_at', 'is', null)
-    .where('post_author.is_active', '=', 1)
-    .where('comment_author.is_active', '=', 1)
-    .executeTakeFirst();
-}
+    .where('post_author.is_active', '=', 1),
+);
 
 /** Re-reads a comment in a write; on MySQL also locks it so its counters stay exact. */
 export async function lockComment(trx: Trx, id: number): Promise<CommentRow | undefined> {
@@ -85,28 +123,26 @@ export async function adjustCommentCounter(
 /** Top-level comments of a post (parentId null) or replies of one comment, oldest first. */
 export async function commentsPage(
   db: Executor,
+  actorId: number,
   where: { postId: number; parentId: number | null },
   cursor: readonly [string, number] | null,
   limit: number,
-): Promise<CommentRow[]> {
-  return commentsPageQuery(db, where.postId, where.parentId, cursor, limit + 1);
+): Promise<CommentViewRow[]> {
+  return commentsPageQuery(db, actorId, where.postId, where.parentId, cursor, limit + 1);
 }
 
 const commentsPageQuery = compiledQuery(
   (
     db,
+    actorId: number,
     postId: number,
     parentId: number | null,
     cursor: readonly [string, number] | null,
     take: number,
   ) =>
-    db
-      .selectFrom('comments')
-      .innerJoin('users', 'users.id', 'comments.author_id')
-      .select(COLUMNS)
+    commentViews(db, actorId)
       .where('comments.post_id', '=', postId)
       .where('comments.parent_id', parentId === null ? 'is' : '=', parentId)
-      .where('users.is_active', '=', 1)
       .$if(cursor !== null, (qb) =>
         qb.where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
       )
@@ -141,21 +177,3 @@ export async function deleteCommentLike(
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
-
-export async function likedCommentIds(
-  db: Executor,
-  userId: number,
-  commentIds: readonly number[],
-): Promise<Set<number>> {
-  if (commentIds.length === 0) return new Set();
-  const rows = await likedCommentsQuery(db, userId, commentIds);
-  return new Set(rows.map((row) => row.comment_id));
-}
-
-const likedCommentsQuery = compiledQuery((db, userId: number, commentIds: readonly number[]) =>
-  db
-    .selectFrom('comment_likes')
-    .select('comment_id')
-    .where('user_id', '=', userId)
-    .where('comment_id', 'in', commentIds),
-);

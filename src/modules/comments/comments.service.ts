@@ -7,11 +7,11 @@ import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
-import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import { type MediaUrl, toUserSummary } from '../users/user-summary.js';
 import type { CommentDto, CreateCommentInput } from './comments.schema.js';
 import {
   adjustCommentCounter,
-  type CommentRow,
+  type CommentViewRow,
   commentsPage,
   countReplies,
   deleteCommentRow,
@@ -19,40 +19,34 @@ import {
   findCommentWithAccess,
   insertComment,
   insertCommentLike,
-  likedCommentIds,
   lockComment,
 } from './comments.repository.js';
 
-/** Authors and liked flags in one batched statement each, whatever the number of comments. */
-async function hydrateComments(
-  deps: AppDeps,
-  actorId: number | null,
-  rows: readonly CommentRow[],
-): Promise<CommentDto[]> {
-  if (rows.length === 0) return [];
-  const commentIds = rows.map((row) => row.id);
-  const [authors, liked] = await Promise.all([
-    loadUserSummaries(
-      deps.db,
-      rows.map((row) => row.author_id),
-    ),
-    actorId === null ? new Set<number>() : likedCommentIds(deps.db, actorId, commentIds),
-  ]);
-  return rows.map((row) => ({
+function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
+  return {
     id: String(row.id),
     post_id: String(row.post_id),
-    author: toUserSummary(authors.get(row.author_id)!, deps.mediaUrl),
+    author: toUserSummary(
+      {
+        id: row.author_id,
+        username: row.author_username,
+        name: row.author_name,
+        profile_image_key: row.author_profile_image_key,
+        is_private: row.author_is_private,
+      },
+      mediaUrl,
+    ),
     text: row.text,
     parent_id: row.parent_id === null ? null : String(row.parent_id),
     reply_count: row.reply_count,
     like_count: row.like_count,
-    liked_by_me: liked.has(row.id),
+    liked_by_me: Boolean(Number(row.liked_by_me)),
     created_at: toIso(row.created_at),
-  }));
+  };
 }
 
 /** A comment is reachable exactly when its post is: 404 unknown, 403 private post to non-followers. */
-async function requireVisibleComment(db: Executor, actorId: number | null, commentId: number) {
+async function requireVisibleComment(db: Executor, actorId: number, commentId: number) {
   const found = await findCommentWithAccess(db, actorId, commentId);
   if (!found) throw notFound('Comment');
   if (!Number(found.post_visible)) {
@@ -63,17 +57,18 @@ async function requireVisibleComment(db: Executor, actorId: number | null, comme
 
 async function pageOf(
   deps: AppDeps,
-  actorId: number | null,
+  actorId: number,
   where: { postId: number; parentId: number | null },
   query: { limit?: number; cursor?: string },
 ): Promise<Page<CommentDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id']);
-  const page = splitPage(await commentsPage(deps.db, where, cursor, limit), limit, (row) => [
-    row.created_at,
-    row.id,
-  ]);
-  return { data: await hydrateComments(deps, actorId, page.rows), next_cursor: page.next_cursor };
+  const rows = await commentsPage(deps.db, actorId, where, cursor, limit);
+  const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
+  return {
+    data: page.rows.map((row) => toCommentDto(row, deps.mediaUrl)),
+    next_cursor: page.next_cursor,
+  };
 }
 
 export async function getComment(
@@ -81,9 +76,7 @@ export async function getComment(
   actorId: number,
   commentId: number,
 ): Promise<CommentDto> {
-  const found = await requireVisibleComment(deps.db, actorId, commentId);
-  const [comment] = await hydrateComments(deps, actorId, [found]);
-  return comment!;
+  return toCommentDto(await requireVisibleComment(deps.db, actorId, commentId), deps.mediaUrl);
 }
 
 export async function listComments(
@@ -118,7 +111,7 @@ export async function createComment(
 ): Promise<CommentDto> {
   await requireVisiblePost(deps.db, actor.id, postId);
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
-  const row = await inTransaction(deps.db, async (trx) => {
+  const id = await inTransaction(deps.db, async (trx) => {
     await lockVisiblePost(trx, postId);
     let topId: number | null = null;
     if (parentId !== null) {
@@ -128,20 +121,18 @@ export async function createComment(
       }
       topId = parent.parent_id ?? parent.id;
     }
-    const values = {
+    const id = await insertComment(trx, {
       post_id: postId,
       author_id: actor.id,
       parent_id: topId,
       text: input.text,
       created_at: toDbTime(deps.clock.now()),
-    };
-    const id = await insertComment(trx, values);
+    });
     await adjustCommentCount(trx, postId, 1);
     if (topId !== null) await adjustCommentCounter(trx, topId, 'reply_count', 1);
-    return { id, ...values, reply_count: 0, like_count: 0 };
+    return id;
   });
-  const [comment] = await hydrateComments(deps, actor.id, [row]);
-  return comment!;
+  return getComment(deps, actor.id, id);
 }
 
 /** By the comment's author or the post's author; a top-level comment takes its replies along. */
@@ -171,17 +162,12 @@ export async function setCommentLike(
   liked: boolean,
 ): Promise<CommentDto> {
   await requireVisibleComment(deps.db, actor.id, commentId);
-  const row = await inTransaction(deps.db, async (trx) => {
-    const comment = await lockComment(trx, commentId);
-    if (!comment) throw notFound('Comment');
+  await inTransaction(deps.db, async (trx) => {
+    if (!(await lockComment(trx, commentId))) throw notFound('Comment');
     const changed = liked
       ? await insertCommentLike(trx, commentId, actor.id, toDbTime(deps.clock.now()))
       : await deleteCommentLike(trx, commentId, actor.id);
-    if (!changed) return comment;
-    const delta = liked ? 1 : -1;
-    await adjustCommentCounter(trx, commentId, 'like_count', delta);
-    return { ...comment, like_count: comment.like_count + delta };
+    if (changed) await adjustCommentCounter(trx, commentId, 'like_count', liked ? 1 : -1);
   });
-  const [comment] = await hydrateComments(deps, actor.id, [row]);
-  return comment!;
+  return getComment(deps, actor.id, commentId);
 }
