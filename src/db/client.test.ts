@@ -46,3 +46,40 @@ describe('SQLite rows built from arrays', () => {
     }
   });
 });
+
+describe('SQLite statistics', () => {
+  test('opening drops ANALYZE value samples (stat4) and keeps the row counts (stat1)', async (ctx) => {
+    if (process.env.TEST_DATABASE_URL) return ctx.skip('SQLite only');
+    const dir = mkdtempSync(path.join(tmpdir(), 'photogram-client-'));
+    const file = path.join(dir, 'db.sqlite');
+    const first = createDb({ dialect: 'sqlite', file });
+    const counts = async (db: typeof first) => {
+      const { rows } = await sql<{ stat1: number; stat4: number }>`select
+        (select count(*) from sqlite_stat1) as stat1,
+        (select count(*) from sqlite_stat4) as stat4`.execute(db);
+      return rows[0];
+    };
+    try {
+      await sql`create table t (id integer primary key, name text not null)`.execute(first);
+      await sql`create index t_name on t (name)`.execute(first);
+      await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 500)
+        insert into t (name) select 'name_' || (i % 37) from n`.execute(first);
+      await sql`analyze`.execute(first);
+      const analyzed = await counts(first);
+      assert.ok(analyzed!.stat1 > 0 && analyzed!.stat4 > 0, JSON.stringify(analyzed));
+      await first.destroy();
+
+      const reopened = createDb({ dialect: 'sqlite', file });
+      try {
+        assert.deepEqual(await counts(reopened), { stat1: analyzed!.stat1, stat4: 0 });
+        const { rows } = await sql<{ n: number }>`select count(*) as n from t
+          where name = ${'name_3'}`.execute(reopened);
+        assert.equal(rows[0]!.n, 14);
+      } finally {
+        await reopened.destroy();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

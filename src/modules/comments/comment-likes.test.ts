@@ -70,7 +70,7 @@ describe('comment likes and concurrency', () => {
     expectStatus(await api('POST', `/comments/${byAlice.id}/like`, bob), 200);
     expectStatus(await api('POST', `/comments/${byCarol.id}/like`, alice), 200);
 
-    const view = async (reader: typeof alice) =>
+    const view = async (reader: typeof alice): Promise<unknown[][]> =>
       expectStatus(await api('GET', `/posts/${created.id}/comments`, reader), 200).data.map(
         (c: any) => [c.text, c.author.username, c.author.name, c.author.is_private, c.liked_by_me],
       );
