@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createDb } from './client.js';
+import { castLimits, createDb } from './client.js';
 
 describe('SQLite rows built from arrays', () => {
   const isSqlite = !process.env.TEST_DATABASE_URL;
@@ -79,6 +79,50 @@ describe('SQLite statistics', () => {
         await reopened.destroy();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite LIMIT and OFFSET parameters', () => {
+  test('are cast in the statement text, and still limit and skip rows', async (ctx) => {
+    assert.equal(
+      castLimits('select "limit" from "t" where "offset" = ? order by "id" limit ? offset ?'),
+      'select "limit" from "t" where "offset" = ? order by "id" limit cast(? as integer) offset cast(? as integer)',
+    );
+    assert.equal(
+      castLimits('select * from (select "id" from "t" limit ?) union all select 1 limit ?'),
+      'select * from (select "id" from "t" limit cast(? as integer)) union all select 1 limit cast(? as integer)',
+    );
+    if (process.env.TEST_DATABASE_URL) return ctx.skip('SQLite only');
+    const dir = mkdtempSync(path.join(tmpdir(), 'photogram-client-'));
+    const db = createDb({ dialect: 'sqlite', file: path.join(dir, 'db.sqlite') });
+    try {
+      await sql`create table t (id integer primary key, "limit" integer not null)`.execute(db);
+      await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 10)
+        insert into t (id, "limit") select i, i * 10 from n`.execute(db);
+      const page = (limit: number, offset: number) =>
+        db
+          .selectFrom('t' as never)
+          .select(['id' as never])
+          .orderBy('id' as never)
+          .limit(limit)
+          .offset(offset)
+          .execute();
+      assert.deepEqual(
+        (await page(3, 4)).map((row: any) => row.id),
+        [5, 6, 7],
+      );
+      assert.deepEqual(
+        (await page(2, 0)).map((row: any) => row.id),
+        [1, 2],
+      );
+      assert.deepEqual(
+        (await page(5, 8)).map((row: any) => row.id),
+        [9, 10],
+      );
+    } finally {
+      await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -105,6 +105,15 @@ const STATEMENT_CACHE_SIZE = 500;
 const BEGIN_WRITE = 'begin immediate';
 
 /**
+ * SQLite (3.47 on) reads the value bound to `LIMIT ?` or `OFFSET ?` while planning, and so marks
+ * the statement to be compiled again whenever that parameter is bound, which is on every run: a
+ * comments page cost 29.6 µs instead of 12.2 µs, most of it in the parser. `cast(? as integer)`
+ * is the same limit, one the planner does not read. Kysely writes these keywords in lower case
+ * and values only ever reach the text as `?`, so the rewrite cannot touch anything else.
+ */
+export const castLimits = (text: string) => text.replace(/\b(limit|offset) \?/g, '$1 cast(? as integer)');
+
+/**
  * The statement interface Kysely's SQLite driver uses. Kysely prepares every statement anew;
  * on SQLite that parse and plan cost ~10 % of a simple request (measured by the benchmark's
  * CPU profile). The app's statements are a small fixed set of texts, so prepared statements
@@ -115,12 +124,13 @@ function withStatementCache(sqlite: Database.Database) {
   const cache = new Map<string, CachedStatement>();
   return {
     prepare(text: string): CachedStatement {
-      const sql = text === 'begin' ? BEGIN_WRITE : text;
-      let statement = cache.get(sql);
+      let statement = cache.get(text);
       if (!statement) {
-        statement = cachedStatement(sqlite.prepare(sql));
+        statement = cachedStatement(
+          sqlite.prepare(text === 'begin' ? BEGIN_WRITE : castLimits(text)),
+        );
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(sql, statement);
+        cache.set(text, statement);
       }
       return statement;
     },
