@@ -111,7 +111,8 @@ const BEGIN_WRITE = 'begin immediate';
  * is the same limit, one the planner does not read. Kysely writes these keywords in lower case
  * and values only ever reach the text as `?`, so the rewrite cannot touch anything else.
  */
-export const castLimits = (text: string) => text.replace(/\b(limit|offset) \?/g, '$1 cast(? as integer)');
+export const castLimits = (text: string) =>
+  text.replace(/\b(limit|offset) \?/g, '$1 cast(? as integer)');
 
 /**
  * The statement interface Kysely's SQLite driver uses. Kysely prepares every statement anew;
