@@ -95,6 +95,8 @@ export async function finishBulkLoad(db: Db): Promise<void> {
     return;
   }
   await sql`analyze`.execute(db);
+  // Only stat1's row counts: value samples make SQLite recompile statements (src/db/client.ts).
+  await sql`delete from sqlite_stat4`.execute(db);
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   await sql`pragma synchronous = NORMAL`.execute(db);
   await sql`pragma foreign_keys = ON`.execute(db);

@@ -1,17 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type CompiledQuery,
-  Kysely,
-  MysqlDialect,
-  SelectQueryNode,
-  SqliteDialect,
-  type LogEvent,
-} from 'kysely';
+import { type CompiledQuery, Kysely, MysqlDialect, SelectQueryNode, type LogEvent } from 'kysely';
 import { createPool } from 'mysql2';
 import type { DatabaseConfig } from '../config.js';
 import { recordQuery } from './query-count.js';
+import { AppSqliteDialect } from './sqlite-dialect.js';
 import type { DB } from './types.js';
 
 export type Db = Kysely<DB>;
@@ -32,7 +26,7 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
   };
   if (database.dialect === 'sqlite') {
     const statements = withStatementCache(openSqlite(database.file));
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }), log });
+    const db = new Kysely<DB>({ dialect: new AppSqliteDialect({ database: statements }), log });
     directReaders.set(db, directReader(statements, log));
     return db;
   }
@@ -105,16 +99,6 @@ const STATEMENT_CACHE_SIZE = 500;
 const BEGIN_WRITE = 'begin immediate';
 
 /**
- * SQLite (3.47 on) reads the value bound to `LIMIT ?` or `OFFSET ?` while planning, and so marks
- * the statement to be compiled again whenever that parameter is bound, which is on every run: a
- * comments page cost 29.6 µs instead of 12.2 µs, most of it in the parser. `cast(? as integer)`
- * is the same limit, one the planner does not read. Kysely writes these keywords in lower case
- * and values only ever reach the text as `?`, so the rewrite cannot touch anything else.
- */
-export const castLimits = (text: string) =>
-  text.replace(/\b(limit|offset) \?/g, '$1 cast(? as integer)');
-
-/**
  * The statement interface Kysely's SQLite driver uses. Kysely prepares every statement anew;
  * on SQLite that parse and plan cost ~10 % of a simple request (measured by the benchmark's
  * CPU profile). The app's statements are a small fixed set of texts, so prepared statements
@@ -127,9 +111,7 @@ function withStatementCache(sqlite: Database.Database) {
     prepare(text: string): CachedStatement {
       let statement = cache.get(text);
       if (!statement) {
-        statement = cachedStatement(
-          sqlite.prepare(text === 'begin' ? BEGIN_WRITE : castLimits(text)),
-        );
+        statement = cachedStatement(sqlite.prepare(text === 'begin' ? BEGIN_WRITE : text));
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(text, statement);
       }
@@ -212,16 +194,23 @@ function openSqlite(file: string): Database.Database {
 }
 
 /**
- * better-sqlite3's SQLite is built with STAT4, so ANALYZE (`npm run bench:seed` runs it, an
- * operator may) also stores per-index value samples. With samples, SQLite compiles a statement
- * again on every run whose bound values differ from the last ones, in case they change the plan:
- * a profile read cost 17 µs instead of 4.5, and the benchmark's profile scenario went from
- * 11,000 to 17,000 req/s without them. The app's statements get their plans from their indexes
- * and sqlite_stat1's row counts, which are kept; the samples are removed and the statistics
- * reloaded (`analyze sqlite_schema`).
+ * better-sqlite3's SQLite is built with STAT4, so ANALYZE (an operator may run it) also stores
+ * per-index value samples. With samples, SQLite compiles a statement again on every run whose
+ * bound values differ from the last ones, in case they change the plan: a profile read cost
+ * 17 µs instead of 4.5, and the benchmark's profile scenario went from 11,000 to 17,000 req/s
+ * without them. The app's statements get their plans from their indexes and sqlite_stat1's row
+ * counts, which are kept; the samples are removed and the statistics reloaded (`analyze
+ * sqlite_schema`; the schema, samples included, was loaded by the first statement here). It is
+ * only a speed-up, so a file another process is writing to (busy past busy_timeout) or a
+ * read-only one is opened as it is.
  */
 function dropStat4Samples(sqlite: Database.Database): void {
   const stat4 = sqlite.prepare("select 1 from sqlite_schema where name = 'sqlite_stat4'");
   if (!stat4.get() || !sqlite.prepare('select 1 from sqlite_stat4 limit 1').get()) return;
-  sqlite.exec('delete from sqlite_stat4; analyze sqlite_schema');
+  try {
+    sqlite.exec('delete from sqlite_stat4; analyze sqlite_schema');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY')) throw error;
+  }
 }

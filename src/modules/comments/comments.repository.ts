@@ -4,6 +4,7 @@ import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Comment } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
+import { AUTHOR_SUMMARY_COLUMNS, type AuthorSummaryColumns } from '../users/user-summary.js';
 import { visibleAuthor } from '../users/visibility.js';
 
 export type CommentRow = Comment;
@@ -28,12 +29,7 @@ function commentViews(db: Executor, actorId: number) {
     .innerJoin('users as author', 'author.id', 'comments.author_id')
     .innerJoin('profiles as author_profile', 'author_profile.user_id', 'comments.author_id')
     .select(COLUMNS)
-    .select([
-      'author.username as author_username',
-      'author_profile.name as author_name',
-      'author_profile.profile_image_key as author_profile_image_key',
-      'author_profile.is_private as author_is_private',
-    ])
+    .select(AUTHOR_SUMMARY_COLUMNS)
     .select((eb) =>
       eb
         .exists(
@@ -48,13 +44,7 @@ function commentViews(db: Executor, actorId: number) {
     .where('author.is_active', '=', 1);
 }
 
-export type CommentViewRow = CommentRow & {
-  author_username: string;
-  author_name: string;
-  author_profile_image_key: string | null;
-  author_is_private: number;
-  liked_by_me: number | boolean;
-};
+export type CommentViewRow = CommentRow & AuthorSummaryColumns & { liked_by_me: number | boolean };
 
 /**
  * One statement: the comment as the actor sees it, its post's author, and whether the actor may

@@ -1,13 +1,13 @@
 import type { AppDeps } from '../../app.js';
 import type { Executor } from '../../db/transaction.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
-import { type MediaUrl, toUserSummary } from '../users/user-summary.js';
+import { authorSummaryOf, type MediaUrl, toUserSummary } from '../users/user-summary.js';
 import type { CommentDto, CreateCommentInput } from './comments.schema.js';
 import {
   adjustCommentCounter,
@@ -26,16 +26,7 @@ function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
   return {
     id: String(row.id),
     post_id: String(row.post_id),
-    author: toUserSummary(
-      {
-        id: row.author_id,
-        username: row.author_username,
-        name: row.author_name,
-        profile_image_key: row.author_profile_image_key,
-        is_private: row.author_is_private,
-      },
-      mediaUrl,
-    ),
+    author: toUserSummary(authorSummaryOf(row), mediaUrl),
     text: row.text,
     parent_id: row.parent_id === null ? null : String(row.parent_id),
     reply_count: row.reply_count,
@@ -53,6 +44,16 @@ async function requireVisibleComment(db: Executor, actorId: number, commentId: n
     throw forbidden('This account is private: only its approved followers see its posts.');
   }
   return found;
+}
+
+/**
+ * A written comment as the actor now sees it, read in the write's transaction so that a write
+ * that committed always answers with its result.
+ */
+async function commentInWrite(trx: Trx, actorId: number, id: number): Promise<CommentViewRow> {
+  const row = await findCommentWithAccess(trx, actorId, id);
+  if (!row) throw notFound('Comment');
+  return row;
 }
 
 async function pageOf(
@@ -111,7 +112,7 @@ export async function createComment(
 ): Promise<CommentDto> {
   await requireVisiblePost(deps.db, actor.id, postId);
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
-  const id = await inTransaction(deps.db, async (trx) => {
+  const row = await inTransaction(deps.db, async (trx) => {
     await lockVisiblePost(trx, postId);
     let topId: number | null = null;
     if (parentId !== null) {
@@ -130,9 +131,9 @@ export async function createComment(
     });
     await adjustCommentCount(trx, postId, 1);
     if (topId !== null) await adjustCommentCounter(trx, topId, 'reply_count', 1);
-    return id;
+    return commentInWrite(trx, actor.id, id);
   });
-  return getComment(deps, actor.id, id);
+  return toCommentDto(row, deps.mediaUrl);
 }
 
 /** By the comment's author or the post's author; a top-level comment takes its replies along. */
@@ -162,12 +163,13 @@ export async function setCommentLike(
   liked: boolean,
 ): Promise<CommentDto> {
   await requireVisibleComment(deps.db, actor.id, commentId);
-  await inTransaction(deps.db, async (trx) => {
+  const row = await inTransaction(deps.db, async (trx) => {
     if (!(await lockComment(trx, commentId))) throw notFound('Comment');
     const changed = liked
       ? await insertCommentLike(trx, commentId, actor.id, toDbTime(deps.clock.now()))
       : await deleteCommentLike(trx, commentId, actor.id);
     if (changed) await adjustCommentCounter(trx, commentId, 'like_count', liked ? 1 : -1);
+    return commentInWrite(trx, actor.id, commentId);
   });
-  return getComment(deps, actor.id, commentId);
+  return toCommentDto(row, deps.mediaUrl);
 }

@@ -34,6 +34,34 @@ export const USER_SUMMARY_COLUMNS = [
   'profiles.is_private',
 ] as const;
 
+/**
+ * The same summary read along with something else, for a query that joins its author's users
+ * row as `author` and profiles row as `author_profile` (a comments page); `authorSummaryOf`
+ * reads it back.
+ */
+export const AUTHOR_SUMMARY_COLUMNS = [
+  'author.username as author_username',
+  'author_profile.name as author_name',
+  'author_profile.profile_image_key as author_profile_image_key',
+  'author_profile.is_private as author_is_private',
+] as const;
+
+export interface AuthorSummaryColumns {
+  author_id: number;
+  author_username: string;
+  author_name: string;
+  author_profile_image_key: string | null;
+  author_is_private: number;
+}
+
+export const authorSummaryOf = (row: AuthorSummaryColumns): UserSummaryRow => ({
+  id: row.author_id,
+  username: row.author_username,
+  name: row.author_name,
+  profile_image_key: row.author_profile_image_key,
+  is_private: row.author_is_private,
+});
+
 const userSummariesQuery = compiledQuery((db, ids: readonly number[]) =>
   db
     .selectFrom('users')
