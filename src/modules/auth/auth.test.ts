@@ -138,9 +138,16 @@ describe('POST /auth/login', () => {
       const response = await post('/auth/login', { username, password: 'wrong password' });
       return { response, ms: performance.now() - started };
     };
+    // The fastest of three tries of each: one slow sample (GC, the other test file's argon2 on
+    // the second core) made a single comparison flaky.
+    const fastest = async (username: () => string) => {
+      const tries = [];
+      for (let i = 0; i < 3; i++) tries.push(await attempt(username()));
+      return tries.reduce((a, b) => (b.ms < a.ms ? b : a));
+    };
     await attempt('warm-up-nobody');
-    const wrong = await attempt(user.username);
-    const unknown = await attempt(uniqueName('nobody'));
+    const wrong = await fastest(() => user.username);
+    const unknown = await fastest(() => uniqueName('nobody'));
     assert.equal(wrong.response.statusCode, 401);
     assert.equal(unknown.response.statusCode, 401);
     const strip = (r: typeof wrong) => ({ ...r.response.json(), instance: undefined });
