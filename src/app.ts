@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, createClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, createDb } from './db/client.js';
+import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -28,24 +29,12 @@ import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
-import { createTimelineQueue, type TimelineQueue } from './modules/timeline/timeline.queue.js';
-import type { MediaUrl } from './modules/users/user-summary.js';
+import { createTimelineQueue } from './modules/timeline/timeline.queue.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/users.service.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
 const REQUEST_DRAIN_MS = 8_000;
-
-/** What services and routes receive explicitly, instead of reaching for globals. */
-export interface AppDeps {
-  config: Readonly<Config>;
-  db: Db;
-  clock: Clock;
-  storage: Storage;
-  mediaUrl: MediaUrl;
-  /** Background home-timeline writes (fan-out, backfill), run after commit. */
-  timeline: TimelineQueue;
-}
 
 export interface BuildAppOptions {
   /** Supply an existing database (tests); otherwise one is opened from config and closed with the app. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { NoContent, Problem } from '../../common.schema.js';
 import * as auth from './auth.service.js';
 import { LoginBody, RefreshBody, SignupBody, TokenPair } from './auth.schema.js';

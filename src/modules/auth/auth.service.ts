@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { addSeconds, toDbTime } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
 import { conflict, notAuthenticated } from '../../http/errors.js';

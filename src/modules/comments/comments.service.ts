@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Executor } from '../../db/transaction.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import { toDbTime, toIso } from '../../db/time.js';

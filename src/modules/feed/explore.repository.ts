@@ -1,5 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { dialectOf } from '../../db/dialect.js';
 import { POST_COLUMNS, type PostRow } from '../posts/post-row.js';

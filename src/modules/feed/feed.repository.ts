@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { dialectOf } from '../../db/dialect.js';
 import { after } from '../../http/pagination.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { addSeconds, toDbTime } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Executor } from '../../db/transaction.js';
 import { toDbTime } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { notFound } from '../../http/errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processUpload } from '../../media/process-upload.js';

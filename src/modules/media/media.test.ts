@@ -5,7 +5,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { toDbTime } from '../../db/time.js';
 import { createStorage } from '../../media/storage.js';
 import { createTimelineQueue } from '../timeline/timeline.queue.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
 import { loadLocations } from '../locations/locations.service.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { notFound, forbidden } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { postHasHashtag } from '../hashtags/hashtags.service.js';

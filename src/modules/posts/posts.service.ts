@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { inTransaction } from '../../db/transaction.js';
 import { toDbTime } from '../../db/time.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { IdParams, Page, PageQuery } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { PostSchema } from '../posts/posts.schema.js';

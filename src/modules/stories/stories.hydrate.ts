@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import { toMediaDto } from '../media/media.schema.js';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';

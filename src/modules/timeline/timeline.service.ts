@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import * as repo from './timeline.repository.js';

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import { inTransaction, type Executor, type Trx } from '../../db/transaction.js';
 import type { ProfileUpdate } from '../../db/types.js';

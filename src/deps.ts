@@ -1,0 +1,17 @@
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Storage } from './media/storage.js';
+import type { TimelineQueue } from './modules/timeline/timeline.queue.js';
+import type { MediaUrl } from './modules/users/user-summary.js';
+
+/** What services and routes receive explicitly, instead of reaching for globals. */
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  storage: Storage;
+  mediaUrl: MediaUrl;
+  /** Background home-timeline writes (fan-out, backfill), run after commit. */
+  timeline: TimelineQueue;
+}
