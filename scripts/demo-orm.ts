@@ -17,13 +17,8 @@ import { toDbTime, toIso } from '../src/db/time.js';
 import { inTransaction } from '../src/db/transaction.js';
 import { insertFollow } from '../src/modules/follows/follows.repository.js';
 import { insertLocation } from '../src/modules/locations/locations.repository.js';
-import { insertMedia } from '../src/modules/media/media.repository.js';
-import {
-  attachMedia,
-  insertPost,
-  postPage,
-  type PostFilters,
-} from '../src/modules/posts/posts.repository.js';
+import { attachToPost, insertMedia } from '../src/modules/media/media.repository.js';
+import { insertPost, postPage, type PostFilters } from '../src/modules/posts/posts.repository.js';
 import { findProfile, insertAccount } from '../src/modules/users/users.repository.js';
 import { countFollows, countPost, lockAccounts } from '../src/modules/users/profile-counters.js';
 import { loadUserSummaries } from '../src/modules/users/user-summary.js';
@@ -133,7 +128,7 @@ async function walkthrough(db: Db) {
           created_at: now(),
           updated_at: now(),
         });
-        await attachMedia(trx, postId, author, [mediaId]);
+        await attachToPost(trx, postId, author, [mediaId]);
         await countPost(trx, author, 1);
       });
     }

@@ -31,7 +31,7 @@ import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { createTimelineQueue } from './modules/timeline/timeline.queue.js';
 import { usersRoutes } from './modules/users/users.routes.js';
-import { isActiveUser } from './modules/users/users.service.js';
+import { isActiveUser } from './modules/users/accounts.service.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
 const REQUEST_DRAIN_MS = 8_000;

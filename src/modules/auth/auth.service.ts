@@ -5,7 +5,7 @@ import { addSeconds, toDbTime } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
 import { conflict, notAuthenticated } from '../../http/errors.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
-import { createAccount, findCredentials, findTaken } from '../users/users.service.js';
+import { createAccount, findCredentials, takenFields } from '../users/accounts.service.js';
 import { signAccessToken } from './access-token.js';
 import * as repo from './auth.repository.js';
 import type { LoginBody, SignupBody, TokenPair } from './auth.schema.js';
@@ -58,16 +58,11 @@ export async function signup(
   input: Static<typeof SignupBody>,
 ): Promise<TokenPairDto> {
   const { username, email } = input;
-  const takenError = async () => {
-    const taken = await findTaken(deps.db, username, email);
-    const fields = [
-      ...(taken.some((t) => t.username === username) ? ['username'] : []),
-      ...(taken.some((t) => t.email === email) ? ['email'] : []),
-    ];
-    return conflict(`That ${fields.join(' and ') || 'username'} is already taken.`);
-  };
+  const takenError = (fields: string[]) =>
+    conflict(`That ${fields.join(' and ') || 'username'} is already taken.`);
   // Checked first for a clear message; the unique indexes settle races between simultaneous signups.
-  if ((await findTaken(deps.db, username, email)).length > 0) throw await takenError();
+  const taken = await takenFields(deps.db, username, email);
+  if (taken.length > 0) throw takenError(taken);
   const passwordHash = await hashPassword(input.password);
   try {
     const { userId, pair } = await inTransaction(deps.db, async (trx) => {
@@ -83,7 +78,7 @@ export async function signup(
     });
     return await withUser(deps, userId, pair);
   } catch (error) {
-    if (isUniqueViolation(error)) throw await takenError();
+    if (isUniqueViolation(error)) throw takenError(await takenFields(deps.db, username, email));
     throw error;
   }
 }

@@ -1,30 +1,24 @@
 import { sql } from 'kysely';
-import type { AppDeps } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { dialectOf } from '../../db/dialect.js';
 import { after } from '../../http/pagination.js';
 import { POST_COLUMNS, type PostRow } from '../posts/post-row.js';
-import { timelinePage } from '../timeline/timeline.repository.js';
 import { visibleAuthor } from '../users/visibility.js';
 
 /**
- * One page of the home feed: the actor's posts and those of accounts the actor follows
- * (accepted), newest first. Fan-out on read through posts(author_id, created_at, id); never a
- * scan of all posts. This is the only read of the feed. With FEED_MODE=timeline (the default)
- * it reads the materialised home timeline instead (docs/SCALING.md); both give the same pages.
+ * One page of the home feed computed on read (FEED_MODE=read): the actor's posts and those of
+ * accounts the actor follows (accepted), newest first. Fan-out on read through
+ * posts(author_id, created_at, id); never a scan of all posts. With FEED_MODE=timeline (the
+ * default) the feed service reads the materialised home timeline instead (docs/SCALING.md);
+ * both give the same pages.
  */
-export async function feedPage(
-  deps: Pick<AppDeps, 'db'> & Partial<Pick<AppDeps, 'config' | 'timeline'>>,
+export function feedPage(
+  db: Db,
   actorId: number,
   cursor: readonly [string, number] | null,
   limit: number,
 ): Promise<PostRow[]> {
-  if (deps.config?.feedMode !== 'timeline') {
-    return feedQuery(deps.db, actorId, cursor, limit).execute();
-  }
-  // Read-your-writes within this process: fan-out jobs already queued land first.
-  await deps.timeline?.idle();
-  return timelinePage(deps.db, actorId, cursor, limit + 1);
+  return feedQuery(db, actorId, cursor, limit).execute();
 }
 
 /**

@@ -7,6 +7,7 @@ import { hydratedPage } from '../posts/post-lists.service.js';
 import type { PostDto } from '../posts/posts.schema.js';
 import { EXPLORE_WINDOW_DAYS, explorePage } from './explore.repository.js';
 import { feedPage } from './feed.repository.js';
+import { timelinePage } from '../timeline/timeline.service.js';
 
 type PageInput = { limit?: number; cursor?: string };
 
@@ -16,7 +17,9 @@ export async function homeFeed(
   query: PageInput,
 ): Promise<Page<PostDto>> {
   return hydratedPage(deps, actor.id, query, (cursor, limit) =>
-    feedPage(deps, actor.id, cursor, limit),
+    deps.config.feedMode === 'timeline'
+      ? timelinePage(deps, actor.id, cursor, limit + 1)
+      : feedPage(deps.db, actor.id, cursor, limit),
   );
 }
 

@@ -8,7 +8,7 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { afterFollowAccepted, inFollowRemoved } from '../timeline/timeline.service.js';
 import { countFollows, lockAccounts } from '../users/profile-counters.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
-import { requireActiveUser } from '../users/users.service.js';
+import { requireActiveUser } from '../users/accounts.service.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import * as repo from './follows.repository.js';
 import type { FollowListUser, FollowRequest, FollowResult } from './follows.schema.js';

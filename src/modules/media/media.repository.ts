@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
-import { dialectOf } from '../../db/dialect.js';
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor, Trx } from '../../db/transaction.js';
-import type { NewMedia } from '../../db/types.js';
+import type { Media, NewMedia } from '../../db/types.js';
 import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from './media.schema.js';
 
 const MEDIA_COLUMNS = ['owner_id', ...MEDIA_DTO_COLUMNS] as const;
@@ -56,29 +56,104 @@ export async function deleteIfUnattached(db: Executor, id: number): Promise<bool
   return Number(result.numDeletedRows) === 1;
 }
 
-/**
- * The current profile image key, locked (MySQL) until the caller's transaction ends: two
- * simultaneous replacements then each see the key the other one set, so every replaced file
- * is deleted exactly once and none is left behind.
- */
-export function lockProfileImageKey(trx: Trx, userId: number) {
-  return trx
-    .selectFrom('profiles')
-    .select('profile_image_key')
-    .where('user_id', '=', userId)
-    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
-    .executeTakeFirst();
+/** What a post or story needs to know before claiming media, for useful messages. */
+export function findMediaForAttach(db: Executor, ids: readonly number[]) {
+  return db
+    .selectFrom('media')
+    .select(['id', 'owner_id', 'post_id', 'story_id', 'kind'])
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function setProfileImageKey(
+/**
+ * Claims the owner's unattached media for a post in one statement, setting each one's position
+ * from its place in `ids`. The conditions make a concurrent claim of the same media lose: the
+ * caller compares the affected-row count with `ids.length`.
+ */
+export async function attachToPost(
+  trx: Trx,
+  postId: number,
+  ownerId: number,
+  ids: readonly number[],
+): Promise<number> {
+  const position = sql<number>`case ${sql.ref('id')} ${sql.join(
+    ids.map((id, index) => sql`when ${id} then ${index}`),
+    sql` `,
+  )} end`;
+  const result = await trx
+    .updateTable('media')
+    .set({ post_id: postId, position })
+    .where('id', 'in', ids)
+    .where('owner_id', '=', ownerId)
+    .where('post_id', 'is', null)
+    .where('story_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Attaches the media only if it is the owner's and still unattached; returns rows changed. */
+export async function attachToStory(
   db: Executor,
-  userId: number,
-  key: string | null,
-  now: DbTime,
-): Promise<void> {
-  await db
-    .updateTable('profiles')
-    .set({ profile_image_key: key, updated_at: now })
-    .where('user_id', '=', userId)
+  mediaId: number,
+  ownerId: number,
+  storyId: number,
+): Promise<number> {
+  const result = await db
+    .updateTable('media')
+    .set({ story_id: storyId })
+    .where('id', '=', mediaId)
+    .where('owner_id', '=', ownerId)
+    .where('post_id', 'is', null)
+    .where('story_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
+
+/** The media of any number of posts, in post then position order, in one statement. */
+export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
+  return mediaOfPostsQuery(db, postIds) as Promise<PostMediaRow[]>;
+}
+
+const mediaOfPostsQuery = compiledQuery((db, postIds: readonly number[]) =>
+  db
+    .selectFrom('media')
+    .select([...MEDIA_DTO_COLUMNS, 'post_id'])
+    .where('post_id', 'in', postIds)
+    .orderBy('post_id')
+    .orderBy('position'),
+);
+
+type MediaFileKeys = Pick<Media, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
+
+export function fileKeysOfPost(db: Executor, postId: number): Promise<MediaFileKeys[]> {
+  return db
+    .selectFrom('media')
+    .select(['storage_key', 'thumbnail_key', 'poster_key'])
+    .where('post_id', '=', postId)
     .execute();
+}
+
+/** Deletes a story's media rows (the story's own and any attached to it); returns their files. */
+export async function deleteStoryMedia(
+  db: Executor,
+  story: { id: number; media_id: number },
+): Promise<MediaFileKeys[]> {
+  const media = await db
+    .selectFrom('media')
+    .select(['id', 'storage_key', 'thumbnail_key', 'poster_key'])
+    .where((eb) => eb.or([eb('id', '=', story.media_id), eb('story_id', '=', story.id)]))
+    .execute();
+  if (media.length > 0) {
+    await db
+      .deleteFrom('media')
+      .where(
+        'id',
+        'in',
+        media.map((m) => m.id),
+      )
+      .execute();
+  }
+  return media;
 }

@@ -3,10 +3,10 @@ import { notFound } from '../../http/errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processUpload } from '../../media/process-upload.js';
 import { toDbTime } from '../../db/time.js';
-import { type Executor, inTransaction } from '../../db/transaction.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
 import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
-import { getMe, type MeDto } from '../users/users.service.js';
+import { getMe, type MeDto, replaceProfileImageKey } from '../users/users.service.js';
 import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -19,6 +19,41 @@ const filesOf = (media: MediaFiles[]) =>
 
 /** Media rows by id, for other modules' hydration: one statement for any number of ids. */
 export const loadMediaRows = (db: Executor, ids: readonly number[]) => repo.findMediaByIds(db, ids);
+
+export type { PostMediaRow } from './media.repository.js';
+
+/** The media of any number of posts (post then position order): one statement. */
+export const mediaOfPosts = (db: Executor, postIds: readonly number[]) =>
+  repo.mediaOfPosts(db, postIds);
+
+/** Owner, attachment and kind of the given media, read before a claim for useful messages. */
+export const findMediaForAttach = (trx: Executor, ids: readonly number[]) =>
+  repo.findMediaForAttach(trx, ids);
+
+/**
+ * In the post's transaction: claims the owner's unattached media in `ids` order. Returns how
+ * many were claimed; fewer than `ids.length` means a concurrent request took some.
+ */
+export const attachToPost = (trx: Trx, postId: number, ownerId: number, ids: readonly number[]) =>
+  repo.attachToPost(trx, postId, ownerId, ids);
+
+/** In the story's transaction: claims one unattached media of the owner; 1 when it did. */
+export const attachToStory = (trx: Executor, mediaId: number, ownerId: number, storyId: number) =>
+  repo.attachToStory(trx, mediaId, ownerId, storyId);
+
+/**
+ * In a post's delete transaction, before the post row goes: the storage keys of its media,
+ * whose rows the post's delete removes (media.post_id cascades). The caller removes the files
+ * after commit.
+ */
+export const fileKeysOfPost = async (trx: Executor, postId: number): Promise<string[]> =>
+  filesOf(await repo.fileKeysOfPost(trx, postId));
+
+/** In a story's delete transaction: removes its media rows; returns the keys of their files. */
+export const deleteStoryMedia = async (
+  trx: Executor,
+  story: { id: number; media_id: number },
+): Promise<string[]> => filesOf(await repo.deleteStoryMedia(trx, story));
 
 /** Processes an already-received temp file (always consumed) into stored files plus an unattached row. */
 export async function uploadMedia(
@@ -58,8 +93,8 @@ export async function getOwnMedia(deps: AppDeps, actor: Actor, id: number): Prom
 }
 
 /**
- * Removes the files of media whose rows are gone (posts and stories call this after their delete
- * commits). Best effort: a storage failure is reported through `onError` and never undoes the delete.
+ * Removes the files of media whose rows are gone (the sweeper, after each batch it deleted).
+ * Best effort: a storage failure is reported through `onError` and never undoes the delete.
  */
 export async function deleteMediaFiles(
   deps: Pick<AppDeps, 'storage'>,
@@ -125,7 +160,7 @@ export async function setProfileImage(
   const m = await processUpload(tempPath, deps.storage, { profile: true });
   let previous: string | null;
   try {
-    previous = await swapProfileImage(deps, actor.id, m.storage_key);
+    previous = await replaceProfileImageKey(deps, actor.id, m.storage_key);
   } catch (err) {
     await deps.storage.delete([m.storage_key]).catch(() => undefined);
     throw err;
@@ -135,19 +170,6 @@ export async function setProfileImage(
 }
 
 export async function removeProfileImage(deps: AppDeps, actor: Actor): Promise<void> {
-  const previous = await swapProfileImage(deps, actor.id, null);
+  const previous = await replaceProfileImageKey(deps, actor.id, null);
   if (previous) await deps.storage.delete([previous]).catch(() => undefined);
-}
-
-async function swapProfileImage(
-  deps: AppDeps,
-  userId: number,
-  key: string | null,
-): Promise<string | null> {
-  return inTransaction(deps.db, async (trx) => {
-    const row = await repo.lockProfileImageKey(trx, userId);
-    if (!row) throw notFound('Profile');
-    await repo.setProfileImageKey(trx, userId, key, toDbTime(deps.clock.now()));
-    return row.profile_image_key;
-  });
 }

@@ -3,11 +3,11 @@ import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
+import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { actorPostFlags } from './actor-post-flags.js';
 import type { PostRow } from './post-row.js';
 import type { PostDto } from './posts.schema.js';
-import { mediaOfPosts, type PostMediaRow } from './posts.repository.js';
 
 /**
  * Turns post rows into Posts for one actor with a fixed number of statements whatever the

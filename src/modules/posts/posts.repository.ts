@@ -3,9 +3,8 @@ import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
-import type { Media, PostType } from '../../db/types.js';
+import type { PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
-import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from '../media/media.schema.js';
 import { visibleAuthor } from '../users/visibility.js';
 import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
@@ -71,64 +70,6 @@ export async function adjustPostCounter(
     .set((eb) => ({ [column]: eb(column, '+', delta) }))
     .where('id', '=', postId)
     .execute();
-}
-
-export async function findMediaForAttach(trx: Trx, ids: readonly number[]) {
-  return trx
-    .selectFrom('media')
-    .select(['id', 'owner_id', 'post_id', 'story_id', 'kind'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
-/**
- * Claims the owner's unattached media for a post in one statement, setting each one's position
- * from its place in `ids`. The conditions make a concurrent claim of the same media lose: the
- * caller compares the affected-row count with `ids.length`.
- */
-export async function attachMedia(
-  trx: Trx,
-  postId: number,
-  ownerId: number,
-  ids: readonly number[],
-): Promise<number> {
-  const position = sql<number>`case ${sql.ref('id')} ${sql.join(
-    ids.map((id, index) => sql`when ${id} then ${index}`),
-    sql` `,
-  )} end`;
-  const result = await trx
-    .updateTable('media')
-    .set({ post_id: postId, position })
-    .where('id', 'in', ids)
-    .where('owner_id', '=', ownerId)
-    .where('post_id', 'is', null)
-    .where('story_id', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
-
-export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
-  return mediaOfPostsQuery(db, postIds) as Promise<PostMediaRow[]>;
-}
-
-const mediaOfPostsQuery = compiledQuery((db, postIds: readonly number[]) =>
-  db
-    .selectFrom('media')
-    .select([...MEDIA_DTO_COLUMNS, 'post_id'])
-    .where('post_id', 'in', postIds)
-    .orderBy('post_id')
-    .orderBy('position'),
-);
-
-export async function mediaKeysOfPost(trx: Trx, postId: number): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('media')
-    .select(['storage_key', 'thumbnail_key', 'poster_key'])
-    .where('post_id', '=', postId)
-    .execute();
-  return rows.flatMap((r) => [r.storage_key, r.thumbnail_key, r.poster_key ?? []].flat());
 }
 
 export interface PostFilters {

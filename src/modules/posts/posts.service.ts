@@ -6,19 +6,17 @@ import type { Actor } from '../../http/auth.js';
 import { badRequest, type FieldError, forbidden, notFound } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
+import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
 import { afterPostCreated, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
 import { hydratePosts } from './post-hydration.js';
 import type { PostRow } from './post-row.js';
 import type { CreatePostInput, PostDto, UpdatePostInput } from './posts.schema.js';
 import {
-  attachMedia,
   deletePost as deletePostRow,
-  findMediaForAttach,
   findPostWithAccess,
   insertPost,
   lockPost,
-  mediaKeysOfPost,
   updatePost as updatePostRow,
 } from './posts.repository.js';
 
@@ -118,7 +116,7 @@ export async function createPost(
     await countPost(trx, actor.id, 1);
     const id = await insertPost(trx, values);
     // A concurrent request may have claimed some of the media since they were checked.
-    if ((await attachMedia(trx, id, actor.id, mediaIds)) !== mediaIds.length) {
+    if ((await attachToPost(trx, id, actor.id, mediaIds)) !== mediaIds.length) {
       throw invalid([{ field: 'media_ids', message: 'some media were just used elsewhere' }]);
     }
     await setPostHashtags(trx, id, caption, { replace: false });
@@ -188,7 +186,7 @@ export async function deletePost(
   const keys = await inTransaction(deps.db, async (trx) => {
     await countPost(trx, actor.id, -1);
     await lockVisiblePost(trx, postId);
-    const mediaKeys = await mediaKeysOfPost(trx, postId);
+    const mediaKeys = await fileKeysOfPost(trx, postId);
     if (!(await deletePostRow(trx, postId))) throw notFound('Post');
     await inPostDeleted(trx, postId, actor.id);
     return mediaKeys;

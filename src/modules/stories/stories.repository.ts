@@ -31,31 +31,6 @@ export async function insertStory(db: Executor, values: Omit<StoryRow, 'id'>): P
   return Number(result.insertId);
 }
 
-/** Attaches the media only if it is the owner's and still unattached; returns rows changed. */
-export async function claimMedia(
-  db: Executor,
-  mediaId: number,
-  ownerId: number,
-  storyId: number,
-): Promise<number> {
-  const result = await db
-    .updateTable('media')
-    .set({ story_id: storyId })
-    .where('id', '=', mediaId)
-    .where('owner_id', '=', ownerId)
-    .where('post_id', 'is', null)
-    .where('story_id', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-export const findMediaOwnership = (db: Executor, mediaId: number) =>
-  db
-    .selectFrom('media')
-    .select(['owner_id', 'post_id', 'story_id'])
-    .where('id', '=', mediaId)
-    .executeTakeFirst();
-
 export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
   db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
 
@@ -179,24 +154,8 @@ export function viewersPage(
     .execute();
 }
 
-/** Removes the story, its views and its media rows; returns the storage keys to delete. */
-export async function deleteStoryRows(db: Executor, story: StoryRow): Promise<string[]> {
-  const media = await db
-    .selectFrom('media')
-    .select(['id', 'storage_key', 'thumbnail_key', 'poster_key'])
-    .where((eb) => eb.or([eb('id', '=', story.media_id), eb('story_id', '=', story.id)]))
-    .execute();
-  await db.deleteFrom('story_views').where('story_id', '=', story.id).execute();
-  await db.deleteFrom('stories').where('id', '=', story.id).execute();
-  if (media.length > 0) {
-    await db
-      .deleteFrom('media')
-      .where(
-        'id',
-        'in',
-        media.map((m) => m.id),
-      )
-      .execute();
-  }
-  return media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+/** Removes the story and its views (its media rows are the media module's). */
+export async function deleteStoryRows(db: Executor, storyId: number): Promise<void> {
+  await db.deleteFrom('story_views').where('story_id', '=', storyId).execute();
+  await db.deleteFrom('stories').where('id', '=', storyId).execute();
 }

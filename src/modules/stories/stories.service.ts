@@ -5,6 +5,7 @@ import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { attachToStory, deleteStoryMedia, findMediaForAttach } from '../media/media.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
@@ -29,7 +30,7 @@ export async function createStory(
   const createdAt = now(deps);
   const gone = () => invalidField('media_id', 'no media with this id');
   const row = await inTransaction(deps.db, async (trx) => {
-    const media = await repo.findMediaOwnership(trx, mediaId);
+    const [media] = await findMediaForAttach(trx, [mediaId]);
     if (!media) throw gone();
     if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
     const used = () => invalidField('media_id', 'is already used by a post or a story');
@@ -45,7 +46,7 @@ export async function createStory(
       throw isForeignKeyViolation(error) ? gone() : error;
     });
     // The guarded update, not the read above, is what stops two concurrent claims.
-    if ((await repo.claimMedia(trx, mediaId, actor.id, id)) !== 1) throw used();
+    if ((await attachToStory(trx, mediaId, actor.id, id)) !== 1) throw used();
     return { id, ...story, viewed: 0, liked: 0 };
   });
   const [story] = await hydrateStories(deps, actor.id, [row]);
@@ -191,7 +192,10 @@ export async function deleteStory(
   log: Pick<FastifyBaseLogger, 'warn'>,
 ): Promise<void> {
   const story = await authoredStory(deps, actor, id);
-  const keys = await inTransaction(deps.db, (trx) => repo.deleteStoryRows(trx, story));
+  const keys = await inTransaction(deps.db, async (trx) => {
+    await repo.deleteStoryRows(trx, story.id);
+    return deleteStoryMedia(trx, story);
+  });
   await deps.storage.delete(keys).catch((err: unknown) => {
     log.warn({ err, keys }, 'story deleted but some of its files could not be removed');
   });

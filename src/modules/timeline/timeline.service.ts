@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.js';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
+import type { PostRow } from '../posts/post-row.js';
 import * as repo from './timeline.repository.js';
 
 /**
@@ -12,6 +13,21 @@ export interface NewPost {
   id: number;
   author_id: number;
   created_at: DbTime;
+}
+
+/**
+ * Up to `take` posts of the reader's home feed newest first after `cursor`, from the
+ * materialised timeline. Read-your-writes within this process: fan-out jobs already queued
+ * land first.
+ */
+export async function timelinePage(
+  deps: Pick<AppDeps, 'db' | 'timeline'>,
+  readerId: number,
+  cursor: readonly [string, number] | null,
+  take: number,
+): Promise<PostRow[]> {
+  await deps.timeline.idle();
+  return repo.timelinePage(deps.db, readerId, cursor, take);
 }
 
 /** In the post's transaction: the author's own timeline gets the post immediately. */

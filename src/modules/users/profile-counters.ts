@@ -1,5 +1,10 @@
 import type { Trx } from '../../db/transaction.js';
-import { type AccountState, adjustCounters, type CounterDeltas } from './users.repository.js';
+import {
+  type AccountState,
+  adjustCounters,
+  type CounterDeltas,
+  lockAccounts as lockAccountRows,
+} from './users.repository.js';
 
 /**
  * The profile's counters are stored on `profiles` and changed, by relative updates, in the
@@ -18,7 +23,9 @@ import { type AccountState, adjustCounters, type CounterDeltas } from './users.r
  */
 export type LockedAccounts = Map<number, AccountState>;
 
-export { lockAccounts } from './users.repository.js';
+/** Locks the accounts (ascending user_id) and reads whether each is private and active. */
+export const lockAccounts = (trx: Trx, ids: readonly number[]): Promise<LockedAccounts> =>
+  lockAccountRows(trx, ids);
 
 /**
  * Accepted follows that appeared (delta 1) or went away (-1), each [followerId, followingId]:

@@ -317,3 +317,26 @@ export function findPasswordHash(db: Executor, userId: number) {
     .where('is_active', '=', 1)
     .executeTakeFirst();
 }
+
+/** The current profile image key, locked (MySQL) until the caller's transaction ends. */
+export function lockProfileImageKey(trx: Trx, userId: number) {
+  return trx
+    .selectFrom('profiles')
+    .select('profile_image_key')
+    .where('user_id', '=', userId)
+    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export async function setProfileImageKey(
+  db: Executor,
+  userId: number,
+  key: string | null,
+  now: DbTime,
+): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set({ profile_image_key: key, updated_at: now })
+    .where('user_id', '=', userId)
+    .execute();
+}

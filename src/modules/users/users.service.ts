@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { toDbTime, toIso } from '../../db/time.js';
-import { inTransaction, type Executor, type Trx } from '../../db/transaction.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
 import type { ProfileUpdate } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
@@ -20,18 +20,6 @@ import type { MeSchema, ProfileSchema, SearchQuery, UpdateMeBody } from './users
 
 export type ProfileDto = Static<typeof ProfileSchema>;
 export type MeDto = Static<typeof MeSchema>;
-
-export { insertAccount as createAccount, findTaken, findCredentials } from './users.repository.js';
-
-/** Whether a user id from a valid access token still belongs to an active account. */
-export const isActiveUser = (db: Executor, userId: number) => repo.isActiveUser(db, userId);
-
-/** An active account named in a URL (usernames are case-insensitive), or 404. */
-export async function requireActiveUser(db: Executor, username: string) {
-  const user = await repo.findActiveByUsername(db, username.toLowerCase());
-  if (!user) throw notFound('User');
-  return user;
-}
 
 function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
   return {
@@ -144,6 +132,25 @@ export async function searchUsers(
     data: page.rows.map((row) => toUserSummary(row, deps.mediaUrl)),
     next_cursor: page.next_cursor,
   };
+}
+
+/**
+ * Sets (or clears, with null) the profile image's storage key; returns the previous key, whose
+ * file the caller deletes. The row is locked (MySQL) while it is read and written: two
+ * simultaneous replacements then each see the key the other one set, so every replaced file
+ * is deleted exactly once and none is left behind.
+ */
+export async function replaceProfileImageKey(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  userId: number,
+  key: string | null,
+): Promise<string | null> {
+  return inTransaction(deps.db, async (trx) => {
+    const row = await repo.lockProfileImageKey(trx, userId);
+    if (!row) throw notFound('Profile');
+    await repo.setProfileImageKey(trx, userId, key, toDbTime(deps.clock.now()));
+    return row.profile_image_key;
+  });
 }
 
 function isHttpUrl(value: string): boolean {

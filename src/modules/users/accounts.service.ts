@@ -1,0 +1,41 @@
+import type { Executor } from '../../db/transaction.js';
+import { notFound } from '../../http/errors.js';
+import * as repo from './users.repository.js';
+
+/**
+ * Accounts as other modules need them: creating one, the sign-in lookup, active checks. Kept
+ * apart from users.service.ts, which calls the auth and follows services, so that those
+ * services can call these without an import cycle.
+ */
+
+export type NewAccount = repo.NewAccount;
+
+/** The users row and its profile; returns the new user id. */
+export const createAccount = (trx: Executor, account: NewAccount) =>
+  repo.insertAccount(trx, account);
+
+/** Which of the username and email are taken, by anyone (deactivated accounts keep theirs). */
+export async function takenFields(
+  db: Executor,
+  username: string,
+  email: string,
+): Promise<('username' | 'email')[]> {
+  const taken = await repo.findTaken(db, username, email);
+  return [
+    ...(taken.some((t) => t.username === username) ? (['username'] as const) : []),
+    ...(taken.some((t) => t.email === email) ? (['email'] as const) : []),
+  ];
+}
+
+/** The id and password hash of the active account with this username or email, if any. */
+export const findCredentials = (db: Executor, login: string) => repo.findCredentials(db, login);
+
+/** Whether a user id from a valid access token still belongs to an active account. */
+export const isActiveUser = (db: Executor, userId: number) => repo.isActiveUser(db, userId);
+
+/** An active account named in a URL (usernames are case-insensitive), or 404. */
+export async function requireActiveUser(db: Executor, username: string) {
+  const user = await repo.findActiveByUsername(db, username.toLowerCase());
+  if (!user) throw notFound('User');
+  return user;
+}
