@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { AppError } from '../http/errors.js';
+import { MediaRejected } from './errors.js';
 import {
   gpsEntryCount,
   makeAnimatedGif,
@@ -27,10 +27,10 @@ async function assertClean(
   assert.equal(meta.orientation, undefined, 'orientation already applied');
 }
 
-const rejects400 = (promise: Promise<unknown>, message: RegExp) =>
+const rejectsInvalid = (promise: Promise<unknown>, message: RegExp) =>
   assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof AppError);
-    assert.equal(err.status, 400);
+    assert.ok(err instanceof MediaRejected);
+    assert.equal(err.kind, 'invalid');
     assert.match(err.detail, message);
     return true;
   });
@@ -120,7 +120,7 @@ describe('processImage', () => {
   it('rejects a decompression bomb before decoding it', async () => {
     const bomb = await makePngClaiming(10_000, 10_000);
     assert.ok(bomb.length < 200);
-    await rejects400(
+    await rejectsInvalid(
       processImage(bomb),
       /10000x10000 pixels \(100\.0 megapixels\); the limit is 50 megapixels/,
     );
@@ -128,9 +128,9 @@ describe('processImage', () => {
 
   it('rejects a truncated PNG and a truncated JPEG, saying so', async () => {
     const png = await makeImage('png', 300, 300);
-    await rejects400(processImage(png.subarray(0, png.length / 2)), /truncated or corrupt/);
+    await rejectsInvalid(processImage(png.subarray(0, png.length / 2)), /truncated or corrupt/);
     const jpeg = await makeImage('jpeg', 300, 300);
-    await rejects400(
+    await rejectsInvalid(
       processImage(jpeg.subarray(0, jpeg.length / 2)),
       /truncated or corrupt.*premature end/,
     );
@@ -141,6 +141,6 @@ describe('processImage', () => {
       (await makeImage('png', 10, 10)).subarray(0, 16),
       Buffer.alloc(64, 7),
     ]);
-    await rejects400(processImage(bytes), /truncated or corrupt/);
+    await rejectsInvalid(processImage(bytes), /truncated or corrupt/);
   });
 });

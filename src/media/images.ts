@@ -1,6 +1,6 @@
 import type { Metadata, Sharp } from 'sharp';
 import { encode } from 'blurhash';
-import { badRequest } from '../http/errors.js';
+import { invalidMedia } from './errors.js';
 import { createLimiter } from './semaphore.js';
 
 export const DISPLAY_MAX_WIDTH = 1080;
@@ -82,10 +82,10 @@ async function readHeader(input: string | Buffer) {
   }
   const { width, height } = meta;
   if (!width || !height)
-    throw badRequest('The image has no readable dimensions; the file is corrupt.');
+    throw invalidMedia('The image has no readable dimensions; the file is corrupt.');
   if (width * height > MAX_INPUT_PIXELS) {
     const mp = ((width * height) / 1e6).toFixed(1);
-    throw badRequest(
+    throw invalidMedia(
       `The image is ${width}x${height} pixels (${mp} megapixels); the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels.`,
     );
   }
@@ -139,9 +139,9 @@ function corrupt(err: unknown) {
   // libvips messages may quote the temp file path; clients never see server paths.
   const reason = (raw.split('\n')[0] ?? '').replace(/\S*\/\S*/g, '').trim();
   if (/pixel limit/i.test(reason)) {
-    return badRequest(`The image is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels.`);
+    return invalidMedia(`The image is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels.`);
   }
-  return badRequest(
+  return invalidMedia(
     `The image is truncated or corrupt and could not be decoded (${reason || 'unreadable data'}).`,
   );
 }

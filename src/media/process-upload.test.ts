@@ -3,7 +3,7 @@ import { access, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { AppError } from '../http/errors.js';
+import { type MediaRejection, MediaRejected } from './errors.js';
 import {
   ffprobeJson,
   gpsEntryCount,
@@ -47,11 +47,11 @@ describe('processUpload', () => {
     before_ = await stored();
   });
 
-  const rejects = async (path: string, status: number, message: RegExp, options = {}) => {
+  const rejects = async (path: string, kind: MediaRejection, message: RegExp, options = {}) => {
     const beforeRejection = await stored();
     await assert.rejects(processUpload(path, storage, options), (err: unknown) => {
-      assert.ok(err instanceof AppError, String(err));
-      assert.equal(err.status, status);
+      assert.ok(err instanceof MediaRejected, String(err));
+      assert.equal(err.kind, kind);
       assert.match(err.detail, message);
       return true;
     });
@@ -110,7 +110,7 @@ describe('processUpload', () => {
       seconds: 1,
       size: '64x64',
     });
-    await rejects(video, 415, /profile image must be an image/, { profile: true });
+    await rejects(video, 'unsupported_type', /profile image must be an image/, { profile: true });
   });
 
   it('stores a video with a poster, a thumbnail and no location metadata', async () => {
@@ -134,45 +134,45 @@ describe('processUpload', () => {
     assert.equal(media.bytes, (await readFile(join(mediaDir, media.storage_key))).length);
   });
 
-  it('rejects a text file named .jpg with 415 and leaves nothing behind', async () => {
+  it('rejects a text file named .jpg as an unsupported type and leaves nothing behind', async () => {
     const path = await writeFixture(uploads, 'notes.jpg', 'hello, I am text');
-    await rejects(path, 415, /plain text/);
+    await rejects(path, 'unsupported_type', /plain text/);
   });
 
-  it('rejects an SVG with 415', async () => {
+  it('rejects an SVG as an unsupported type', async () => {
     const path = await writeFixture(uploads, 'x.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    await rejects(path, 415, /SVG/);
+    await rejects(path, 'unsupported_type', /SVG/);
   });
 
-  it('rejects a truncated PNG with 400', async () => {
+  it('rejects a truncated PNG as invalid', async () => {
     const png = await makeImage('png', 200, 200);
     const path = await writeFixture(uploads, 'cut.png', png.subarray(0, png.length - 600));
-    await rejects(path, 400, /truncated or corrupt/);
+    await rejects(path, 'invalid', /truncated or corrupt/);
   });
 
-  it('rejects an image over 15 MB with 413', async () => {
+  it('rejects an image over 15 MB as too large', async () => {
     const head = await makeImage('jpeg', 16, 16);
     const path = await makeLargeFile(join(uploads, 'big.jpg'), head, 15 * 1024 * 1024 + 1);
-    await rejects(path, 413, /The image is 15\.0 MB; images may be at most 15 MB/);
+    await rejects(path, 'too_large', /The image is 15\.0 MB; images may be at most 15 MB/);
   });
 
-  it('rejects any file over 200 MB with 413 before reading it', async () => {
+  it('rejects any file over 200 MB as too large before reading it', async () => {
     const path = await makeLargeFile(
       join(uploads, 'huge.mp4'),
       Buffer.from('x'),
       201 * 1024 * 1024,
     );
-    await rejects(path, 413, /The file is 201\.0 MB; uploads may be at most 200 MB/);
+    await rejects(path, 'too_large', /The file is 201\.0 MB; uploads may be at most 200 MB/);
   });
 
-  it('rejects a video over 180 s with 400', async () => {
+  it('rejects a video over 180 s as invalid', async () => {
     const path = await makeVideo(uploads, 'long', {
       container: 'mp4',
       seconds: 181,
       size: '32x32',
       rate: 1,
     });
-    await rejects(path, 400, /181\.0 s long; the limit is 180 s/);
+    await rejects(path, 'invalid', /181\.0 s long; the limit is 180 s/);
   });
 
   it('removes already-stored files when a later write fails', async () => {

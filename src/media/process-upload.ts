@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { payloadTooLarge, unsupportedMediaType } from '../http/errors.js';
+import { tooLarge, unsupportedType } from './errors.js';
 import { processImage, type ProcessedImage } from './images.js';
 import { sniff, type MediaKind } from './sniff.js';
 import { newMediaKey, type Storage } from './storage.js';
@@ -48,12 +48,12 @@ export async function processUpload(
   };
   try {
     const { size } = await stat(tempPath);
-    if (size > MAX_UPLOAD_BYTES) throw tooLarge('file', size, MAX_UPLOAD_BYTES);
+    if (size > MAX_UPLOAD_BYTES) throw fileTooLarge('file', size, MAX_UPLOAD_BYTES);
     const { kind, mime } = await sniff(tempPath);
-    if (size > SIZE_LIMITS[kind]) throw tooLarge(kind, size, SIZE_LIMITS[kind]);
+    if (size > SIZE_LIMITS[kind]) throw fileTooLarge(kind, size, SIZE_LIMITS[kind]);
     if (kind === 'video') {
       if (options.profile) {
-        throw unsupportedMediaType(
+        throw unsupportedType(
           'A profile image must be an image (JPEG, PNG, WebP or GIF), not a video.',
         );
       }
@@ -148,10 +148,10 @@ async function storeVideo(
   };
 }
 
-function tooLarge(what: string, size: number, limit: number) {
+function fileTooLarge(what: string, size: number, limit: number) {
   const noun = what === 'file' ? 'The file' : `The ${what}`;
   const plural = what === 'file' ? 'uploads' : `${what}s`;
-  return payloadTooLarge(
+  return tooLarge(
     `${noun} is ${(size / MB).toFixed(1)} MB; ${plural} may be at most ${limit / MB} MB.`,
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppError } from '../http/errors.js';
+import { type MediaRejection, MediaRejected } from './errors.js';
 import {
   makeAnimatedGif,
   makeImage,
@@ -16,10 +16,10 @@ describe('sniff', () => {
   before(async () => ({ dir, cleanup } = await tempDir()));
   after(() => cleanup());
 
-  const rejects = (path: string, status: number, message: RegExp) =>
+  const rejects = (path: string, kind: MediaRejection, message: RegExp) =>
     assert.rejects(sniff(path), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, status);
+      assert.ok(err instanceof MediaRejected);
+      assert.equal(err.kind, kind);
       assert.match(err.detail, message);
       return true;
     });
@@ -56,53 +56,53 @@ describe('sniff', () => {
     });
   }
 
-  it('rejects a text file named .jpg with 415, saying it is text', async () => {
+  it('rejects a text file named .jpg as an unsupported type, saying it is text', async () => {
     const path = await writeFixture(dir, 'notes.jpg', 'just some notes, not a photo\n');
     await rejects(
       path,
-      415,
+      'unsupported_type',
       /plain text.*Accepted: images \(JPEG, PNG, WebP, GIF\) and videos \(MP4, MOV, WebM\)/,
     );
   });
 
-  it('rejects SVG (it can carry scripts) with 415', async () => {
+  it('rejects SVG (it can carry scripts) as an unsupported type', async () => {
     const svg =
       '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
     const path = await writeFixture(dir, 'logo.png', svg);
-    await rejects(path, 415, /an SVG image/);
+    await rejects(path, 'unsupported_type', /an SVG image/);
     const bare = await writeFixture(
       dir,
       'bare.png',
       '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
     );
-    await rejects(bare, 415, /SVG/);
+    await rejects(bare, 'unsupported_type', /SVG/);
   });
 
-  it('rejects HTML with 415', async () => {
+  it('rejects HTML as an unsupported type', async () => {
     const path = await writeFixture(dir, 'page.gif', '<!DOCTYPE html><html><body>hi</body></html>');
-    await rejects(path, 415, /HTML document/);
+    await rejects(path, 'unsupported_type', /HTML document/);
   });
 
-  it('rejects a PDF with 415 naming the detected type', async () => {
+  it('rejects a PDF as an unsupported type naming the detected type', async () => {
     const path = await writeFixture(
       dir,
       'doc.jpg',
       '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n',
     );
-    await rejects(path, 415, /application\/pdf/);
+    await rejects(path, 'unsupported_type', /application\/pdf/);
   });
 
-  it('rejects unknown binary data with 415', async () => {
+  it('rejects unknown binary data as an unsupported type', async () => {
     const path = await writeFixture(
       dir,
       'blob.webp',
       Buffer.from([0x00, 0x01, 0x02, 0xfe, 0xff, 0x00, 0x13, 0x37]),
     );
-    await rejects(path, 415, /not a recognised image or video format/);
+    await rejects(path, 'unsupported_type', /not a recognised image or video format/);
   });
 
-  it('rejects an empty file with 400', async () => {
+  it('rejects an empty file as invalid', async () => {
     const path = await writeFixture(dir, 'empty.jpg', '');
-    await rejects(path, 400, /empty/);
+    await rejects(path, 'invalid', /empty/);
   });
 });

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import { badRequest, unsupportedMediaType } from '../http/errors.js';
+import { invalidMedia, unsupportedType } from './errors.js';
 
 export type MediaKind = 'image' | 'video';
 export type AcceptedMime =
@@ -36,15 +36,13 @@ export const ACCEPTED_TEXT = 'Accepted: images (JPEG, PNG, WebP, GIF) and videos
 /** The media type of a file, decided from its bytes only (never its name or the client's Content-Type). */
 export async function sniff(path: string): Promise<Sniffed> {
   const head = await readHead(path, 512);
-  if (head.length === 0) throw badRequest('The file is empty.');
+  if (head.length === 0) throw invalidMedia('The file is empty.');
   const detected = await fileTypeFromFile(path);
   const accepted = detected && ACCEPTED[detected.mime];
   if (accepted) return accepted;
   const what = describeText(head) ?? (detected ? `${detected.mime} (.${detected.ext})` : undefined);
   const described = what ?? 'not a recognised image or video format';
-  throw unsupportedMediaType(
-    `Unsupported file type: the content is ${described}. ${ACCEPTED_TEXT}`,
-  );
+  throw unsupportedType(`Unsupported file type: the content is ${described}. ${ACCEPTED_TEXT}`);
 }
 
 /** The kind the first bytes announce (undefined when not an accepted type), to pick a size limit mid-stream. */

@@ -3,14 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { AppError } from '../http/errors.js';
+import { MediaRejected } from './errors.js';
 import { ffprobeJson, makeVideo, tempDir } from '../../test/helpers/media-fixtures.js';
 import { extractPoster, probeVideo, stripVideoMetadata } from './video.js';
 
-const rejects400 = (promise: Promise<unknown>, message: RegExp) =>
+const rejectsInvalid = (promise: Promise<unknown>, message: RegExp) =>
   assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof AppError, String(err));
-    assert.equal(err.status, 400);
+    assert.ok(err instanceof MediaRejected, String(err));
+    assert.equal(err.kind, 'invalid');
     assert.match(err.detail, message);
     assert.doesNotMatch(err.detail, /\/tmp\//, 'no server paths in messages');
     return true;
@@ -107,7 +107,7 @@ describe('video', () => {
       size: '32x32',
       rate: 1,
     });
-    await rejects400(probeVideo(long), /is 181\.0 s long; the limit is 180 s/);
+    await rejectsInvalid(probeVideo(long), /is 181\.0 s long; the limit is 180 s/);
   });
 
   it('rejects a file with no video stream', async () => {
@@ -133,7 +133,10 @@ describe('video', () => {
         (err) => (err ? reject(err) : resolve()),
       ),
     );
-    await rejects400(probeVideo(audioOnly), /not a playable video: it contains no video stream/);
+    await rejectsInvalid(
+      probeVideo(audioOnly),
+      /not a playable video: it contains no video stream/,
+    );
   });
 
   it('rejects a corrupt video', async () => {
@@ -142,6 +145,6 @@ describe('video', () => {
       garbage,
       Buffer.concat([Buffer.from('\0\0\0\x18ftypmp42'), Buffer.alloc(2000, 0x5a)]),
     );
-    await rejects400(probeVideo(garbage), /not a playable video/);
+    await rejectsInvalid(probeVideo(garbage), /not a playable video/);
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { badRequest } from '../http/errors.js';
+import { invalidMedia } from './errors.js';
 import { createLimiter } from './semaphore.js';
 
 const run = promisify(execFile);
@@ -60,7 +60,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw notPlayable('its duration could not be determined');
   if (seconds > MAX_VIDEO_SECONDS) {
-    throw badRequest(
+    throw invalidMedia(
       `The video is ${seconds.toFixed(1)} s long; the limit is ${MAX_VIDEO_SECONDS} s.`,
     );
   }
@@ -175,7 +175,8 @@ async function tool(
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { killed?: boolean; stderr?: string };
       if (e.code === 'ENOENT') throw new Error(`${cmd} is not installed`, { cause: err });
-      if (e.killed) throw badRequest(`The video took longer than ${timeout / 1000} s to process.`);
+      if (e.killed)
+        throw invalidMedia(`The video took longer than ${timeout / 1000} s to process.`);
       // ffmpeg names the input file in its errors; clients never see server paths.
       const reason = (e.stderr ?? '').split(input).join('input').split('\n')[0]?.trim();
       throw notPlayable(
@@ -186,5 +187,5 @@ async function tool(
 }
 
 function notPlayable(why: string) {
-  return badRequest(`The file is not a playable video: ${why}.`);
+  return invalidMedia(`The file is not a playable video: ${why}.`);
 }

@@ -1,5 +1,12 @@
 import type { AppDeps } from '../../deps.js';
-import { notFound } from '../../http/errors.js';
+import {
+  AppError,
+  badRequest,
+  notFound,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from '../../http/errors.js';
+import { type MediaRejection, MediaRejected } from '../../media/errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processUpload } from '../../media/process-upload.js';
 import { toDbTime } from '../../db/time.js';
@@ -16,6 +23,21 @@ export const UNATTACHED_TTL_MS = 24 * HOUR_MS;
 type MediaFiles = Pick<MediaRowForDto, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
 const filesOf = (media: MediaFiles[]) =>
   media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+
+const PROBLEM_OF_REJECTION: Record<MediaRejection, (detail: string) => AppError> = {
+  too_large: payloadTooLarge,
+  unsupported_type: unsupportedMediaType,
+  invalid: badRequest,
+};
+
+/** Runs the media pipeline; a file it refuses becomes the client's 413, 415 or 400. */
+async function processOrRefuse(...args: Parameters<typeof processUpload>) {
+  try {
+    return await processUpload(...args);
+  } catch (err) {
+    throw err instanceof MediaRejected ? PROBLEM_OF_REJECTION[err.kind](err.detail) : err;
+  }
+}
 
 /** Media rows by id, for other modules' hydration: one statement for any number of ids. */
 export const loadMediaRows = (db: Executor, ids: readonly number[]) => repo.findMediaByIds(db, ids);
@@ -61,7 +83,7 @@ export async function uploadMedia(
   actor: Actor,
   tempPath: string,
 ): Promise<MediaDto> {
-  const m = await processUpload(tempPath, deps.storage);
+  const m = await processOrRefuse(tempPath, deps.storage);
   let id: number;
   try {
     id = await repo.insertMedia(deps.db, {
@@ -157,7 +179,7 @@ export async function setProfileImage(
   actor: Actor,
   tempPath: string,
 ): Promise<MeDto> {
-  const m = await processUpload(tempPath, deps.storage, { profile: true });
+  const m = await processOrRefuse(tempPath, deps.storage, { profile: true });
   let previous: string | null;
   try {
     previous = await replaceProfileImageKey(deps, actor.id, m.storage_key);
