@@ -4,10 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { type Clock, createClock } from './clock.js';
 import type { Config } from './config.js';
-import { type Db, createDb } from './db/client.js';
+import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -41,6 +42,10 @@ export interface BuildAppOptions {
   db?: Db;
   clock?: Clock;
   storage?: Storage;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
+  /** Request and SQL metrics to record (src/server.ts serves them on METRICS_PORT). */
+  metrics?: Metrics;
 }
 
 export type App = FastifyInstance;
@@ -51,7 +56,11 @@ export async function buildApp(
   options: BuildAppOptions = {},
 ): Promise<App> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+      ...(options.logStream && { stream: options.logStream }),
+    },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming)
@@ -64,12 +73,19 @@ export async function buildApp(
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const db =
-    options.db ??
-    createDb(config.database, {
-      onError: (event) =>
-        app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed'),
-    });
+  const db = options.db ?? createDb(config.database);
+  // Every database, whoever opened it (src/server.ts opens its own to wait and migrate first).
+  const stopLoggingSqlErrors = onStatement(db, (event) => {
+    if (event.level === 'error') {
+      app.log.warn({ err: event.error, sql: event.query.sql }, 'sql statement failed');
+    }
+  });
+  app.addHook('onClose', async () => stopLoggingSqlErrors());
+  if (options.metrics) {
+    const stopCountingStatements = onStatement(db, options.metrics.observeStatement);
+    app.addHook('onClose', async () => stopCountingStatements());
+    registerRequestMetrics(app, options.metrics);
+  }
   const storage = options.storage ?? createStorage(config);
   const clock = options.clock ?? createClock();
   const timeline = createTimelineQueue(db, {

@@ -43,6 +43,8 @@ export interface Config {
   feedMode: 'timeline' | 'read';
   /** Authors with more accepted followers than this are merged into feeds at read time. */
   timelineFanoutMaxFollowers: number;
+  /** Port of the separate Prometheus listener (GET /metrics); null = no metrics. */
+  metricsPort: number | null;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     corsOrigin: str('CORS_ORIGIN', '*'),
     feedMode: 'timeline',
     timelineFanoutMaxFollowers: int('TIMELINE_FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
+    metricsPort: str('METRICS_PORT', '') === '' ? null : int('METRICS_PORT', 0, 0, 65535),
   };
   const feedMode = str('FEED_MODE', 'timeline');
   if (feedMode === 'timeline' || feedMode === 'read') config.feedMode = feedMode;

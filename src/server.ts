@@ -4,6 +4,7 @@ import { ConfigError, type Config, loadConfig } from './config.js';
 import { createDb } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './db/wait.js';
+import { createMetrics, serveMetrics } from './http/metrics.js';
 
 /** The process shell: config, wait for the database, migrate, listen, close gracefully. */
 async function main() {
@@ -16,7 +17,8 @@ async function main() {
     process.exit(1);
   }
   const db = createDb(config.database);
-  const app = await buildApp(config, { db });
+  const metrics = config.metricsPort === null ? undefined : createMetrics();
+  const app = await buildApp(config, { db, metrics });
   app.addHook('onClose', async () => db.destroy());
 
   if (!(await waitForDatabase(db, (message) => app.log.warn(message)))) {
@@ -30,6 +32,13 @@ async function main() {
   app.log.info(
     applied.length > 0 ? `migrations: ${applied.join(', ')}` : 'migrations: database is up to date',
   );
+
+  if (metrics && config.metricsPort !== null) {
+    // Its own listener, so the public port (and nginx in front of it) never serves /metrics.
+    const served = await serveMetrics(metrics, config.metricsPort, config.host);
+    app.addHook('onClose', () => served.close());
+    app.log.info(`metrics: serving http://${config.host}:${served.port}/metrics`);
+  }
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

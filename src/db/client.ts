@@ -11,23 +11,39 @@ import type { DB } from './types.js';
 export type Db = Kysely<DB>;
 
 export interface CreateDbOptions {
-  /** Called for every failed statement (logging); successful ones are only counted. */
-  onError?: (event: LogEvent & { level: 'error' }) => void;
   /** Sees every statement with its parameters (the demo prints them). */
   onQuery?: (event: LogEvent) => void;
   mysqlPoolSize?: number;
 }
 
+/** Sees each statement once it has run or failed (`event.level === 'error'`), with its time. */
+export type StatementListener = (event: LogEvent) => void;
+
+const statementListeners = new WeakMap<object, Set<StatementListener>>();
+
+/**
+ * Adds a listener to a database from createDb, whoever opened it (the app logs failed
+ * statements and feeds metrics this way); returns the function that removes it.
+ */
+export function onStatement(db: Db, listener: StatementListener): () => void {
+  const listeners = statementListeners.get(db);
+  if (!listeners) throw new Error('onStatement: not a database opened by createDb');
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}): Db {
+  const listeners = new Set<StatementListener>();
   const log = (event: LogEvent) => {
     recordQuery(event.queryDurationMillis);
-    if (event.level === 'error') options.onError?.(event);
     options.onQuery?.(event);
+    if (listeners.size > 0) for (const listener of listeners) listener(event);
   };
   if (database.dialect === 'sqlite') {
     const statements = withStatementCache(openSqlite(database.file));
     const db = new Kysely<DB>({ dialect: new AppSqliteDialect({ database: statements }), log });
     directReaders.set(db, directReader(statements, log));
+    statementListeners.set(db, listeners);
     return db;
   }
   const pool = createPool({
@@ -47,7 +63,9 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
       "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'",
     );
   });
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
+  statementListeners.set(db, listeners);
+  return db;
 }
 
 /**

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeImage, makeVideo } from '../helpers/media-fixtures.js';
+import { startServerProcess } from '../helpers/server-process.js';
 import { freshDatabase } from '../helpers/test-app.js';
 
 /**
@@ -18,46 +18,19 @@ let dir: string;
 let server: ChildProcess;
 let base: string;
 let dropDatabase: () => Promise<void>;
-let logs = '';
-
-const freePort = async () => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-};
+let logs = () => '';
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'photogram-e2e-'));
   const database = await freshDatabase(dir);
   dropDatabase = database.drop;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      DATA_DIR: dir,
-      PUBLIC_URL: base,
-      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await startServerProcess({
+    DATABASE_URL: database.url,
+    DATA_DIR: dir,
+    JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+    LOG_LEVEL: 'info',
   });
-  server.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  server.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  for (let i = 0; i < 150; i++) {
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not become ready:\n${logs}`);
+  ({ process: server, base, logs } = started);
 });
 
 after(async () => {
@@ -159,7 +132,7 @@ test("a user's day over real HTTP, then a graceful shutdown", async () => {
 
   server.kill('SIGTERM');
   const [code] = (await once(server, 'exit')) as [number | null];
-  assert.equal(code, 0, logs);
-  assert.match(logs, /SIGTERM received/);
-  await writeFile(path.join(dir, 'server.log'), logs);
+  assert.equal(code, 0, logs());
+  assert.match(logs(), /SIGTERM received/);
+  await writeFile(path.join(dir, 'server.log'), logs());
 });

@@ -24,6 +24,8 @@ export interface TestAppOptions {
   extend?: (app: App) => void | Promise<void>;
   /** Leave the schema empty (migration tests). */
   migrate?: boolean;
+  /** Receives the app's log lines (set LOG_LEVEL in `env` too). */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -48,7 +50,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const db = createDb(config.database, { mysqlPoolSize: 20 });
   if (options.migrate !== false) await migrateToLatest(db);
   const clock = createClock();
-  const app = await buildApp(config, { db, clock });
+  const app = await buildApp(config, { db, clock, logStream: options.logStream });
   await options.extend?.(app);
   await app.ready();
   return {
