@@ -50,5 +50,7 @@ EXPOSE 3000
 # node:24-slim has no curl or wget; Node's fetch does the probe.
 HEALTHCHECK --interval=10s --timeout=5s --retries=5 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Migrations run as a separate one-off: node dist/db/migrate.js up
+# The server applies pending migrations before it listens (src/server.ts). deploy/deploy.sh
+# also runs them first as a one-off (node dist/db/migrate.js up), so a failing migration stops
+# the deployment before any running replica is replaced.
 CMD ["node", "dist/server.js"]
