@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from 'kysely';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics: requests by route pattern and status, SQL statements by operation, and
@@ -24,29 +24,92 @@ const OPERATIONS: Record<string, string> = {
   DeleteQueryNode: 'delete',
 };
 
+type Labels = Record<string, string | number>;
+
+interface Series {
+  labels: Labels;
+  /** Observations per bucket (not cumulative), the last one past every bound (+Inf). */
+  counts: number[];
+  sum: number;
+}
+
+/**
+ * A Prometheus histogram kept as plain counts per label set, read by the registry at scrape
+ * time. Recording is a map lookup, a bucket search and three additions: prom-client's own
+ * Histogram validates and hashes the labels on every observation (~2.5 µs measured here),
+ * which every SQL statement of a hot request would pay.
+ */
+class CountingHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {}
+
+  /** `key` identifies the label set; `labels` is only called the first time a key is seen. */
+  observe(key: string, labels: () => Labels, value: number): void {
+    const series = this.series.get(key) ?? this.zero(key, labels());
+    let bucket = 0;
+    while (bucket < this.bounds.length && value > this.bounds[bucket]!) bucket++;
+    series.counts[bucket]! += 1;
+    series.sum += value;
+  }
+
+  /** Creates a label set's series at zero, so that it is scraped before its first observation. */
+  zero(key: string, labels: Labels): Series {
+    const series = { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 };
+    this.series.set(key, series);
+    return series;
+  }
+
+  /** The shape prom-client's registry formats (one _bucket line per bound, then _sum and _count). */
+  get() {
+    const values = [];
+    for (const { labels, counts, sum } of this.series.values()) {
+      let cumulative = 0;
+      counts.forEach((count, i) => {
+        cumulative += count;
+        const le = i < this.bounds.length ? this.bounds[i]! : '+Inf';
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { ...labels, le },
+          value: cumulative,
+        });
+      });
+      values.push({ metricName: `${this.name}_sum`, labels, value: sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: cumulative });
+    }
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    };
+  }
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests by method, route pattern and status code, and their duration.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-    registers: [registry],
-  });
-  const statements = new Histogram({
-    name: 'db_statement_duration_seconds',
-    help: 'SQL statements by operation (select, insert, update, delete, other) and outcome, and their duration.',
-    labelNames: ['operation', 'outcome'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
-    registers: [registry],
-  });
-  // One child per label set, looked up once: a statement then costs a bucket search.
-  const statementChildren = new Map<string, Histogram.Internal<'operation' | 'outcome'>>();
+  const requests = new CountingHistogram(
+    'http_request_duration_seconds',
+    'HTTP requests by method, route pattern and status code, and their duration.',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  );
+  const statements = new CountingHistogram(
+    'db_statement_duration_seconds',
+    'SQL statements by operation (select, insert, update, delete, other) and outcome, and their duration.',
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
+  );
+  for (const metric of [requests, statements]) registry.registerMetric(metric as unknown as Metric);
   for (const operation of [...Object.values(OPERATIONS), 'other']) {
     for (const outcome of ['ok', 'error']) {
-      statements.zero({ operation, outcome }); // every series exists from the first scrape
-      statementChildren.set(`${operation}|${outcome}`, statements.labels({ operation, outcome }));
+      statements.zero(`${operation}|${outcome}`, { operation, outcome });
     }
   }
   return {
@@ -54,10 +117,18 @@ export function createMetrics(): Metrics {
     observeStatement(event) {
       const operation = OPERATIONS[event.query.query.kind] ?? 'other';
       const outcome = event.level === 'error' ? 'error' : 'ok';
-      statementChildren.get(`${operation}|${outcome}`)!.observe(event.queryDurationMillis / 1000);
+      statements.observe(
+        `${operation}|${outcome}`,
+        () => ({ operation, outcome }),
+        event.queryDurationMillis / 1000,
+      );
     },
     observeRequest(method, route, statusCode, seconds) {
-      requests.observe({ method, route, status_code: statusCode }, seconds);
+      requests.observe(
+        `${method} ${statusCode} ${route}`,
+        () => ({ method, route, status_code: statusCode }),
+        seconds,
+      );
     },
   };
 }
