@@ -80,3 +80,12 @@ test('TEST_CLOCK cannot be combined with production', () => {
     /TEST_CLOCK/,
   );
 });
+
+test('METRICS_PORT: unset is off, a port turns metrics on, anything else is named', () => {
+  assert.equal(loadConfig({ DATA_DIR: dataDir() }).metricsPort, null);
+  assert.equal(loadConfig({ DATA_DIR: dataDir(), METRICS_PORT: '9464' }).metricsPort, 9464);
+  assert.throws(
+    () => loadConfig({ DATA_DIR: dataDir(), METRICS_PORT: 'prometheus' }),
+    (e: ConfigError) => e.problems.some((p) => p.startsWith('METRICS_PORT: expected an integer')),
+  );
+});
