@@ -24,18 +24,22 @@ import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
-import { startMediaSweeper } from './modules/media/media.service.js';
+import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
-import { createTimelineQueue } from './modules/timeline/timeline.queue.js';
+import { createJobRunner, type JobRunner } from './jobs/runner.js';
+import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './jobs/schedule.js';
+import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
+import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/accounts.service.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
 const REQUEST_DRAIN_MS = 8_000;
+const HOUR_MS = 3600_000;
 
 export interface BuildAppOptions {
   /** Supply an existing database (tests); otherwise one is opened from config and closed with the app. */
@@ -49,6 +53,13 @@ export interface BuildAppOptions {
 }
 
 export type App = FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's job workers (src/jobs/). */
+    jobs: JobRunner;
+  }
+}
 
 /** Builds the whole service without listening: infrastructure, then app plugins, then routes. */
 export async function buildApp(
@@ -88,32 +99,42 @@ export async function buildApp(
   }
   const storage = options.storage ?? createStorage(config);
   const clock = options.clock ?? createClock();
-  const timeline = createTimelineQueue(db, {
-    maxFollowers: config.timelineFanoutMaxFollowers,
-    now: () => clock.now(),
-    onError: (err, job) => app.log.error({ err, job }, 'home timeline job failed'),
-  });
   const deps: AppDeps = {
     config,
     db,
     clock,
     storage,
     mediaUrl: (key) => storage.url(key),
-    timeline,
+    jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
   };
+  const jobs = createJobRunner({
+    db,
+    handlers: {
+      ...timelineJobHandlers(deps),
+      ...mediaJobHandlers(deps, app.log),
+      ...authJobHandlers(deps),
+      ...jobsRetentionHandlers(db, () => clock.now()),
+    },
+    concurrency: config.jobConcurrency,
+    now: () => clock.now(),
+    onError: (err, job) => app.log.error({ err, job }, 'background job failed'),
+  });
+  app.decorate('jobs', jobs);
   if (!options.db) app.addHook('onClose', async () => db.destroy());
   if (!options.storage) app.addHook('onClose', async () => storage.close());
-  // Running requests, then timeline jobs, finish before the database closes (onClose hooks run
-  // last-registered first; preClose also covers a database closed by the caller's own hook).
-  // New requests are already answered 503 by then.
+  // Running requests and running jobs finish before the database closes (preClose also covers
+  // a database closed by the caller's own hook). New requests are already answered 503 by then;
+  // no new job is claimed: queued jobs wait in the table for another process or the restart.
   const requests = trackInFlightRequests(app);
   app.addHook('preClose', async () => {
-    if (!(await requests.drained(REQUEST_DRAIN_MS))) {
+    const [drained] = await Promise.all([
+      requests.drained(REQUEST_DRAIN_MS),
+      jobs.stop(REQUEST_DRAIN_MS),
+    ]);
+    if (!drained) {
       app.log.warn(`requests still running after ${REQUEST_DRAIN_MS} ms; closing anyway`);
     }
-    await timeline.idle();
   });
-  app.addHook('onClose', async () => timeline.idle());
 
   // Infrastructure, in a fixed order.
   app.addHook('onRequest', (request, reply, done) => {
@@ -166,8 +187,19 @@ export async function buildApp(
     { prefix: '/api/v1' },
   );
 
-  // Background work, stopped with the app.
-  const stopSweeper = startMediaSweeper(deps, app.log);
-  app.addHook('onClose', async () => stopSweeper());
+  // Retention, queued as jobs by whichever replica's tick comes first; stopped with the app.
+  const stopSchedule = startSchedule(
+    db,
+    [SWEEP_MEDIA, PRUNE_REFRESH_TOKENS, PRUNE_FINISHED_JOBS].map((kind) => ({
+      kind,
+      everyMs: HOUR_MS,
+    })),
+    {
+      now: () => clock.now(),
+      onQueued: () => jobs.wake(),
+      onError: (err) => app.log.error({ err }, 'job schedule: could not queue retention jobs'),
+    },
+  );
+  app.addHook('preClose', stopSchedule);
   return app;
 }

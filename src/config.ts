@@ -45,6 +45,8 @@ export interface Config {
   timelineFanoutMaxFollowers: number;
   /** Port of the separate Prometheus listener (GET /metrics); null = no metrics. */
   metricsPort: number | null;
+  /** Background jobs this process runs at once (src/jobs/); 0 for a web-only replica. */
+  jobConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     feedMode: 'timeline',
     timelineFanoutMaxFollowers: int('TIMELINE_FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
     metricsPort: str('METRICS_PORT', '') === '' ? null : int('METRICS_PORT', 0, 0, 65535),
+    jobConcurrency: int('JOB_CONCURRENCY', 2, 0, 64),
   };
   const feedMode = str('FEED_MODE', 'timeline');
   if (feedMode === 'timeline' || feedMode === 'read') config.feedMode = feedMode;

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Storage } from './media/storage.js';
-import type { TimelineQueue } from './modules/timeline/timeline.queue.js';
+import type { JobRunner } from './jobs/runner.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
@@ -12,6 +12,6 @@ export interface AppDeps {
   clock: Clock;
   storage: Storage;
   mediaUrl: MediaUrl;
-  /** Background home-timeline writes (fan-out, backfill), run after commit. */
-  timeline: TimelineQueue;
+  /** The job workers of this process: services wake them (or run a job now) after commit. */
+  jobs: Pick<JobRunner, 'wake' | 'runNow'>;
 }

@@ -6,14 +6,22 @@ import { migrateToLatest } from './db/migrate.js';
 import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './db/wait.js';
 import { createMetrics, serveMetrics } from './http/metrics.js';
 
-/** The process shell: config, wait for the database, migrate, listen, close gracefully. */
+/**
+ * The process shell: config, wait for the database, migrate, listen, close gracefully. With
+ * `--worker` (npm run worker) it runs background jobs only and does not listen.
+ */
 async function main() {
+  const workerOnly = process.argv.includes('--worker');
   let config: Readonly<Config>;
   try {
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
+    process.exit(1);
+  }
+  if (workerOnly && config.jobConcurrency === 0) {
+    console.error('JOB_CONCURRENCY=0: a worker process with no workers would do nothing.');
     process.exit(1);
   }
   const db = createDb(config.database);
@@ -45,7 +53,12 @@ async function main() {
     else app.log.info(`${signal} received: finishing in-flight requests, then closing`);
     await app.close();
   });
-  await app.listen({ port: config.port, host: config.host });
+  if (workerOnly) {
+    await app.ready();
+    app.log.info(`worker: running up to ${config.jobConcurrency} background jobs at once`);
+  } else {
+    await app.listen({ port: config.port, host: config.host });
+  }
 }
 
 main().catch((error: Error) => {

@@ -29,7 +29,7 @@ import {
   type SeedShape,
   userRows,
 } from './dataset.js';
-import { progressBar } from './progress.js';
+import { progressBar } from '../../src/progress-bar.js';
 
 export interface SeedOptions {
   config: Readonly<Config>;

@@ -172,6 +172,31 @@ export interface TimelineMergeAuthorsTable {
   created_at: DbTime;
 }
 
+export type JobStatus = 'queued' | 'done' | 'failed';
+
+/** Background work written with the change that needs it (src/jobs/). */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON of the handler's input. */
+  payload: string;
+  status: JobStatus;
+  /** Queued: when it is due; held by a worker: when that worker's lease ends. */
+  run_at: DbTime;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: DbTime;
+  finished_at: DbTime | null;
+}
+
+/** A recurring task's next run (src/jobs/schedule.ts). */
+export interface JobSchedulesTable {
+  name: string;
+  next_run_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -190,6 +215,8 @@ export interface DB {
   refresh_tokens: RefreshTokensTable;
   home_timeline: HomeTimelineTable;
   timeline_merge_authors: TimelineMergeAuthorsTable;
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -293,6 +320,20 @@ export const tableColumns = {
   ]),
   home_timeline: columns<HomeTimelineTable>()(['user_id', 'post_id', 'author_id', 'created_at']),
   timeline_merge_authors: columns<TimelineMergeAuthorsTable>()(['user_id', 'created_at']),
+  jobs: columns<JobsTable>()([
+    'id',
+    'kind',
+    'payload',
+    'status',
+    'run_at',
+    'attempts',
+    'max_attempts',
+    'locked_by',
+    'last_error',
+    'created_at',
+    'finished_at',
+  ]),
+  job_schedules: columns<JobSchedulesTable>()(['name', 'next_run_at']),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

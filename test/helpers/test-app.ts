@@ -15,6 +15,8 @@ export interface TestApp {
   config: Readonly<Config>;
   clock: Clock;
   dialect: 'sqlite' | 'mysql';
+  /** Runs every due background job (fan-out, backfill, …) before the test reads their effect. */
+  drainJobs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     clock,
     dialect: config.database.dialect,
+    drainJobs: () => app.jobs.drain(),
     async close() {
       await app.close();
       await db.destroy().catch(() => undefined);

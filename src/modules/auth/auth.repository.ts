@@ -69,3 +69,20 @@ export async function revokeAllOfUser(db: Executor, userId: number, now: DbTime)
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Retention: tokens past expiry, and revoked ones once `revokedBefore` (kept a while to spot reuse). */
+export async function deleteStaleRefreshTokens(
+  db: Executor,
+  now: DbTime,
+  revokedBefore: DbTime,
+): Promise<number> {
+  const expired = await db
+    .deleteFrom('refresh_tokens')
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  const revoked = await db
+    .deleteFrom('refresh_tokens')
+    .where('revoked_at', '<', revokedBefore)
+    .executeTakeFirst();
+  return Number(expired.numDeletedRows) + Number(revoked.numDeletedRows);
+}

@@ -12,8 +12,11 @@ before(async () => {
 });
 after(async () => t.close());
 
-const get = (url: string, user: TestUser | null) =>
-  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user?.headers ?? {} });
+/** Followers' copies of a post are written by a background job: run the queued ones first. */
+async function get(url: string, user: TestUser | null) {
+  await t.drainJobs();
+  return t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user?.headers ?? {} });
+}
 
 async function walk(
   url: string,

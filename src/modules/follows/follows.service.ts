@@ -5,7 +5,12 @@ import { inTransaction, type Trx } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { badRequest, forbidden, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
-import { afterFollowAccepted, inFollowRemoved } from '../timeline/timeline.service.js';
+import {
+  afterFollowsAccepted,
+  afterTimelineChange,
+  inFollowRemoved,
+  inFollowsAccepted,
+} from '../timeline/timeline.service.js';
 import { countFollows, lockAccounts } from '../users/profile-counters.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { requireActiveUser } from '../users/accounts.service.js';
@@ -24,17 +29,24 @@ export async function follow(
   const target = await requireActiveUser(deps.db, username);
   if (target.id === actor.id) throw badRequest('You cannot follow yourself.');
   const now = toDbTime(deps.clock.now());
-  const { inserted, status } = await inTransaction(deps.db, async (trx) => {
+  const { inserted, status, backfills } = await inTransaction(deps.db, async (trx) => {
     const accounts = await lockAccounts(trx, [actor.id, target.id]);
     // Privacy as of the lock: a concurrent switch to public cannot leave this request pending.
     const wanted = accounts.get(target.id)?.isPrivate ? 'pending' : 'accepted';
     if (!(await repo.insertFollow(trx, actor.id, target.id, wanted, now))) {
-      return { inserted: false, status: await repo.findFollowStatus(trx, actor.id, target.id) };
+      const existing = await repo.findFollowStatus(trx, actor.id, target.id);
+      return { inserted: false, status: existing, backfills: [] };
     }
-    if (wanted === 'accepted') await countFollows(trx, accounts, [[actor.id, target.id]], 1);
-    return { inserted: true, status: wanted };
+    if (wanted === 'pending') return { inserted: true, status: wanted, backfills: [] };
+    await countFollows(trx, accounts, [[actor.id, target.id]], 1);
+    const follow = { followerId: actor.id, authorId: target.id };
+    return {
+      inserted: true,
+      status: wanted,
+      backfills: await inFollowsAccepted(trx, [follow], now),
+    };
   });
-  if (inserted && status === 'accepted') afterFollowAccepted(deps, actor.id, target.id);
+  if (inserted && status === 'accepted') await afterFollowsAccepted(deps, backfills);
   return { status: status === 'pending' ? 'requested' : 'following' };
 }
 
@@ -64,8 +76,8 @@ const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
 
 /**
  * Used when an account goes public, in the transaction that changed its profile row: everyone
- * who asked is let in. Returns their ids, whose timelines the caller backfills
- * (afterFollowAccepted) once its transaction has committed.
+ * who asked is let in. Returns their ids; their timelines' backfill is queued in the same
+ * transaction.
  */
 export async function acceptAllRequests(trx: Trx, userId: number): Promise<number[]> {
   const pending = await repo.pendingFollowerIds(trx, userId, true);
@@ -165,10 +177,11 @@ export async function approveRequest(deps: AppDeps, actor: Actor, id: number): P
     const accounts = await lockAccounts(trx, [followerId, actor.id]);
     if (!(await repo.approveRequest(trx, id, actor.id))) return false;
     await countFollows(trx, accounts, [[followerId, actor.id]], 1);
+    await inFollowsAccepted(trx, [{ followerId, authorId: actor.id }], toDbTime(deps.clock.now()));
     return true;
   });
   if (!approved) throw notFound('Follow request');
-  afterFollowAccepted(deps, followerId, actor.id);
+  afterTimelineChange(deps);
 }
 
 /** A pending request counts nowhere, so declining one changes no counter. */

@@ -12,7 +12,6 @@ import { processUpload } from '../../media/process-upload.js';
 import { toDbTime } from '../../db/time.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
-import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
 import { getMe, type MeDto, replaceProfileImageKey } from '../users/users.service.js';
 import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
 
@@ -145,32 +144,6 @@ export async function sweepUnattachedMedia(
     swept += deleted.length;
     if (rows.length < batchSize || deleted.length === 0) return swept;
   }
-}
-
-/**
- * Every `intervalMs`: unattached media past the TTL, and temp uploads orphaned by a crash.
- * Returns the stop function (called when the app closes).
- */
-export function startMediaSweeper(
-  deps: AppDeps,
-  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
-  intervalMs = HOUR_MS,
-): () => void {
-  let running: Promise<void> | undefined;
-  const sweep = async () => {
-    const onError = (err: unknown) => log.error({ err }, 'media sweeper: file delete failed');
-    const swept = await sweepUnattachedMedia(deps, { onError });
-    const temps = await sweepStaleUploads(uploadTempDir(deps.config));
-    if (swept + temps > 0) log.info({ swept, temps }, 'media sweeper: removed unattached uploads');
-  };
-  const tick = () => {
-    running ??= sweep()
-      .catch((err: unknown) => log.error({ err }, 'media sweeper failed'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** Replaces the caller's profile image (square, one file); the previous file is removed. */

@@ -8,7 +8,6 @@ import sharp from 'sharp';
 import type { AppDeps } from '../../deps.js';
 import { toDbTime } from '../../db/time.js';
 import { createStorage } from '../../media/storage.js';
-import { createTimelineQueue } from '../timeline/timeline.queue.js';
 import { createUser, type TestUser } from '../../../test/helpers/factories.js';
 import { expectStatus } from '../../../test/helpers/http.js';
 import {
@@ -476,20 +475,13 @@ describe('media', () => {
   describe('unattached media sweeper and deleteMediaFiles', () => {
     const depsOf = (): AppDeps => {
       const storage = createStorage(t.config);
-      const timeline = createTimelineQueue(t.db, {
-        maxFollowers: t.config.timelineFanoutMaxFollowers,
-        now: () => t.clock.now(),
-        onError: (error) => {
-          throw error;
-        },
-      });
       return {
         config: t.config,
         db: t.db,
         clock: t.clock,
         storage,
         mediaUrl: storage.url,
-        timeline,
+        jobs: { wake: () => undefined, runNow: async () => undefined },
       };
     };
 

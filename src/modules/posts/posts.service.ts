@@ -7,7 +7,7 @@ import { badRequest, type FieldError, forbidden, notFound } from '../../http/err
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
 import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
-import { afterPostCreated, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
+import { afterTimelineChange, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
 import { hydratePosts } from './post-hydration.js';
 import type { PostRow } from './post-row.js';
@@ -123,7 +123,7 @@ export async function createPost(
     await inPostCreated(trx, { id, author_id: actor.id, created_at: now });
     return { id, ...values, like_count: 0, comment_count: 0 };
   });
-  afterPostCreated(deps, row);
+  afterTimelineChange(deps);
   return postView(deps, actor.id, row);
 }
 

@@ -19,7 +19,11 @@ let readApp: App;
 before(async () => {
   t = await buildTestApp({ env: { TIMELINE_FANOUT_MAX_FOLLOWERS: '4' } });
   assert.equal(t.config.feedMode, 'timeline');
-  readApp = await buildApp({ ...t.config, feedMode: 'read' }, { db: t.db, clock: t.clock });
+  // Its jobs are run by the test app's workers, which drainJobs() waits for.
+  readApp = await buildApp(
+    { ...t.config, feedMode: 'read', jobConcurrency: 0 },
+    { db: t.db, clock: t.clock },
+  );
   await readApp.ready();
 });
 after(async () => {
@@ -61,7 +65,7 @@ test('timeline and fan-out on read give identical feeds on random data', async (
     checkpoints++;
     for (const user of active) {
       const limit = 1 + randomInt(random, 4);
-      // The timeline app is walked first: its read waits for queued fan-out jobs.
+      await t.drainJobs();
       const timeline = await walkFeed(t.app, user, limit);
       assert.deepEqual(timeline, await walkFeed(readApp, user, limit), `feed of ${user.username}`);
       if (timeline.length > 0) nonEmpty++;
@@ -115,6 +119,7 @@ test('a new follower gets the author’s earlier posts; an unfollow removes them
   const first = await createPost(t, author);
   const second = await createPost(t, author);
   expectStatus(await call(t.app, reader, 'POST', `/users/${author.username}/follow`), 200);
+  await t.drainJobs();
   assert.deepEqual(await walkFeed(t.app, reader, 20), [second.id, first.id]);
   const stored = () =>
     t.db.selectFrom('home_timeline').select('post_id').where('user_id', '=', reader.id).execute();

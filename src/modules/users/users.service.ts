@@ -13,7 +13,11 @@ import {
   acceptedFollowsOf,
   pendingFollowerIds,
 } from '../follows/follows.service.js';
-import { afterFollowAccepted, inUserDeactivated } from '../timeline/timeline.service.js';
+import {
+  afterTimelineChange,
+  inFollowsAccepted,
+  inUserDeactivated,
+} from '../timeline/timeline.service.js';
 import { toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
 import type { MeSchema, ProfileSchema, SearchQuery, UpdateMeBody } from './users.schema.js';
@@ -79,9 +83,13 @@ export async function updateMe(
       }
       await repo.updateProfile(trx, actor.id, patch);
       // Like Instagram: an account that goes public lets everyone who asked in.
-      return input.is_private === false ? acceptAllRequests(trx, actor.id) : [];
+      if (input.is_private !== false) return [];
+      const admitted = await acceptAllRequests(trx, actor.id);
+      const follows = admitted.map((followerId) => ({ followerId, authorId: actor.id }));
+      await inFollowsAccepted(trx, follows, patch.updated_at!);
+      return admitted;
     });
-    for (const followerId of admitted) afterFollowAccepted(deps, followerId, actor.id);
+    if (admitted.length > 0) afterTimelineChange(deps);
   }
   return getMe(deps, actor);
 }
