@@ -10,9 +10,10 @@ import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { originOf, registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
+import { registerWebApp } from './http/web-app.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
@@ -107,7 +108,7 @@ export async function buildApp(
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, originOf(storage.url('x')));
   await app.register(cors, {
     origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
     exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
@@ -149,6 +150,7 @@ export async function buildApp(
     },
     { prefix: '/api/v1' },
   );
+  await registerWebApp(app, config.webDistDir);
 
   // Background work, stopped with the app.
   const stopSweeper = startMediaSweeper(deps, app.log);

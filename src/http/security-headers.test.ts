@@ -20,7 +20,7 @@ describe('security headers', () => {
   });
 
   test('every kind of answer carries all of them: success, problem, unknown route, docs', async () => {
-    const expected = helmetDefaultHeaders();
+    const expected = helmetDefaultHeaders(['http://photogram.test']);
     const answers = await Promise.all([
       t.app.inject({ method: 'GET', url: '/healthz' }),
       t.app.inject({ method: 'GET', url: '/api/v1/feed' }),

@@ -8,15 +8,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * helmet's middleware (parsing the CSP directives again) on every request, ~5 % of the CPU
  * of a simple read in the benchmark's profile.
  */
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  const headers = helmetDefaultHeaders();
+export function registerSecurityHeaders(app: FastifyInstance, mediaOrigins: string[] = []): void {
+  const headers = helmetDefaultHeaders(mediaOrigins);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();
   });
 }
 
-export function helmetDefaultHeaders(): Readonly<Record<string, string>> {
+/**
+ * helmet's defaults, plus what the web app needs under its CSP: image previews and blurhash
+ * placeholders are blob:/data: URLs, and photos and videos may come from the media origins (the
+ * PUBLIC_URL or an S3 bucket/CDN). Scripts stay 'self' only: the app has no inline script.
+ */
+export function helmetDefaultHeaders(
+  mediaOrigins: string[] = [],
+): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: unknown) {
@@ -27,11 +34,31 @@ export function helmetDefaultHeaders(): Readonly<Record<string, string>> {
     },
   };
   let finished = false;
-  helmet()({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    finished = true;
-  });
+  const media = [...new Set(mediaOrigins)];
+  const csp = {
+    directives: {
+      imgSrc: ["'self'", 'data:', 'blob:', ...media],
+      mediaSrc: ["'self'", 'blob:', ...media],
+    },
+  };
+  helmet({ contentSecurityPolicy: csp })(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (error?: unknown) => {
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      finished = true;
+    },
+  );
   // helmet's middleware is synchronous; if a version ever is not, fail at start-up, not later.
   if (!finished) throw new Error('helmet did not set its headers synchronously');
   return Object.freeze(headers);
+}
+
+/** The origin of a stored file's URL (where photos and videos load from), if it is absolute. */
+export function originOf(url: string): string[] {
+  try {
+    return [new URL(url).origin];
+  } catch {
+    return [];
+  }
 }
