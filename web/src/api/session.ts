@@ -12,6 +12,8 @@ type Listener = (session: StoredSession | null, reason?: string) => void;
 const listeners = new Set<Listener>();
 
 let current: StoredSession | null = read();
+/** Why the last session ended (expired, logged out), for the login page to say. */
+let endReason: string | undefined;
 
 function read(): StoredSession | null {
   try {
@@ -32,7 +34,12 @@ export function setSession(answer: Session | null, reason?: string): void {
     : null;
   if (current) localStorage.setItem(KEY, JSON.stringify(current));
   else localStorage.removeItem(KEY);
+  endReason = current ? undefined : reason;
   for (const listener of listeners) listener(current, reason);
+}
+
+export function sessionEndReason(): string | undefined {
+  return endReason;
 }
 
 export function updateSessionUser(user: User): void {

@@ -1,6 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { onSessionChange } from '../api/session';
+import { sessionEndReason } from '../api/session';
 import { useSession } from '../api/useSession';
 import { Avatar, Spinner } from './bits';
 
@@ -17,15 +17,11 @@ export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  useEffect(
-    () =>
-      onSessionChange((s, reason) => {
-        if (!s) void navigate('/login', { state: { message: reason, from: location.pathname } });
-      }),
-    [navigate, location.pathname],
-  );
   useEffect(() => {
-    if (!session) void navigate('/login', { replace: true, state: { from: location.pathname } });
+    if (!session) {
+      const state = { from: location.pathname, message: sessionEndReason() };
+      void navigate('/login', { replace: true, state });
+    }
   }, [session, navigate, location.pathname]);
   if (!session) return null;
   const me = session.user;

@@ -258,7 +258,7 @@ function LocationPicker({
       <div className="field">
         <span className="label">Location</span>
         <p className="picked">
-          {value.name}{' '}
+          <span className="picked-name">{value.name}</span>{' '}
           <button
             type="button"
             className="link-button"
