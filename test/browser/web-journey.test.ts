@@ -194,29 +194,32 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
     await b.getByText('1 followers').waitFor();
   });
 
-  await journey.test('B sees the carousel in the feed, moves to photo 3, likes and comments', async () => {
-    await b.goto(`${origin}/`);
-    const card = b.getByRole('article').first();
-    await card.getByText('Golden hour at the pier').waitFor();
-    await card.getByRole('link', { name: 'Santa Monica Pier' }).waitFor();
-    await card.getByText('1 / 3').waitFor();
-    await card.getByRole('button', { name: 'Next photo' }).click();
-    await card.getByRole('button', { name: 'Next photo' }).click();
-    await card.getByText('3 / 3').waitFor();
-    assert.equal(await card.getByRole('button', { name: 'Next photo' }).count(), 0);
-    await card.getByText('0 likes').waitFor();
-    await card.getByRole('button', { name: 'Like', exact: true }).click();
-    await card.getByText('1 like', { exact: true }).waitFor();
-    await card.getByRole('button', { name: 'Unlike' }).waitFor();
-    await expectNoSeriousA11yViolations(b, 'home');
-    await photograph(b, 'home');
+  await journey.test(
+    'B sees the carousel in the feed, moves to photo 3, likes and comments',
+    async () => {
+      await b.goto(`${origin}/`);
+      const card = b.getByRole('article').first();
+      await card.getByText('Golden hour at the pier').waitFor();
+      await card.getByRole('link', { name: 'Santa Monica Pier' }).waitFor();
+      await card.getByText('1 / 3').waitFor();
+      await card.getByRole('button', { name: 'Next photo' }).click();
+      await card.getByRole('button', { name: 'Next photo' }).click();
+      await card.getByText('3 / 3').waitFor();
+      assert.equal(await card.getByRole('button', { name: 'Next photo' }).count(), 0);
+      await card.getByText('0 likes').waitFor();
+      await card.getByRole('button', { name: 'Like', exact: true }).click();
+      await card.getByText('1 like', { exact: true }).waitFor();
+      await card.getByRole('button', { name: 'Unlike' }).waitFor();
+      await expectNoSeriousA11yViolations(b, 'home');
+      await photograph(b, 'home');
 
-    await card.getByRole('link', { name: /^Comments/ }).click();
-    await b.waitForURL(postUrl);
-    await b.getByLabel('Add a comment').fill('Beautiful light!');
-    await b.getByRole('button', { name: 'Post', exact: true }).click();
-    await b.getByText('Beautiful light!').waitFor();
-  });
+      await card.getByRole('link', { name: /^Comments/ }).click();
+      await b.waitForURL(postUrl);
+      await b.getByLabel('Add a comment').fill('Beautiful light!');
+      await b.getByRole('button', { name: 'Post', exact: true }).click();
+      await b.getByText('Beautiful light!').waitFor();
+    },
+  );
 
   await journey.test('A sees the comment and replies', async () => {
     await a.goto(postUrl);

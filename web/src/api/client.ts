@@ -1,6 +1,6 @@
-import createClient, { type Middleware } from 'openapi-fetch';
+import type { Middleware } from 'openapi-fetch';
+import { createPhotogramClient } from '../../../openapi/client/index';
 import { ApiError, toProblem } from './errors';
-import type { paths } from './schema.tmp';
 import { getSession, setSession } from './session';
 import type { Session } from './types';
 
@@ -34,11 +34,9 @@ export function refreshSession(): Promise<boolean> {
 
 const retryable = new WeakMap<Request, Request>();
 
-/** Bearer token on every call; a 401 refreshes the tokens silently and repeats the call once. */
-const auth: Middleware = {
+/** A 401 refreshes the tokens silently and repeats the call once with the new access token. */
+const silentRefresh: Middleware = {
   onRequest({ request }) {
-    const token = getSession()?.accessToken;
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
     if (!request.url.includes('/auth/')) retryable.set(request, request.clone());
     return request;
   },
@@ -51,8 +49,12 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '' });
-api.use(auth);
+/** The generated typed client (openapi/client) for every call; its token is the current session's. */
+export const api = createPhotogramClient({
+  baseUrl: window.location.origin,
+  accessToken: () => getSession()?.accessToken,
+});
+api.use(silentRefresh);
 
 /** The data of a typed call, or an ApiError carrying the server's problem. */
 export async function must<T>(

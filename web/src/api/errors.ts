@@ -18,6 +18,9 @@ export class ApiError extends Error {
 export function toProblem(body: unknown, status: number): Problem {
   if (body && typeof body === 'object' && 'detail' in body) return body as Problem;
   return {
+    type: 'about:blank',
+    title: status === 0 ? 'Network error' : 'Unexpected answer',
+    code: status === 0 ? 'network_error' : 'unexpected_answer',
     status,
     detail:
       status === 0

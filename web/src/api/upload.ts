@@ -1,18 +1,17 @@
 import { refreshSession } from './client';
 import { ApiError, toProblem } from './errors';
 import { getSession } from './session';
-import type { Media } from './types';
 
 /**
- * POST a file as multipart with upload progress, which fetch cannot report. The answer is the
- * typed Media of the API; a 401 refreshes the session and sends the file again once.
+ * Sends a file as multipart with upload progress, which fetch (and so the typed client) cannot
+ * report; the caller names the answer's type from the client's schemas. A 401 refreshes the session and sends the file again once.
  */
-export async function uploadFile(
+export async function uploadFile<T>(
   path: '/api/v1/media' | '/api/v1/me/profile-image',
   file: File | Blob,
   onProgress: (fraction: number) => void,
   method: 'POST' | 'PUT' = 'POST',
-): Promise<Media> {
+): Promise<T> {
   const send = () =>
     new Promise<{ status: number; body: unknown }>((resolve) => {
       const xhr = new XMLHttpRequest();
@@ -42,5 +41,5 @@ export async function uploadFile(
     throw new ApiError(toProblem(answer.body, answer.status));
   }
   onProgress(1);
-  return answer.body as Media;
+  return answer.body as T;
 }

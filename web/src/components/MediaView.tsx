@@ -46,7 +46,7 @@ export function MediaView({ media, alt, eager = false, thumbnail = false }: Prop
         className="media"
         style={{ aspectRatio: ratio }}
         src={media.url}
-        poster={media.thumbnail_url}
+        poster={media.poster_url ?? media.thumbnail_url}
         aria-label={alt}
         muted
         controls

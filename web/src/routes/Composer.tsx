@@ -62,7 +62,7 @@ export default function Composer() {
     }));
     setItems((all) => [...all, ...added]);
     for (const item of added) {
-      uploadFile('/api/v1/media', item.file, (p) => update(item.key, { progress: p }))
+      uploadFile<Media>('/api/v1/media', item.file, (p) => update(item.key, { progress: p }))
         .then((media) => update(item.key, { media, progress: 1 }))
         .catch((err: unknown) => update(item.key, { error: messageOf(err) }));
     }

@@ -73,12 +73,12 @@ function EditForm({ me }: { me: Me }) {
     if (!avatar) return;
     setAvatarError(null);
     try {
-      const profile = (await uploadFile(
+      const profile = await uploadFile<Me>(
         '/api/v1/me/profile-image',
         avatar.file,
         setProgress,
         'PUT',
-      )) as unknown as Me;
+      );
       await done(profile);
       setAvatar(null);
     } catch (err) {

@@ -224,7 +224,7 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
           <video
             key={story.id}
             src={story.media.url}
-            poster={story.media.thumbnail_url}
+            poster={story.media.poster_url ?? story.media.thumbnail_url}
             autoPlay
             muted
             playsInline
