@@ -131,6 +131,7 @@ async function photograph(page: Page, name: string) {
 test('two people use Photogram in the browser, end to end', async (journey) => {
   const a = await person(PHONE);
   const b = await person(DESKTOP);
+  let c: Page;
 
   await journey.test('sign-up errors show the server detail by the field', async () => {
     await a.goto(`${origin}/signup`);
@@ -263,7 +264,7 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
     await a.getByRole('button', { name: 'Save', exact: true }).click();
     await a.getByText('Profile saved.').waitFor();
 
-    const c = await person(PHONE);
+    c = await person(PHONE);
     await signUp(c, 'carol', 'Carol Danvers');
     await c.goto(`${origin}/u/alice`);
     await c.getByText('This account is private').waitFor();
@@ -296,6 +297,26 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
     await photograph(b, 'hashtag');
     await b.goto(`${origin}/no/such/page`);
     await b.getByText("Sorry, this page isn't available.").waitFor();
+    await b.goto(`${origin}/p/999999`);
+    await b.getByText('This post is no longer available.').waitFor();
+  });
+
+  await journey.test('an expired access token is refreshed silently', async () => {
+    t.clock.setOffset(20 * 60_000);
+    await b.goto(`${origin}/saved`);
+    await b.getByText('Save posts to see them here.').waitFor();
+    assert.equal(b.url(), `${origin}/saved`);
+  });
+
+  await journey.test('a refused refresh returns to the login page with a message', async () => {
+    t.clock.setOffset(31 * 86_400_000);
+    try {
+      await c.goto(`${origin}/explore`);
+      await c.waitForURL(`${origin}/login`);
+      await c.getByText('Your session has expired. Please log in again.').waitFor();
+    } finally {
+      t.clock.setOffset(0);
+    }
   });
 
   await journey.test('logging out returns to the login page', async () => {
