@@ -66,7 +66,10 @@ describe('security headers', () => {
     assert.doesNotMatch(await csp(behindProxy, { 'x-forwarded-proto': 'http' }), UPGRADE);
     // inject's remote address is 127.0.0.1, the trusted proxy: its X-Forwarded-Proto counts.
     assert.match(await csp(behindProxy, https), UPGRADE);
-    assert.equal(await csp(behindProxy, https), helmetHeaders('https')['content-security-policy']);
+    assert.equal(
+      await csp(behindProxy, https),
+      helmetHeaders('https', ['http://photogram.test'])['content-security-policy'],
+    );
     // Without TRUST_PROXY anyone could send the header: it is ignored.
     assert.doesNotMatch(await csp(t, https), UPGRADE);
   });

@@ -50,9 +50,14 @@ function ProfileView({ profile }: { profile: ProfileT }) {
           <div className="profile-top">
             <h1 className="profile-username">{profile.username}</h1>
             {own ? (
-              <Link className="button secondary" to="/accounts/edit">
-                Edit profile
-              </Link>
+              <>
+                <Link className="button secondary" to="/accounts/edit">
+                  Edit profile
+                </Link>
+                <Link className="button secondary" to="/settings">
+                  Settings
+                </Link>
+              </>
             ) : (
               <FollowButton profile={profile} />
             )}
