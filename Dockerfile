@@ -21,6 +21,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig*.json ./
 COPY src ./src
 RUN npm run build
+# The web app served at / (static files; its React/Vite dependencies stay in this stage).
+COPY openapi ./openapi
+COPY web ./web
+RUN npm run build:web
 
 FROM node:24-slim AS runtime
 RUN apt-get update \
@@ -44,6 +48,7 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -11,9 +11,10 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { originOf, registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
+import { registerWebApp } from './http/web-app.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
@@ -144,12 +145,12 @@ export async function buildApp(
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, originOf(storage.url('x')));
   await app.register(cors, {
     origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
     exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
   });
-  await registerOpenApi(app, config.publicUrl);
+  await registerOpenApi(app);
 
   // App plugins.
   const authenticate: Authenticate = async (token) => {
@@ -186,6 +187,7 @@ export async function buildApp(
     },
     { prefix: '/api/v1' },
   );
+  await registerWebApp(app, config.webDistDir);
 
   // Retention, queued as jobs by whichever replica's tick comes first; stopped with the app.
   const stopSchedule = startSchedule(

@@ -27,6 +27,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   mediaDir: string;
+  /** The built web app served at `/` (npm start builds it when missing or stale). */
+  webDistDir: string;
   s3: S3Config | null;
   redisUrl: string | null;
   /** Prefix of every Redis key this service writes (lets deployments and test runs share a Redis). */
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     mediaDir: path.resolve(str('MEDIA_DIR', path.join(dataDir, 'media'))),
+    webDistDir: path.resolve(str('WEB_DIST_DIR', 'web/dist')),
     s3,
     redisUrl,
     redisKeyPrefix: str('REDIS_KEY_PREFIX', 'photogram:'),

@@ -47,6 +47,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SERVER_TIMING: '1',
     AUTH_RATE_LIMIT_PER_MIN: '1000',
+    // API only, whether or not web/dist is built; the browser tests and web-app.test.ts set it.
+    WEB_DIST_DIR: path.join(dir, 'no-web-build'),
     ...options.env,
   });
   const db = createDb(config.database, { mysqlPoolSize: 20 });

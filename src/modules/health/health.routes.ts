@@ -4,19 +4,38 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 
-const Status = Type.Object({ status: Type.String() });
+const status = (example: string) =>
+  Type.Object({ status: Type.String() }, { examples: [{ status: example }] });
 
 /** Liveness says the process runs; readiness says it can reach the database within 2 s. */
 export const healthRoutes =
   ({ db }: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const schema = { tags: ['operations'], hide: false, response: { 200: Status } };
-    app.get('/healthz', { schema: { ...schema, summary: 'Liveness' } }, async () => ({
-      status: 'ok',
-    }));
+    const schema = { tags: ['operations'], hide: false };
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          ...schema,
+          operationId: 'checkLiveness',
+          summary: 'Liveness',
+          response: { 200: status('ok') },
+        },
+      },
+      async () => ({
+        status: 'ok',
+      }),
+    );
     app.get(
       '/readyz',
-      { schema: { ...schema, summary: 'Readiness (database reachable)' } },
+      {
+        schema: {
+          ...schema,
+          operationId: 'checkReadiness',
+          summary: 'Readiness (database reachable)',
+          response: { 200: status('ready') },
+        },
+      },
       async () => {
         const unavailable = () =>
           new AppError(503, 'service_unavailable', 'The database is not reachable.');

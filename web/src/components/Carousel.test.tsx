@@ -1,0 +1,62 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { describe, expect, test } from 'vitest';
+import type { Media } from '../api/types';
+import { stepIndex, swipeStep } from '../lib/carousel';
+import { Carousel } from './Carousel';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const media = (id: string): Media => ({
+  id,
+  type: 'image',
+  url: `/media/${id}.jpg`,
+  thumbnail_url: `/media/${id}-t.jpg`,
+  width: 1080,
+  height: 1080,
+  duration_ms: null,
+  blurhash: null,
+  poster_url: null,
+});
+
+describe('carousel index', () => {
+  test('steps stay within the slides, and a swipe must be mostly sideways and long enough', () => {
+    expect(stepIndex(0, -1, 3)).toBe(0);
+    expect(stepIndex(1, 1, 3)).toBe(2);
+    expect(stepIndex(2, 1, 3)).toBe(2);
+    expect(swipeStep(-120, 10, 390)).toBe(1);
+    expect(swipeStep(120, 10, 390)).toBe(-1);
+    expect(swipeStep(-30, 0, 390)).toBe(0);
+    expect(swipeStep(-100, 200, 390)).toBe(0);
+  });
+
+  test('arrows and arrow keys move the index; the ends hide their arrow', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    await act(async () =>
+      root.render(<Carousel media={[media('a'), media('b'), media('c')]} alt="Sunset" />),
+    );
+    const index = () => container.querySelector('.carousel-index')!.textContent;
+    const button = (name: string) =>
+      container.querySelector<HTMLButtonElement>(`button[aria-label="${name}"]`);
+    expect(index()).toBe('1 / 3');
+    expect(button('Previous photo')).toBeNull();
+
+    await act(async () => button('Next photo')!.click());
+    await act(async () => button('Next photo')!.click());
+    expect(index()).toBe('3 / 3');
+    expect(button('Next photo')).toBeNull();
+
+    const group = container.querySelector<HTMLElement>('.carousel')!;
+    await act(async () =>
+      group.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true })),
+    );
+    expect(index()).toBe('2 / 3');
+    const slides = [...container.querySelectorAll('.carousel-slide')];
+    expect(slides.map((s) => s.hasAttribute('inert'))).toEqual([true, false, true]);
+    expect(container.querySelector('img')!.getAttribute('alt')).toBe('Sunset');
+    await act(async () => root.unmount());
+    container.remove();
+  });
+});

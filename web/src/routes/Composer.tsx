@@ -1,0 +1,319 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { NavLink, useNavigate, useParams } from 'react-router';
+import { api, must } from '../api/client';
+import { ApiError, messageOf } from '../api/errors';
+import { postKeys } from '../api/posts';
+import type { Location, Media } from '../api/types';
+import { uploadFile } from '../api/upload';
+import { FieldError } from '../components/bits';
+import { storyFeedKey } from '../components/StoriesTray';
+
+export const CAPTION_MAX = 2200;
+const LIMITS = { post: 10, reel: 1, story: 1 } as const;
+type Kind = keyof typeof LIMITS;
+
+interface Item {
+  key: string;
+  file: File;
+  preview: string;
+  progress: number;
+  media?: Media;
+  error?: string;
+}
+
+/** Moves the item at `from` one place up (-1) or down (+1). */
+export function move<T>(items: T[], from: number, step: -1 | 1): T[] {
+  const to = from + step;
+  if (to < 0 || to >= items.length) return items;
+  const next = [...items];
+  [next[from], next[to]] = [next[to]!, next[from]!];
+  return next;
+}
+
+/** Characters as the server counts them (Unicode code points). */
+export const captionLength = (caption: string) => [...caption].length;
+
+export default function Composer() {
+  const { kind: param } = useParams();
+  const kind: Kind = param === 'reel' || param === 'story' ? param : 'post';
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [items, setItems] = useState<Item[]>([]);
+  const [caption, setCaption] = useState('');
+  const [location, setLocation] = useState<Location | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const captionId = useId();
+  useEffect(() => () => items.forEach((i) => URL.revokeObjectURL(i.preview)), []);
+
+  const update = (key: string, change: Partial<Item>) =>
+    setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
+
+  const pick = (files: FileList | null) => {
+    if (!files) return;
+    const room = LIMITS[kind] - items.length;
+    const added = [...files].slice(0, Math.max(room, 0)).map((file) => ({
+      key: `${file.name}-${file.size}-${Math.random()}`,
+      file,
+      preview: URL.createObjectURL(file),
+      progress: 0,
+    }));
+    setItems((all) => [...all, ...added]);
+    for (const item of added) {
+      uploadFile<Media>('/api/v1/media', item.file, (p) => update(item.key, { progress: p }))
+        .then((media) => update(item.key, { media, progress: 1 }))
+        .catch((err: unknown) => update(item.key, { error: messageOf(err) }));
+    }
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const uploading = items.some((i) => !i.media && !i.error);
+  const ready = items.length > 0 && items.every((i) => i.media);
+  const tooLong = captionLength(caption) > CAPTION_MAX;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const mediaIds = items.map((i) => i.media!.id);
+      if (kind === 'story') {
+        await must(api.POST('/api/v1/stories', { body: { media_id: mediaIds[0]! } }));
+        await client.invalidateQueries({ queryKey: storyFeedKey });
+        void navigate('/');
+        return;
+      }
+      const post = await must(
+        api.POST('/api/v1/posts', {
+          body: {
+            type: kind,
+            media_ids: mediaIds,
+            ...(caption.trim() ? { caption } : {}),
+            ...(location ? { location_id: location.id } : {}),
+          },
+        }),
+      );
+      await client.invalidateQueries({ queryKey: postKeys.lists });
+      void navigate(`/p/${post.id}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const captionError = error instanceof ApiError ? error.fieldMessage('caption') : undefined;
+  const title = { post: 'New post', reel: 'New reel', story: 'New story' }[kind];
+  return (
+    <div className="composer page-narrow">
+      <nav className="tabs" aria-label="What to create">
+        <NavLink to="/create" end>
+          Post
+        </NavLink>
+        <NavLink to="/create/reel">Reel</NavLink>
+        <NavLink to="/create/story">Story</NavLink>
+      </nav>
+      <h1>{title}</h1>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="composer-files" className="button secondary file-label">
+            {kind === 'post'
+              ? `Add photos or videos (up to ${LIMITS.post})`
+              : kind === 'reel'
+                ? 'Choose a video'
+                : 'Choose a photo or video'}
+          </label>
+          <input
+            id="composer-files"
+            ref={fileInput}
+            className="visually-hidden"
+            type="file"
+            multiple={kind === 'post'}
+            accept={kind === 'reel' ? 'video/*' : 'image/*,video/*'}
+            disabled={items.length >= LIMITS[kind]}
+            onChange={(e) => pick(e.target.files)}
+          />
+          <p className="muted">
+            {items.length} of {LIMITS[kind]} selected
+          </p>
+        </div>
+        {items.length > 0 && (
+          <ol className="upload-list">
+            {items.map((item, index) => (
+              <li key={item.key} className={item.error ? 'upload failed' : 'upload'}>
+                {item.file.type.startsWith('video/') ? (
+                  <video src={item.preview} muted aria-label={`Preview of ${item.file.name}`} />
+                ) : (
+                  <img src={item.preview} alt={`Preview of ${item.file.name}`} />
+                )}
+                <div className="upload-info">
+                  <span className="upload-name">{item.file.name}</span>
+                  <progress
+                    max={1}
+                    value={item.progress}
+                    aria-label={`Upload of ${item.file.name}`}
+                  />
+                  {item.error ? (
+                    <span className="field-error" role="alert">
+                      {item.error}
+                    </span>
+                  ) : (
+                    <span className="muted">
+                      {item.media ? 'Uploaded' : `${Math.round(item.progress * 100)} %`}
+                    </span>
+                  )}
+                </div>
+                <div className="upload-buttons">
+                  {kind === 'post' && (
+                    <>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Move ${item.file.name} earlier`}
+                        disabled={index === 0}
+                        onClick={() => setItems((all) => move(all, index, -1))}
+                      >
+                        ↑
+                      </button>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Move ${item.file.name} later`}
+                        disabled={index === items.length - 1}
+                        onClick={() => setItems((all) => move(all, index, 1))}
+                      >
+                        ↓
+                      </button>
+                    </>
+                  )}
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Remove ${item.file.name}`}
+                    onClick={() => setItems((all) => all.filter((i) => i.key !== item.key))}
+                  >
+                    ✕
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+        {kind !== 'story' && (
+          <>
+            <div className="field">
+              <label htmlFor={captionId}>Caption</label>
+              <textarea
+                id={captionId}
+                rows={4}
+                value={caption}
+                onChange={(e) => setCaption(e.target.value)}
+                aria-invalid={tooLong || captionError ? true : undefined}
+                aria-describedby={`${captionId}-count${captionError ? ` ${captionId}-error` : ''}`}
+              />
+              <p id={`${captionId}-count`} className={tooLong ? 'counter over' : 'counter'}>
+                {captionLength(caption).toLocaleString('en')} / {CAPTION_MAX.toLocaleString('en')}
+              </p>
+              <FieldError id={`${captionId}-error`} message={captionError} />
+            </div>
+            <LocationPicker value={location} onChange={setLocation} />
+          </>
+        )}
+        {error !== null && !captionError && (
+          <p className="form-error" role="alert">
+            {messageOf(error)}
+          </p>
+        )}
+        <button
+          type="submit"
+          className="button primary wide"
+          disabled={!ready || uploading || tooLong || busy}
+        >
+          {kind === 'story' ? 'Share to story' : 'Share'}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/** Search places by name, pick one, or add a new place with that name. */
+function LocationPicker({
+  value,
+  onChange,
+}: {
+  value: Location | null;
+  onChange: (l: Location | null) => void;
+}) {
+  const [q, setQ] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const search = useQuery({
+    queryKey: ['locations', q],
+    queryFn: () => must(api.GET('/api/v1/locations', { params: { query: { q, limit: 5 } } })),
+    enabled: q.trim().length > 0,
+  });
+  if (value) {
+    return (
+      <div className="field">
+        <span className="label">Location</span>
+        <p className="picked">
+          <span className="picked-name">{value.name}</span>{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange(null)}
+            aria-label={`Remove location ${value.name}`}
+          >
+            Remove
+          </button>
+        </p>
+      </div>
+    );
+  }
+  const create = async () => {
+    try {
+      setError(null);
+      onChange(await must(api.POST('/api/v1/locations', { body: { name: q.trim() } })));
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const places = search.data?.data ?? [];
+  return (
+    <div className="field">
+      <label htmlFor="location-search">Location</label>
+      <input
+        id="location-search"
+        type="search"
+        value={q}
+        placeholder="Search places"
+        onChange={(e) => setQ(e.target.value)}
+      />
+      {q.trim() && (
+        <ul className="location-results" aria-label="Places">
+          {places.map((place) => (
+            <li key={place.id}>
+              <button type="button" className="link-button" onClick={() => onChange(place)}>
+                {place.name}
+                {place.address ? ` · ${place.address}` : ''}
+              </button>
+            </li>
+          ))}
+          {!places.some((p) => p.name.toLowerCase() === q.trim().toLowerCase()) && (
+            <li>
+              <button type="button" className="link-button" onClick={() => void create()}>
+                Add “{q.trim()}” as a new place
+              </button>
+            </li>
+          )}
+        </ul>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, must } from '../api/client';
+import { ApiError, messageOf } from '../api/errors';
+import { postKeys } from '../api/posts';
+import type { Profile as ProfileT } from '../api/types';
+import { useSession } from '../api/useSession';
+import { Avatar, ErrorState, Spinner } from '../components/bits';
+import { InfiniteList, useCursorList } from '../components/InfiniteList';
+import { PostGrid } from '../components/PostGrid';
+import NotFound from './NotFound';
+
+export const profileKey = (username: string) => ['profile', username.toLowerCase()] as const;
+
+export default function Profile() {
+  const { username = '' } = useParams();
+  const profile = useQuery({
+    queryKey: profileKey(username),
+    queryFn: () => must(api.GET('/api/v1/users/{username}', { params: { path: { username } } })),
+  });
+  if (profile.isPending) return <Spinner />;
+  if (profile.isError) {
+    if (profile.error instanceof ApiError && profile.error.status === 404) return <NotFound />;
+    return <ErrorState error={profile.error} retry={() => void profile.refetch()} />;
+  }
+  return <ProfileView profile={profile.data} />;
+}
+
+function ProfileView({ profile }: { profile: ProfileT }) {
+  const me = useSession()?.user;
+  const own = me?.id === profile.id;
+  const canSee = own || !profile.is_private || profile.is_following;
+  const [tab, setTab] = useState<'post' | 'reel'>('post');
+  const posts = useCursorList(
+    [...postKeys.lists, 'user', profile.username, tab],
+    (cursor) =>
+      must(
+        api.GET('/api/v1/users/{username}/posts', {
+          params: { path: { username: profile.username }, query: { cursor, type: tab } },
+        }),
+      ),
+    canSee,
+  );
+  return (
+    <div className="page-wide profile">
+      <header className="profile-header">
+        <Avatar user={profile} size={96} />
+        <div className="profile-info">
+          <div className="profile-top">
+            <h1 className="profile-username">{profile.username}</h1>
+            {own ? (
+              <>
+                <Link className="button secondary" to="/accounts/edit">
+                  Edit profile
+                </Link>
+                <Link className="button secondary" to="/settings">
+                  Settings
+                </Link>
+              </>
+            ) : (
+              <FollowButton profile={profile} />
+            )}
+          </div>
+          <ul className="counts">
+            <li>
+              <strong>{profile.posts_count}</strong> posts
+            </li>
+            <li>
+              <Link to={`/u/${profile.username}/followers`}>
+                <strong>{profile.followers_count}</strong> followers
+              </Link>
+            </li>
+            <li>
+              <Link to={`/u/${profile.username}/following`}>
+                <strong>{profile.following_count}</strong> following
+              </Link>
+            </li>
+          </ul>
+          <p className="profile-name">
+            <strong>{profile.name}</strong>
+            {profile.follows_you && !own && <span className="badge">Follows you</span>}
+          </p>
+          {profile.bio && <p className="profile-bio">{profile.bio}</p>}
+          {profile.website && (
+            <a href={profile.website} rel="noopener noreferrer nofollow" target="_blank">
+              {profile.website.replace(/^https?:\/\//, '')}
+            </a>
+          )}
+        </div>
+      </header>
+      {canSee ? (
+        <>
+          <div className="tabs" role="tablist" aria-label="Posts or reels">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'post'}
+              onClick={() => setTab('post')}
+            >
+              Posts
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'reel'}
+              onClick={() => setTab('reel')}
+            >
+              Reels
+            </button>
+          </div>
+          <div role="tabpanel" aria-label={tab === 'post' ? 'Posts' : 'Reels'}>
+            <InfiniteList
+              list={posts}
+              empty={<p>{tab === 'post' ? 'No posts yet.' : 'No reels yet.'}</p>}
+              render={(items) => <PostGrid posts={items} />}
+            />
+          </div>
+        </>
+      ) : (
+        <div className="state private">
+          <h2>This account is private</h2>
+          <p>Follow this account to see their photos and videos.</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FollowButton({ profile }: { profile: ProfileT }) {
+  const client = useQueryClient();
+  const key = profileKey(profile.username);
+  const follow = useMutation({
+    mutationFn: async (on: boolean) => {
+      const params = { params: { path: { username: profile.username } } };
+      if (on) return (await must(api.POST('/api/v1/users/{username}/follow', params))).status;
+      await must(api.DELETE('/api/v1/users/{username}/follow', params));
+      return null;
+    },
+    onMutate: (on) => {
+      const before = client.getQueryData<ProfileT>(key);
+      client.setQueryData<ProfileT>(
+        key,
+        (p) =>
+          p && {
+            ...p,
+            is_following: on && !p.is_private,
+            follow_requested: on && p.is_private,
+            followers_count:
+              p.followers_count + (on && !p.is_private ? 1 : !on && p.is_following ? -1 : 0),
+          },
+      );
+      return before;
+    },
+    onError: (_e, _on, before) => client.setQueryData(key, before),
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+  const label = profile.is_following
+    ? 'Following'
+    : profile.follow_requested
+      ? 'Requested'
+      : profile.follows_you
+        ? 'Follow back'
+        : 'Follow';
+  const on = profile.is_following || profile.follow_requested;
+  return (
+    <>
+      <button
+        type="button"
+        className={on ? 'button secondary' : 'button primary'}
+        aria-pressed={on}
+        aria-label={on ? `${label}: unfollow ${profile.username}` : `Follow ${profile.username}`}
+        onClick={() => follow.mutate(!on)}
+      >
+        {label}
+      </button>
+      {follow.isError && (
+        <span className="field-error" role="alert">
+          {messageOf(follow.error)}
+        </span>
+      )}
+    </>
+  );
+}
