@@ -128,7 +128,7 @@ export async function buildApp(
     origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
     exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
   });
-  await registerOpenApi(app, config.publicUrl);
+  await registerOpenApi(app);
 
   // App plugins.
   const authenticate: Authenticate = async (token) => {

@@ -1,12 +1,34 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { isDeepStrictEqual } from 'node:util';
 import { Problem } from '../common.schema.js';
 
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
+
+/** What a 4xx/5xx means when a route declares it without saying more. */
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  '400': 'Invalid request (`validation_failed` names each field)',
+  '401': 'Missing, invalid or expired access token',
+  '403': "Not allowed: a private account's content for non-followers, or another user's resource",
+  '404': 'Not found',
+  '409': 'Conflicts with the current state',
+  '413': 'The body or upload is too large',
+  '415': 'Unsupported media type',
+  '500': 'Unexpected server error (no internals disclosed)',
+};
+
+/** The one part an upload route reads (src/modules/media/media.routes.ts). */
+const UploadForm = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'The image or video' },
+  },
+};
 
 const DESCRIPTION = `Instagram-style photo and video API.
 
@@ -16,45 +38,107 @@ const DESCRIPTION = `Instagram-style photo and video API.
 * Errors are RFC 9457 problem details with a stable \`code\`; validation errors list every
   invalid field in \`errors[]\`. Unknown JSON fields are rejected.`;
 
+type Json = Record<string, unknown>;
+
 /**
  * The OpenAPI document is generated from the route schemas themselves (the same ones that
- * validate requests and serialize responses); this only adds what every route shares.
+ * validate requests and serialize responses); this only adds what every route shares. It does
+ * not depend on configuration (`servers` is relative), so every server serves the same
+ * document, which is checked in as `openapi/photogram.json` (`npm run openapi`).
  */
-export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Photogram API', version: '1.0.0', description: DESCRIPTION },
-      servers: [{ url: publicUrl }],
+      servers: [{ url: '/', description: 'The server that serves this document' }],
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        schemas: { Problem: Problem as unknown as Record<string, unknown> },
+        schemas: { Problem: Problem as unknown as Json },
       },
     },
     transform: ({ schema, url, route }) => {
       const auth = route.config?.auth;
-      const transformed: Record<string, unknown> = { ...(schema ?? {}) };
-      const responses: Record<string, unknown> = { ...((schema?.response as object) ?? {}) };
+      const transformed: Json = { ...(schema ?? {}) };
+      const responses: Json = { ...((schema?.response as object) ?? {}) };
+      // Errors are sent as application/problem+json, whatever schema a route declares for them.
+      for (const status of Object.keys(responses)) {
+        if (Number(status) >= 400) {
+          responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? `Error ${status}`);
+        }
+      }
       if (route.schema?.body || route.schema?.querystring || route.schema?.params) {
-        responses['400'] ??= problemResponse(
-          'Invalid request (`validation_failed` names each field)',
-        );
+        responses['400'] ??= problemResponse(ERROR_DESCRIPTIONS['400']!);
       }
       if (auth) {
-        responses['401'] ??= problemResponse('Missing, invalid or expired access token');
+        responses['401'] ??= problemResponse(ERROR_DESCRIPTIONS['401']!);
         transformed.security =
           auth === 'required' ? [{ bearerAuth: [] }] : [{ bearerAuth: [] }, {}];
       }
       if (auth && route.schema?.params) {
-        responses['403'] ??= problemResponse(
-          "Not allowed: a private account's content for non-followers, or another user's resource",
-        );
+        responses['403'] ??= problemResponse(ERROR_DESCRIPTIONS['403']!);
       }
-      if (route.schema?.params) responses['404'] ??= problemResponse('Not found');
-      responses['500'] ??= problemResponse('Unexpected server error (no internals disclosed)');
+      if (route.schema?.params) responses['404'] ??= problemResponse(ERROR_DESCRIPTIONS['404']!);
+      responses['500'] ??= problemResponse(ERROR_DESCRIPTIONS['500']!);
       transformed.response = responses;
+      // Upload routes read their body with @fastify/multipart, so it is not validated by a
+      // schema; it is described here only, which gives "Try it out" a file picker.
+      if ((schema?.consumes as string[] | undefined)?.includes('multipart/form-data')) {
+        transformed.body = { content: { 'multipart/form-data': { schema: UploadForm } } };
+      }
       return { schema: transformed, url };
     },
+    // Only the OpenAPI 3 branch runs (the `openapi` option above).
+    transformObject: (document) =>
+      canonicalDocument((document as { openapiObject: Json }).openapiObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { persistAuthorization: true, displayOperationId: true },
+  });
+}
+
+/**
+ * Named schemas (a TypeBox `title`) become components, so the document and the generated
+ * client say `Post` rather than repeating its shape in every operation; paths are sorted, so
+ * the checked-in file does not change with the order routes are registered in.
+ */
+function canonicalDocument(doc: Json): Json {
+  const components = doc.components as { schemas: Record<string, Json> };
+  const hoist = (schema: unknown): unknown => {
+    if (Array.isArray(schema)) return schema.map(hoist);
+    if (!schema || typeof schema !== 'object') return schema;
+    const node: Json = {};
+    for (const [key, value] of Object.entries(schema)) {
+      // Examples are data, not schemas: a `title` in them is not a name.
+      node[key] =
+        key === 'examples' || key === 'example' || key === 'default' ? value : hoist(value);
+    }
+    if (typeof node.title !== 'string' || node.type !== 'object') return node;
+    const name = node.title;
+    const existing = components.schemas[name];
+    if (existing && !isDeepStrictEqual(existing, node)) {
+      throw new Error(`Two different schemas are titled "${name}"; give one another title.`);
+    }
+    components.schemas[name] = node;
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const paths = doc.paths as Record<string, Record<string, Json>>;
+  const sortedPaths: Record<string, unknown> = {};
+  for (const path of Object.keys(paths).sort()) {
+    const item: Json = {};
+    for (const [method, operation] of Object.entries(paths[path]!)) {
+      item[method] = {
+        ...operation,
+        ...(operation.requestBody ? { requestBody: hoist(operation.requestBody) } : {}),
+        ...(operation.responses ? { responses: hoist(operation.responses) } : {}),
+      };
+    }
+    sortedPaths[path] = item;
+  }
+  components.schemas = Object.fromEntries(
+    Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return { ...doc, paths: sortedPaths };
 }

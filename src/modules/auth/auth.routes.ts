@@ -32,6 +32,7 @@ export const authRoutes =
         preValidation: lowercase('username', 'email'),
         schema: {
           tags,
+          operationId: 'signUp',
           summary: 'Create an account',
           description:
             'Username and email are lowercased first; either already in use (in any case) is 409. ' +
@@ -56,6 +57,7 @@ export const authRoutes =
         preValidation: lowercase('username'),
         schema: {
           tags,
+          operationId: 'logIn',
           summary: 'Log in with username or email',
           description:
             'Unknown user and wrong password are the same 401. Rate limited per client address.',
@@ -71,6 +73,7 @@ export const authRoutes =
       {
         schema: {
           tags,
+          operationId: 'refreshTokens',
           summary: 'Exchange a refresh token for a new pair',
           description:
             'The presented refresh token stops working. Presenting an already rotated token ' +
@@ -87,6 +90,7 @@ export const authRoutes =
       {
         schema: {
           tags,
+          operationId: 'logOut',
           summary: 'Revoke a refresh token',
           description: 'Idempotent: an unknown or already revoked token is also 204.',
           body: RefreshBody,

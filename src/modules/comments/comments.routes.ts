@@ -24,6 +24,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listPostComments',
           summary: "A post's top-level comments",
           description: 'Oldest first. Replies are listed under GET /comments/{id}/replies.',
           params: IdParams,
@@ -41,6 +42,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'createComment',
           summary: 'Comment on a post, or reply to a comment',
           description:
             'One level of replies: a reply to a reply is attached to its top-level comment. The post’s `comment_count` counts comments and replies.',
@@ -62,6 +64,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listCommentReplies',
           summary: 'Replies to a comment',
           description: 'Oldest first.',
           params: IdParams,
@@ -79,6 +82,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'getComment',
           summary: 'Get a comment',
           description: 'Where the `Location` of a new comment points.',
           params: IdParams,
@@ -94,6 +98,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'deleteComment',
           summary: 'Delete a comment',
           description: "By the comment's author or the post's author. Its replies go with it.",
           params: IdParams,
@@ -116,6 +121,7 @@ export const commentsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: liked ? 'likeComment' : 'unlikeComment',
           summary: liked ? 'Like a comment' : 'Unlike a comment',
           description: 'Idempotent; answers with the Comment as it is now.',
           params: IdParams,

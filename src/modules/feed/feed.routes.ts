@@ -18,6 +18,7 @@ export const feedRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listHomeFeed',
           summary: 'Home feed',
           description:
             'The caller’s posts and those of accounts the caller follows (approved follows only), newest first.',
@@ -34,6 +35,7 @@ export const feedRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listExplore',
           summary: 'Explore: recent popular posts',
           description: `Posts from the last ${EXPLORE_WINDOW_DAYS} days by public, active accounts that the caller neither is nor follows, ranked by engagement score \`like_count + 2 × comment_count\` (highest first; equal scores newest first, by id). The ranking is live: a post whose score changes while you page may appear on two pages or be skipped.`,
           querystring: PageQuery,

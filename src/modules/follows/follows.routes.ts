@@ -24,6 +24,7 @@ export const followsRoutes =
         config: required,
         schema: {
           tags,
+          operationId: 'followUser',
           summary: 'Follow an account',
           description:
             'Idempotent. A private account gets a follow request instead ({status: "requested"}). ' +
@@ -41,6 +42,7 @@ export const followsRoutes =
         config: required,
         schema: {
           tags,
+          operationId: 'unfollowUser',
           summary: 'Unfollow, or withdraw a follow request',
           description: 'Idempotent.',
           params: UsernameParams,
@@ -59,6 +61,7 @@ export const followsRoutes =
         config: required,
         schema: {
           tags,
+          operationId: 'removeFollower',
           summary: 'Remove one of your followers',
           description: 'Idempotent; also drops a pending request from that account.',
           params: UsernameParams,
@@ -78,6 +81,7 @@ export const followsRoutes =
           config: { auth: 'optional' },
           schema: {
             tags,
+            operationId: side === 'followers' ? 'listFollowers' : 'listFollowing',
             summary: side === 'followers' ? "An account's followers" : 'Accounts it follows',
             description:
               'Newest first. A private account’s lists are visible only to itself and its ' +
@@ -104,6 +108,7 @@ export const followsRoutes =
         config: required,
         schema: {
           tags,
+          operationId: 'listFollowRequests',
           summary: 'Pending requests to follow you',
           description: 'Newest first.',
           querystring: PageQuery,
@@ -120,6 +125,7 @@ export const followsRoutes =
           config: required,
           schema: {
             tags,
+            operationId: action === 'approve' ? 'approveFollowRequest' : 'declineFollowRequest',
             summary: action === 'approve' ? 'Approve a follow request' : 'Decline a follow request',
             description: '404 when the request is not a pending one addressed to you.',
             params: IdParams,

@@ -11,12 +11,22 @@ export const healthRoutes =
   ({ db }: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const schema = { tags: ['operations'], hide: false, response: { 200: Status } };
-    app.get('/healthz', { schema: { ...schema, summary: 'Liveness' } }, async () => ({
-      status: 'ok',
-    }));
+    app.get(
+      '/healthz',
+      { schema: { ...schema, operationId: 'checkLiveness', summary: 'Liveness' } },
+      async () => ({
+        status: 'ok',
+      }),
+    );
     app.get(
       '/readyz',
-      { schema: { ...schema, summary: 'Readiness (database reachable)' } },
+      {
+        schema: {
+          ...schema,
+          operationId: 'checkReadiness',
+          summary: 'Readiness (database reachable)',
+        },
+      },
       async () => {
         const unavailable = () =>
           new AppError(503, 'service_unavailable', 'The database is not reachable.');

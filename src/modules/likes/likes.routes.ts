@@ -20,6 +20,7 @@ export const likesRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: liked ? 'likePost' : 'unlikePost',
           summary: liked ? 'Like a post' : 'Unlike a post',
           description: 'Idempotent; answers with the Post as it is now.',
           params: IdParams,
@@ -36,6 +37,7 @@ export const likesRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listPostLikers',
           summary: 'Who liked a post',
           description: 'Newest like first.',
           params: IdParams,

@@ -16,6 +16,7 @@ export const locationsRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'searchLocations',
           summary: 'Search locations',
           description:
             'Case-insensitive prefix match on the name (`%` and `_` are literal), oldest place first. Without `q`, all places.',
@@ -32,6 +33,7 @@ export const locationsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'createLocation',
           summary: 'Create a location',
           body: CreateLocationBody,
           response: { 201: LocationSchema },
@@ -52,6 +54,7 @@ export const locationsRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'getLocation',
           summary: 'Get a location',
           description: '`posts_count` counts the posts at this place that the caller may see.',
           params: IdParams,

@@ -35,6 +35,7 @@ export const mediaRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'uploadMedia',
           summary: 'Upload an image or video (unattached until used by a post or story)',
           description: UploadDescription,
           consumes: ['multipart/form-data'],
@@ -54,6 +55,7 @@ export const mediaRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'getMedia',
           summary: 'One of your uploads',
           params: IdParams,
           response: { 200: MediaSchema },
@@ -68,6 +70,7 @@ export const mediaRoutes =
         config: { auth: 'required' },
         schema: {
           tags: ['me'],
+          operationId: 'setProfileImage',
           summary: 'Set your profile image (centre-cropped square, 320 px)',
           description: UploadDescription.replace(
             'videos:',
@@ -89,6 +92,7 @@ export const mediaRoutes =
         config: { auth: 'required' },
         schema: {
           tags: ['me'],
+          operationId: 'removeProfileImage',
           summary: 'Remove your profile image',
           response: { 204: NoContent },
         },

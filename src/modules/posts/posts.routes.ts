@@ -24,6 +24,7 @@ export const postsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'createPost',
           summary: 'Create a post, carousel or reel',
           description:
             "`media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written.",
@@ -43,6 +44,7 @@ export const postsRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'listPosts',
           summary: 'List posts, filtered',
           description:
             'Filters combine. Newest first. Posts of private accounts appear only to their approved followers.',
@@ -59,6 +61,7 @@ export const postsRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'getPost',
           summary: 'Get a post',
           description: '403 when the author is private and the caller is not an approved follower.',
           params: IdParams,
@@ -74,6 +77,7 @@ export const postsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'updatePost',
           summary: 'Edit caption or location (author only)',
           description:
             'Hashtags are re-extracted from a new caption; `location_id: null` clears it.',
@@ -92,6 +96,7 @@ export const postsRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'deletePost',
           summary: 'Delete a post (author only)',
           description: 'Its likes, saves, comments and media files go with it.',
           params: IdParams,
@@ -112,6 +117,7 @@ export const postsRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'listUserPosts',
           summary: "A profile's posts",
           description:
             'Newest first. 404 for unknown or deactivated accounts; 403 for a private account to anyone but its approved followers.',

@@ -20,6 +20,7 @@ export const savesRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: saved ? 'savePost' : 'unsavePost',
           summary: saved ? 'Save a post' : 'Remove a post from saved',
           description: 'Idempotent; answers with the Post as it is now.',
           params: IdParams,
@@ -36,6 +37,7 @@ export const savesRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'listSavedPosts',
           summary: 'My saved posts',
           description:
             'Most recently saved first. Posts the caller can no longer see (author went private or was deactivated) are left out.',

@@ -24,6 +24,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'createStory',
           summary: 'Post a story',
           description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default). ${EXPIRY}`,
           body: CreateStoryBody,
@@ -42,6 +43,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'listStoriesTray',
           summary: 'Stories tray',
           description:
             'One group per account with active stories, each oldest story first: the caller first, then accounts the caller follows with unseen stories, then those whose stories were all seen. Within each of the last two, the account that posted most recently comes first.',
@@ -57,6 +59,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'listUserStories',
           summary: "An account's active stories, oldest first",
           description: 'Private accounts: approved followers only (403 otherwise).',
           params: UsernameParams,
@@ -74,6 +77,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'getStory',
           summary: 'A story',
           description: `${EXPIRY} An expired story answers 404 to everyone but its author. Private accounts: approved followers only (403).`,
           params: IdParams,
@@ -89,6 +93,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'deleteStory',
           summary: 'Delete a story (author only)',
           description: 'Removes the story, its views and its media files.',
           params: IdParams,
@@ -107,6 +112,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'viewStory',
           summary: 'Record that the caller saw a story',
           description:
             'Idempotent: one view per viewer, the first time is kept. Viewing your own story records nothing. 404 once expired.',
@@ -127,6 +133,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: method === 'POST' ? 'likeStory' : 'unlikeStory',
           summary: method === 'POST' ? 'Like a story' : 'Unlike a story',
           description:
             'Idempotent. The like is stored on the caller’s view (liking records the view). Authors cannot like their own story (403); 404 once expired.',
@@ -149,6 +156,7 @@ export const storiesRoutes =
         config: auth,
         schema: {
           tags,
+          operationId: 'listStoryViewers',
           summary: 'Who viewed a story (author only)',
           description:
             'Newest view first. The author keeps this list after the story expires; others get 403 (404 once it expired).',

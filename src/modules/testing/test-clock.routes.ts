@@ -12,6 +12,8 @@ export const testClockRoutes =
       '/test/clock',
       {
         schema: {
+          // Test-only and off by default: kept out of the API document, which is the same everywhere.
+          hide: true,
           tags: ['testing'],
           summary: 'Shift the server clock (TEST_CLOCK=1 only)',
           body: Type.Object(

@@ -22,6 +22,7 @@ export const usersRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'getMe',
           summary: 'Your profile, with your email',
           response: { 200: MeSchema, 401: Problem },
         },
@@ -35,6 +36,7 @@ export const usersRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'updateMe',
           summary: 'Edit your profile',
           description:
             'Only the fields sent change. Going private keeps existing followers; going public ' +
@@ -52,6 +54,7 @@ export const usersRoutes =
         config: { auth: 'required' },
         schema: {
           tags,
+          operationId: 'deactivateMe',
           summary: 'Deactivate your account',
           description:
             'Requires your password (403 when wrong). The account and its content disappear ' +
@@ -72,6 +75,7 @@ export const usersRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'searchUsers',
           summary: 'Search people by username or name prefix',
           description: 'Case-insensitive prefix match; ordered by username.',
           querystring: SearchQuery,
@@ -87,6 +91,7 @@ export const usersRoutes =
         config: { auth: 'optional' },
         schema: {
           tags,
+          operationId: 'getProfile',
           summary: "A person's profile",
           description: 'Public. Relationship flags are false without a token.',
           params: UsernameParams,
