@@ -94,8 +94,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    staticCSP: true,
-    uiConfig: { persistAuthorization: true, displayOperationId: true },
+    // The page gets the app's CSP (src/http/security-headers.ts), whose upgrade-insecure-requests
+    // follows the request's scheme; swagger-ui's staticCSP always sends it.
+    staticCSP: false,
+    uiConfig: { persistAuthorization: true, displayOperationId: true, validatorUrl: null },
   });
 }
 
