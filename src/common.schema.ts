@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { exampleCursor, exampleProblem, exampleUser } from './openapi-examples.js';
 
 /** Shared schema atoms. Ids are decimal strings at the API edge, numbers inside. */
 export const Id = Type.String({
@@ -51,16 +52,24 @@ export const PageQuery = Type.Object(
   },
 );
 
-export const Page = <T extends TSchema>(item: T, name: string) =>
-  Type.Object(
+export const Page = <T extends TSchema>(item: T, name: string) => {
+  // A page of the item's example, so every list shows a real-looking answer.
+  const example = (item as { examples?: unknown[] }).examples?.[0];
+  return Type.Object(
     {
       data: Type.Array(item),
       next_cursor: Type.Union([Type.String(), Type.Null()], {
         description: 'Pass as ?cursor= to get the next page; null on the last page',
       }),
     },
-    { title: `${name}Page` },
+    {
+      title: `${name}Page`,
+      ...(example === undefined
+        ? {}
+        : { examples: [{ data: [example], next_cursor: exampleCursor }] }),
+    },
   );
+};
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
@@ -72,7 +81,7 @@ export const UserSummary = Type.Object(
     profile_image_url: Type.Union([Type.String(), Type.Null()]),
     is_private: Type.Boolean(),
   },
-  { title: 'User' },
+  { title: 'User', examples: [exampleUser] },
 );
 
 export const Problem = Type.Object(
@@ -87,7 +96,7 @@ export const Problem = Type.Object(
       Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
     ),
   },
-  { title: 'Problem', description: 'RFC 9457 problem details' },
+  { title: 'Problem', description: 'RFC 9457 problem details', examples: [exampleProblem] },
 );
 
 export const NoContent = Type.Null({ description: 'No content' });

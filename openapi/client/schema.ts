@@ -867,7 +867,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** Comment */
+        /**
+         * Comment
+         * @example {
+         *       "id": "7731",
+         *       "post_id": "305",
+         *       "author": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "text": "That light! Which film stock?",
+         *       "parent_id": null,
+         *       "reply_count": 1,
+         *       "like_count": 3,
+         *       "liked_by_me": false,
+         *       "created_at": "2026-11-24T21:40:02.000Z"
+         *     }
+         */
         Comment: {
             /**
              * @description Opaque id
@@ -910,7 +929,17 @@ export interface components {
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             next_cursor: string | null;
         };
-        /** FollowListUser */
+        /**
+         * FollowListUser
+         * @example {
+         *       "id": "57",
+         *       "username": "grace_h",
+         *       "name": "Grace Hopper",
+         *       "profile_image_url": null,
+         *       "is_private": true,
+         *       "is_following": false
+         *     }
+         */
         FollowListUser: {
             /**
              * @description Opaque id
@@ -924,7 +953,20 @@ export interface components {
             /** @description The caller follows this account */
             is_following: boolean;
         };
-        /** FollowRequest */
+        /**
+         * FollowRequest
+         * @example {
+         *       "id": "88",
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "created_at": "2026-11-23T18:05:00.000Z"
+         *     }
+         */
         FollowRequest: {
             /**
              * @description Opaque id
@@ -949,7 +991,17 @@ export interface components {
             /** @description "requested" when the account is private and has not approved yet */
             status: "following" | "requested";
         };
-        /** Location */
+        /**
+         * Location
+         * @example {
+         *       "id": "9",
+         *       "name": "Porto Ribeira",
+         *       "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+         *       "lat": 41.1407,
+         *       "lng": -8.6131,
+         *       "posts_count": 214
+         *     }
+         */
         Location: {
             /**
              * @description Opaque id
@@ -1001,7 +1053,20 @@ export interface components {
             /** Format: email */
             email: string;
         };
-        /** Media */
+        /**
+         * Media
+         * @example {
+         *       "id": "1187",
+         *       "type": "image",
+         *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *       "width": 1080,
+         *       "height": 1350,
+         *       "duration_ms": null,
+         *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *       "poster_url": null,
+         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *     }
+         */
         Media: {
             /**
              * @description Opaque id
@@ -1020,7 +1085,62 @@ export interface components {
             poster_url: string | null;
             blurhash: string | null;
         };
-        /** Post */
+        /**
+         * Post
+         * @example {
+         *       "id": "305",
+         *       "type": "post",
+         *       "caption": "Morning light over the river #porto #film",
+         *       "author": {
+         *         "id": "42",
+         *         "username": "ada.lovelace",
+         *         "name": "Ada Lovelace",
+         *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *         "is_private": false
+         *       },
+         *       "media": [
+         *         {
+         *           "id": "1187",
+         *           "type": "image",
+         *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *           "width": 1080,
+         *           "height": 1350,
+         *           "duration_ms": null,
+         *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *           "poster_url": null,
+         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *         },
+         *         {
+         *           "id": "1188",
+         *           "type": "video",
+         *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+         *           "width": 1080,
+         *           "height": 1920,
+         *           "duration_ms": 14520,
+         *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+         *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+         *         }
+         *       ],
+         *       "location": {
+         *         "id": "9",
+         *         "name": "Porto Ribeira",
+         *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+         *         "lat": 41.1407,
+         *         "lng": -8.6131
+         *       },
+         *       "hashtags": [
+         *         "porto",
+         *         "film"
+         *       ],
+         *       "like_count": 87,
+         *       "comment_count": 6,
+         *       "liked_by_me": true,
+         *       "saved_by_me": false,
+         *       "created_at": "2026-11-24T21:17:19.000Z",
+         *       "updated_at": "2026-11-24T21:17:19.000Z"
+         *     }
+         */
         Post: {
             /**
              * @description Opaque id
@@ -1064,6 +1184,20 @@ export interface components {
         /**
          * Problem
          * @description RFC 9457 problem details
+         * @example {
+         *       "type": "urn:photogram:problem:validation_failed",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+         *       "code": "validation_failed",
+         *       "instance": "/api/v1/posts",
+         *       "errors": [
+         *         {
+         *           "field": "media_ids",
+         *           "message": "must NOT have fewer than 1 items"
+         *         }
+         *       ]
+         *     }
          */
         Problem: {
             type: string;
@@ -1107,7 +1241,34 @@ export interface components {
              */
             created_at: string;
         };
-        /** Story */
+        /**
+         * Story
+         * @example {
+         *       "id": "640",
+         *       "author": {
+         *         "id": "42",
+         *         "username": "ada.lovelace",
+         *         "name": "Ada Lovelace",
+         *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *         "is_private": false
+         *       },
+         *       "media": {
+         *         "id": "1187",
+         *         "type": "image",
+         *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *         "width": 1080,
+         *         "height": 1350,
+         *         "duration_ms": null,
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *         "poster_url": null,
+         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *       },
+         *       "created_at": "2026-11-25T07:58:10.000Z",
+         *       "expires_at": "2026-11-26T07:58:10.000Z",
+         *       "seen_by_me": false,
+         *       "liked_by_me": false
+         *     }
+         */
         Story: {
             /**
              * @description Opaque id
@@ -1136,14 +1297,66 @@ export interface components {
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             next_cursor: string | null;
         };
-        /** StoryTrayGroup */
+        /**
+         * StoryTrayGroup
+         * @example {
+         *       "user": {
+         *         "id": "42",
+         *         "username": "ada.lovelace",
+         *         "name": "Ada Lovelace",
+         *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *         "is_private": false
+         *       },
+         *       "stories": [
+         *         {
+         *           "id": "640",
+         *           "author": {
+         *             "id": "42",
+         *             "username": "ada.lovelace",
+         *             "name": "Ada Lovelace",
+         *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *             "is_private": false
+         *           },
+         *           "media": {
+         *             "id": "1187",
+         *             "type": "image",
+         *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *             "width": 1080,
+         *             "height": 1350,
+         *             "duration_ms": null,
+         *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *             "poster_url": null,
+         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *           },
+         *           "created_at": "2026-11-25T07:58:10.000Z",
+         *           "expires_at": "2026-11-26T07:58:10.000Z",
+         *           "seen_by_me": false,
+         *           "liked_by_me": false
+         *         }
+         *       ],
+         *       "has_unseen": true
+         *     }
+         */
         StoryTrayGroup: {
             user: components["schemas"]["User"];
             /** @description Active stories, oldest first */
             stories: components["schemas"]["Story"][];
             has_unseen: boolean;
         };
-        /** StoryViewer */
+        /**
+         * StoryViewer
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "viewed_at": "2026-11-25T08:12:44.000Z",
+         *       "liked": true
+         *     }
+         */
         StoryViewer: {
             user: components["schemas"]["User"];
             /**
@@ -1171,7 +1384,16 @@ export interface components {
             /** @description Access token lifetime in seconds */
             expires_in: number;
         };
-        /** User */
+        /**
+         * User
+         * @example {
+         *       "id": "42",
+         *       "username": "ada.lovelace",
+         *       "name": "Ada Lovelace",
+         *       "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *       "is_private": false
+         *     }
+         */
         User: {
             /**
              * @description Opaque id
@@ -1207,6 +1429,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "ada.lovelace",
+                 *       "password": "correct-horse-battery"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Username or email */
                     username: string;
@@ -1215,12 +1443,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MiLCJzdWIiOiI0MiIsImlzcyI6InBob3RvZ3JhbSIsImlhdCI6MTc5NjQwMjk1MSwiZXhwIjoxNzk2NDAzODUxfQ.6kQm0u2Jc4Yd1Pzq7nXw3rVt9sLh5bGf8aEo2iKj4Tc",
+                     *       "refresh_token": "vJ3q8Zk1mR7tYw2pXc5nLd9sQf4hGb6aEe0uKi-Oy_M",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -1230,6 +1473,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1239,6 +1498,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1248,6 +1517,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "That username is already taken.",
+                     *       "code": "conflict",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1257,6 +1536,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1266,6 +1555,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1280,6 +1579,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "vJ3q8Zk1mR7tYw2pXc5nLd9sQf4hGb6aEe0uKi-Oy_M"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
@@ -1299,6 +1603,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1308,6 +1628,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1322,18 +1652,38 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "vJ3q8Zk1mR7tYw2pXc5nLd9sQf4hGb6aEe0uKi-Oy_M"
+                 *     }
+                 */
                 "application/json": {
                     refresh_token: string;
                 };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MiLCJzdWIiOiI0MiIsImlzcyI6InBob3RvZ3JhbSIsImlhdCI6MTc5NjQwMjk1MSwiZXhwIjoxNzk2NDAzODUxfQ.6kQm0u2Jc4Yd1Pzq7nXw3rVt9sLh5bGf8aEo2iKj4Tc",
+                     *       "refresh_token": "vJ3q8Zk1mR7tYw2pXc5nLd9sQf4hGb6aEe0uKi-Oy_M",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -1343,6 +1693,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1352,6 +1718,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1361,6 +1737,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1375,6 +1761,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "ada.lovelace",
+                 *       "email": "ada@example.com",
+                 *       "password": "correct-horse-battery",
+                 *       "name": "Ada Lovelace"
+                 *     }
+                 */
                 "application/json": {
                     /** @description 1–30 of a-z 0-9 . _ (input is lowercased first) */
                     username: string;
@@ -1390,12 +1784,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MiLCJzdWIiOiI0MiIsImlzcyI6InBob3RvZ3JhbSIsImlhdCI6MTc5NjQwMjk1MSwiZXhwIjoxNzk2NDAzODUxfQ.6kQm0u2Jc4Yd1Pzq7nXw3rVt9sLh5bGf8aEo2iKj4Tc",
+                     *       "refresh_token": "vJ3q8Zk1mR7tYw2pXc5nLd9sQf4hGb6aEe0uKi-Oy_M",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 900
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -1405,6 +1814,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1414,6 +1839,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1423,6 +1858,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "That username is already taken.",
+                     *       "code": "conflict",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1432,6 +1877,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1441,6 +1896,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1461,12 +1926,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7731",
+                     *       "post_id": "305",
+                     *       "author": {
+                     *         "id": "57",
+                     *         "username": "grace_h",
+                     *         "name": "Grace Hopper",
+                     *         "profile_image_url": null,
+                     *         "is_private": true
+                     *       },
+                     *       "text": "That light! Which film stock?",
+                     *       "parent_id": null,
+                     *       "reply_count": 1,
+                     *       "like_count": 3,
+                     *       "liked_by_me": false,
+                     *       "created_at": "2026-11-24T21:40:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Comment"];
                 };
             };
@@ -1476,6 +1960,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1485,6 +1985,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1494,6 +2004,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1503,6 +2023,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1512,6 +2042,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1545,6 +2085,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1554,6 +2110,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1563,6 +2129,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1572,6 +2148,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1581,6 +2167,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1601,12 +2197,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7731",
+                     *       "post_id": "305",
+                     *       "author": {
+                     *         "id": "57",
+                     *         "username": "grace_h",
+                     *         "name": "Grace Hopper",
+                     *         "profile_image_url": null,
+                     *         "is_private": true
+                     *       },
+                     *       "text": "That light! Which film stock?",
+                     *       "parent_id": null,
+                     *       "reply_count": 1,
+                     *       "like_count": 3,
+                     *       "liked_by_me": false,
+                     *       "created_at": "2026-11-24T21:40:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Comment"];
                 };
             };
@@ -1616,6 +2231,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1625,6 +2256,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1634,6 +2275,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1643,6 +2294,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1652,6 +2313,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1672,12 +2343,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7731",
+                     *       "post_id": "305",
+                     *       "author": {
+                     *         "id": "57",
+                     *         "username": "grace_h",
+                     *         "name": "Grace Hopper",
+                     *         "profile_image_url": null,
+                     *         "is_private": true
+                     *       },
+                     *       "text": "That light! Which film stock?",
+                     *       "parent_id": null,
+                     *       "reply_count": 1,
+                     *       "like_count": 3,
+                     *       "liked_by_me": false,
+                     *       "created_at": "2026-11-24T21:40:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Comment"];
                 };
             };
@@ -1687,6 +2377,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1696,6 +2402,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1705,6 +2421,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1714,6 +2440,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1723,6 +2459,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1748,12 +2494,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7731",
+                     *           "post_id": "305",
+                     *           "author": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "text": "That light! Which film stock?",
+                     *           "parent_id": null,
+                     *           "reply_count": 1,
+                     *           "like_count": 3,
+                     *           "liked_by_me": false,
+                     *           "created_at": "2026-11-24T21:40:02.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CommentPage"];
                 };
             };
@@ -1763,6 +2533,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1772,6 +2558,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1781,6 +2577,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1790,6 +2596,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1799,6 +2615,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1818,12 +2644,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -1833,6 +2719,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1842,6 +2744,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1851,6 +2763,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1870,12 +2792,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -1885,6 +2867,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1894,6 +2892,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1903,6 +2911,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1924,12 +2942,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "9",
+                     *           "name": "Porto Ribeira",
+                     *           "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *           "lat": 41.1407,
+                     *           "lng": -8.6131,
+                     *           "posts_count": 214
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LocationPage"];
                 };
             };
@@ -1939,6 +2972,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1948,6 +2997,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1957,6 +3016,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1971,6 +3040,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Porto Ribeira",
+                 *       "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                 *       "lat": 41.1407,
+                 *       "lng": -8.6131
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     address?: string | null;
@@ -1980,12 +3057,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9",
+                     *       "name": "Porto Ribeira",
+                     *       "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *       "lat": 41.1407,
+                     *       "lng": -8.6131,
+                     *       "posts_count": 214
+                     *     }
+                     */
                     "application/json": components["schemas"]["Location"];
                 };
             };
@@ -1995,6 +3082,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2004,6 +3107,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2013,6 +3126,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2033,12 +3156,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9",
+                     *       "name": "Porto Ribeira",
+                     *       "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *       "lat": 41.1407,
+                     *       "lng": -8.6131,
+                     *       "posts_count": 214
+                     *     }
+                     */
                     "application/json": components["schemas"]["Location"];
                 };
             };
@@ -2048,6 +3181,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2057,6 +3206,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2066,6 +3225,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2075,6 +3244,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2084,6 +3263,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2098,12 +3287,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "username": "ada.lovelace",
+                     *       "name": "Ada Lovelace",
+                     *       "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *       "is_private": false,
+                     *       "nickname": "Ada",
+                     *       "bio": "Analytical engines, harbour mornings and film photography.",
+                     *       "website": "https://ada.example.org",
+                     *       "posts_count": 128,
+                     *       "followers_count": 2048,
+                     *       "following_count": 311,
+                     *       "is_following": false,
+                     *       "follows_you": false,
+                     *       "follow_requested": false,
+                     *       "created_at": "2025-03-14T09:26:53.000Z",
+                     *       "email": "ada@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -2113,6 +3322,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2122,6 +3341,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2136,6 +3365,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "password": "correct-horse-battery"
+                 *     }
+                 */
                 "application/json": {
                     password: string;
                 };
@@ -2155,6 +3389,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2164,6 +3414,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2173,6 +3433,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2182,6 +3452,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2196,6 +3476,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "bio": "Analytical engines, harbour mornings and film photography.",
+                 *       "website": "https://ada.example.org",
+                 *       "is_private": false
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     nickname?: string;
@@ -2208,12 +3495,32 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "username": "ada.lovelace",
+                     *       "name": "Ada Lovelace",
+                     *       "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *       "is_private": false,
+                     *       "nickname": "Ada",
+                     *       "bio": "Analytical engines, harbour mornings and film photography.",
+                     *       "website": "https://ada.example.org",
+                     *       "posts_count": 128,
+                     *       "followers_count": 2048,
+                     *       "following_count": 311,
+                     *       "is_following": false,
+                     *       "follows_you": false,
+                     *       "follow_requested": false,
+                     *       "created_at": "2025-03-14T09:26:53.000Z",
+                     *       "email": "ada@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -2223,6 +3530,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2232,6 +3555,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2241,6 +3574,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2260,12 +3603,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "88",
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "created_at": "2026-11-23T18:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowRequestPage"];
                 };
             };
@@ -2275,6 +3636,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2284,6 +3661,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2293,6 +3680,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2326,6 +3723,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2335,6 +3748,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2344,6 +3767,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2353,6 +3786,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2362,6 +3805,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2395,6 +3848,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2404,6 +3873,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2413,6 +3892,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2422,6 +3911,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2431,6 +3930,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2455,12 +3964,32 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "username": "ada.lovelace",
+                     *       "name": "Ada Lovelace",
+                     *       "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *       "is_private": false,
+                     *       "nickname": "Ada",
+                     *       "bio": "Analytical engines, harbour mornings and film photography.",
+                     *       "website": "https://ada.example.org",
+                     *       "posts_count": 128,
+                     *       "followers_count": 2048,
+                     *       "following_count": 311,
+                     *       "is_following": false,
+                     *       "follows_you": false,
+                     *       "follow_requested": false,
+                     *       "created_at": "2025-03-14T09:26:53.000Z",
+                     *       "email": "ada@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -2470,6 +3999,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2479,6 +4018,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2506,6 +4055,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2515,6 +4074,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2534,12 +4103,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -2549,6 +4178,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2558,6 +4203,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2567,6 +4222,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2591,12 +4256,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1187",
+                     *       "type": "image",
+                     *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *       "width": 1080,
+                     *       "height": 1350,
+                     *       "duration_ms": null,
+                     *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *       "poster_url": null,
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Media"];
                 };
             };
@@ -2606,6 +4284,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2615,6 +4303,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2635,12 +4333,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1187",
+                     *       "type": "image",
+                     *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *       "width": 1080,
+                     *       "height": 1350,
+                     *       "duration_ms": null,
+                     *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *       "poster_url": null,
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Media"];
                 };
             };
@@ -2650,6 +4361,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2659,6 +4386,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2668,6 +4405,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2677,6 +4424,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2686,6 +4443,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2718,12 +4485,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -2733,6 +4560,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2742,6 +4585,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2751,6 +4604,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2765,6 +4628,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "caption": "Morning light over the river #porto #film",
+                 *       "media_ids": [
+                 *         "1187",
+                 *         "1188"
+                 *       ],
+                 *       "location_id": "9"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description `reel`: exactly one video
@@ -2784,12 +4657,67 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -2799,6 +4727,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2808,6 +4752,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2817,6 +4771,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2837,12 +4801,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -2852,6 +4871,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2861,6 +4896,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2870,6 +4915,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2879,6 +4934,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2888,6 +4953,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2921,6 +4996,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2930,6 +5021,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2939,6 +5040,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2948,6 +5059,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2957,6 +5078,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2977,6 +5108,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "caption": "Morning light over the Douro #porto",
+                 *       "location_id": null
+                 *     }
+                 */
                 "application/json": {
                     /** @description Up to 2,200 characters; `#tags` become hashtags */
                     caption?: string;
@@ -2986,12 +5123,67 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -3001,6 +5193,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3010,6 +5218,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3019,6 +5237,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3028,6 +5256,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3037,6 +5275,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3062,12 +5310,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7731",
+                     *           "post_id": "305",
+                     *           "author": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "text": "That light! Which film stock?",
+                     *           "parent_id": null,
+                     *           "reply_count": 1,
+                     *           "like_count": 3,
+                     *           "liked_by_me": false,
+                     *           "created_at": "2026-11-24T21:40:02.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CommentPage"];
                 };
             };
@@ -3077,6 +5349,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3086,6 +5374,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3095,6 +5393,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3104,6 +5412,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3113,6 +5431,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3133,6 +5461,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "Portra 400, pushed one stop.",
+                 *       "parent_id": "7731"
+                 *     }
+                 */
                 "application/json": {
                     text: string;
                     /** @description Reply to this comment of the same post. A reply to a reply is attached to its top-level comment. */
@@ -3141,12 +5475,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7731",
+                     *       "post_id": "305",
+                     *       "author": {
+                     *         "id": "57",
+                     *         "username": "grace_h",
+                     *         "name": "Grace Hopper",
+                     *         "profile_image_url": null,
+                     *         "is_private": true
+                     *       },
+                     *       "text": "That light! Which film stock?",
+                     *       "parent_id": null,
+                     *       "reply_count": 1,
+                     *       "like_count": 3,
+                     *       "liked_by_me": false,
+                     *       "created_at": "2026-11-24T21:40:02.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Comment"];
                 };
             };
@@ -3156,6 +5509,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3165,6 +5534,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3174,6 +5553,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3183,6 +5572,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3192,6 +5591,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3212,12 +5621,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -3227,6 +5691,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3236,6 +5716,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3245,6 +5735,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3254,6 +5754,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3263,6 +5773,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3283,12 +5803,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -3298,6 +5873,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3307,6 +5898,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3316,6 +5917,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3325,6 +5936,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3334,6 +5955,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3359,12 +5990,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace",
+                     *           "name": "Ada Lovelace",
+                     *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *           "is_private": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
@@ -3374,6 +6019,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3383,6 +6044,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3392,6 +6063,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3401,6 +6082,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3410,6 +6101,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3430,12 +6131,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -3445,6 +6201,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3454,6 +6226,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3463,6 +6245,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3472,6 +6264,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3481,6 +6283,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3501,12 +6313,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -3516,6 +6383,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3525,6 +6408,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3534,6 +6427,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3543,6 +6446,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3552,6 +6465,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3566,6 +6489,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "media_id": "1187"
+                 *     }
+                 */
                 "application/json": {
                     /** @description An unattached image or video the caller uploaded */
                     media_id: string;
@@ -3573,12 +6501,39 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "640",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       },
+                     *       "created_at": "2026-11-25T07:58:10.000Z",
+                     *       "expires_at": "2026-11-26T07:58:10.000Z",
+                     *       "seen_by_me": false,
+                     *       "liked_by_me": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Story"];
                 };
             };
@@ -3588,6 +6543,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3597,6 +6568,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3606,6 +6587,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3620,12 +6611,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "user": {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace",
+                     *           "name": "Ada Lovelace",
+                     *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *           "is_private": false
+                     *         },
+                     *         "stories": [
+                     *           {
+                     *             "id": "640",
+                     *             "author": {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace",
+                     *               "name": "Ada Lovelace",
+                     *               "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *               "is_private": false
+                     *             },
+                     *             "media": {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             "created_at": "2026-11-25T07:58:10.000Z",
+                     *             "expires_at": "2026-11-26T07:58:10.000Z",
+                     *             "seen_by_me": false,
+                     *             "liked_by_me": false
+                     *           }
+                     *         ],
+                     *         "has_unseen": true
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["StoryTrayGroup"][];
                 };
             };
@@ -3635,6 +6667,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3644,6 +6686,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3664,12 +6716,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "640",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       },
+                     *       "created_at": "2026-11-25T07:58:10.000Z",
+                     *       "expires_at": "2026-11-26T07:58:10.000Z",
+                     *       "seen_by_me": false,
+                     *       "liked_by_me": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Story"];
                 };
             };
@@ -3679,6 +6758,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3688,6 +6783,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3697,6 +6802,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3706,6 +6821,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3715,6 +6840,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3748,6 +6883,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3757,6 +6908,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3766,6 +6927,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3775,6 +6946,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3784,6 +6965,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3804,12 +6995,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "640",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       },
+                     *       "created_at": "2026-11-25T07:58:10.000Z",
+                     *       "expires_at": "2026-11-26T07:58:10.000Z",
+                     *       "seen_by_me": false,
+                     *       "liked_by_me": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Story"];
                 };
             };
@@ -3819,6 +7037,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3828,6 +7062,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3837,6 +7081,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3846,6 +7100,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3855,6 +7119,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3875,12 +7149,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "640",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       },
+                     *       "created_at": "2026-11-25T07:58:10.000Z",
+                     *       "expires_at": "2026-11-26T07:58:10.000Z",
+                     *       "seen_by_me": false,
+                     *       "liked_by_me": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Story"];
                 };
             };
@@ -3890,6 +7191,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3899,6 +7216,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3908,6 +7235,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3917,6 +7254,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3926,6 +7273,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3959,6 +7316,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3968,6 +7341,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3977,6 +7360,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3986,6 +7379,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3995,6 +7398,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4020,12 +7433,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "viewed_at": "2026-11-25T08:12:44.000Z",
+                     *           "liked": true
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StoryViewerPage"];
                 };
             };
@@ -4035,6 +7466,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4044,6 +7491,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4053,6 +7510,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4062,6 +7529,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4071,6 +7548,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4092,12 +7579,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace",
+                     *           "name": "Ada Lovelace",
+                     *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *           "is_private": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
@@ -4107,6 +7608,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4116,6 +7633,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4125,6 +7652,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4142,12 +7679,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "username": "ada.lovelace",
+                     *       "name": "Ada Lovelace",
+                     *       "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *       "is_private": false,
+                     *       "nickname": "Ada",
+                     *       "bio": "Analytical engines, harbour mornings and film photography.",
+                     *       "website": "https://ada.example.org",
+                     *       "posts_count": 128,
+                     *       "followers_count": 2048,
+                     *       "following_count": 311,
+                     *       "is_following": true,
+                     *       "follows_you": false,
+                     *       "follow_requested": false,
+                     *       "created_at": "2025-03-14T09:26:53.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Profile"];
                 };
             };
@@ -4157,6 +7713,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4166,6 +7738,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4175,6 +7757,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4184,6 +7776,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4193,6 +7795,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4210,12 +7822,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "requested"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowResult"];
                 };
             };
@@ -4225,6 +7842,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4234,6 +7867,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4243,6 +7886,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4252,6 +7905,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4261,6 +7924,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4291,6 +7964,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4300,6 +7989,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4309,6 +8008,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4318,6 +8027,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4327,6 +8046,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4357,6 +8086,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4366,6 +8111,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4375,6 +8130,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4384,6 +8149,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4393,6 +8168,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4415,12 +8200,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "57",
+                     *           "username": "grace_h",
+                     *           "name": "Grace Hopper",
+                     *           "profile_image_url": null,
+                     *           "is_private": true,
+                     *           "is_following": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowersPage"];
                 };
             };
@@ -4430,6 +8230,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4439,6 +8255,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4448,6 +8274,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4457,6 +8293,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4466,6 +8312,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4488,12 +8344,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "57",
+                     *           "username": "grace_h",
+                     *           "name": "Grace Hopper",
+                     *           "profile_image_url": null,
+                     *           "is_private": true,
+                     *           "is_following": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowingPage"];
                 };
             };
@@ -4503,6 +8374,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4512,6 +8399,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4521,6 +8418,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4530,6 +8437,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4539,6 +8456,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4563,12 +8490,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -4578,6 +8565,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4587,6 +8590,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4596,6 +8609,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4605,6 +8628,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4614,6 +8647,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4636,12 +8679,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StoryPage"];
                 };
             };
@@ -4651,6 +8726,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4660,6 +8751,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4669,6 +8770,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4678,6 +8789,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4687,6 +8808,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4701,12 +8832,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         status: string;
                     };
@@ -4718,6 +8854,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4732,12 +8878,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": {
                         status: string;
                     };
@@ -4749,6 +8900,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

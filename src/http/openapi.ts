@@ -1,12 +1,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { Problem } from '../common.schema.js';
+import { exampleProblems } from '../openapi-examples.js';
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+const problemResponse = (status: string) => ({
+  description: ERROR_DESCRIPTIONS[status] ?? `Error ${status}`,
+  content: {
+    'application/problem+json': {
+      schema: { $ref: '#/components/schemas/Problem' },
+      example: exampleProblems[status] ?? exampleProblems['500'],
+    },
+  },
 });
 
 /** What a 4xx/5xx means when a route declares it without saying more. */
@@ -62,24 +69,27 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const transformed: Json = { ...(schema ?? {}) };
       const responses: Json = { ...((schema?.response as object) ?? {}) };
       // Errors are sent as application/problem+json, whatever schema a route declares for them.
-      for (const status of Object.keys(responses)) {
-        if (Number(status) >= 400) {
-          responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? `Error ${status}`);
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400) responses[status] = problemResponse(status);
+        else if (!(response as Json).description) {
+          // The answer's description in the document, not its schema's (which is shared).
+          const description = STATUS_CODES[status];
+          responses[status] = { ...(response as Json), 'x-response-description': description };
         }
       }
       if (route.schema?.body || route.schema?.querystring || route.schema?.params) {
-        responses['400'] ??= problemResponse(ERROR_DESCRIPTIONS['400']!);
+        responses['400'] ??= problemResponse('400');
       }
       if (auth) {
-        responses['401'] ??= problemResponse(ERROR_DESCRIPTIONS['401']!);
+        responses['401'] ??= problemResponse('401');
         transformed.security =
           auth === 'required' ? [{ bearerAuth: [] }] : [{ bearerAuth: [] }, {}];
       }
       if (auth && route.schema?.params) {
-        responses['403'] ??= problemResponse(ERROR_DESCRIPTIONS['403']!);
+        responses['403'] ??= problemResponse('403');
       }
-      if (route.schema?.params) responses['404'] ??= problemResponse(ERROR_DESCRIPTIONS['404']!);
-      responses['500'] ??= problemResponse(ERROR_DESCRIPTIONS['500']!);
+      if (route.schema?.params) responses['404'] ??= problemResponse('404');
+      responses['500'] ??= problemResponse('500');
       transformed.response = responses;
       // Upload routes read their body with @fastify/multipart, so it is not validated by a
       // schema; it is described here only, which gives "Try it out" a file picker.
@@ -120,10 +130,12 @@ function canonicalDocument(doc: Json): Json {
     if (typeof node.title !== 'string' || node.type !== 'object') return node;
     const name = node.title;
     const existing = components.schemas[name];
-    if (existing && !isDeepStrictEqual(existing, node)) {
+    // @fastify/swagger moves a response's top-level examples to its media type, so the same
+    // schema may arrive with or without them: keep the copy that has them.
+    if (existing && !isDeepStrictEqual(withoutExamples(existing), withoutExamples(node))) {
       throw new Error(`Two different schemas are titled "${name}"; give one another title.`);
     }
-    components.schemas[name] = node;
+    if (!existing?.examples) components.schemas[name] = node;
     return { $ref: `#/components/schemas/${name}` };
   };
   const paths = doc.paths as Record<string, Record<string, Json>>;
@@ -144,3 +156,5 @@ function canonicalDocument(doc: Json): Json {
   );
   return { ...doc, paths: sortedPaths };
 }
+
+const withoutExamples = ({ examples: _examples, ...schema }: Json): Json => schema;

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { DOCUMENT_FILE, servedDocumentText } from '../../scripts/openapi-files.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -90,5 +92,67 @@ describe('the API document', () => {
         );
       }
     }
+  });
+
+  test('request bodies and 2xx JSON answers have examples that match their schemas', () => {
+    const document = JSON.parse(served);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(document, 'photogram');
+    const pointer = (...parts: string[]) =>
+      'photogram#/' + parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+    const check = (where: string, schemaRef: string, example: unknown) => {
+      const valid = ajv.validate({ $ref: schemaRef }, example);
+      assert.ok(valid, `${where}: the example does not match: ${ajv.errorsText(ajv.errors)}`);
+    };
+    let checked = 0;
+    for (const [path, item] of Object.entries(document.paths as Json)) {
+      for (const method of METHODS.filter((m) => item[m])) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const media: [string, string[], Json][] = [];
+        for (const [type, content] of Object.entries(item[method].requestBody?.content ?? {})) {
+          media.push([`${name} body`, ['requestBody', 'content', type], content as Json]);
+        }
+        for (const [status, response] of Object.entries(item[method].responses as Json)) {
+          for (const [type, content] of Object.entries(response.content ?? {})) {
+            media.push([
+              `${name} ${status}`,
+              ['responses', status, 'content', type],
+              content as Json,
+            ]);
+          }
+        }
+        for (const [where, at, content] of media) {
+          if (!at.includes('application/json') && !at.includes('application/problem+json'))
+            continue;
+          assert.ok(content.example !== undefined, `${where}: no example`);
+          check(where, pointer('paths', path, method, ...at, 'schema'), content.example);
+          checked++;
+        }
+      }
+    }
+    for (const [name, schema] of Object.entries(document.components.schemas as Json)) {
+      for (const example of schema.examples ?? []) {
+        check(`components.schemas.${name}`, pointer('components', 'schemas', name), example);
+        checked++;
+      }
+    }
+    assert.ok(checked > 100, `only ${checked} examples checked`);
+  });
+
+  test('examples look real: no placeholder strings or zeros', () => {
+    const placeholders: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+      if (value === 'string' || value === 0) placeholders.push(at);
+      else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) walk(inner, `${at}.${key}`);
+      }
+    };
+    const document = JSON.parse(served);
+    for (const [path, item] of Object.entries(document.paths as Json)) walk(item, path);
+    assert.deepEqual(
+      placeholders.filter((at) => /\.examples?\b/.test(at)),
+      [],
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Username, UserSummary } from '../../common.schema.js';
+import { exampleTokenPair, exampleUser } from '../../openapi-examples.js';
 
 const Password = Type.String({
   minLength: 8,
@@ -14,7 +15,17 @@ export const SignupBody = Type.Object(
     password: Password,
     name: Type.Optional(Type.String({ maxLength: 50 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        username: exampleUser.username,
+        email: 'ada@example.com',
+        password: 'correct-horse-battery',
+        name: exampleUser.name,
+      },
+    ],
+  },
 );
 
 export const LoginBody = Type.Object(
@@ -22,12 +33,15 @@ export const LoginBody = Type.Object(
     username: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email' }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ username: exampleUser.username, password: 'correct-horse-battery' }],
+  },
 );
 
 export const RefreshBody = Type.Object(
   { refresh_token: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ refresh_token: exampleTokenPair.refresh_token }] },
 );
 
 export const TokenPair = Type.Object(
@@ -40,5 +54,5 @@ export const TokenPair = Type.Object(
     token_type: Type.Literal('Bearer'),
     expires_in: Type.Integer({ description: 'Access token lifetime in seconds' }),
   },
-  { title: 'TokenPair' },
+  { title: 'TokenPair', examples: [exampleTokenPair] },
 );

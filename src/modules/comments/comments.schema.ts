@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Id, Timestamp, UserSummary } from '../../common.schema.js';
+import { exampleComment } from '../../openapi-examples.js';
 
 export const CommentSchema = Type.Object(
   {
@@ -15,7 +16,7 @@ export const CommentSchema = Type.Object(
     liked_by_me: Type.Boolean(),
     created_at: Timestamp,
   },
-  { title: 'Comment' },
+  { title: 'Comment', examples: [exampleComment] },
 );
 export type CommentDto = Static<typeof CommentSchema>;
 
@@ -29,6 +30,9 @@ export const CreateCommentBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ text: 'Portra 400, pushed one stop.', parent_id: exampleComment.id }],
+  },
 );
 export type CreateCommentInput = Static<typeof CreateCommentBody>;

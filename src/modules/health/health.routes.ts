@@ -4,16 +4,24 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 
-const Status = Type.Object({ status: Type.String() });
+const status = (example: string) =>
+  Type.Object({ status: Type.String() }, { examples: [{ status: example }] });
 
 /** Liveness says the process runs; readiness says it can reach the database within 2 s. */
 export const healthRoutes =
   ({ db }: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const schema = { tags: ['operations'], hide: false, response: { 200: Status } };
+    const schema = { tags: ['operations'], hide: false };
     app.get(
       '/healthz',
-      { schema: { ...schema, operationId: 'checkLiveness', summary: 'Liveness' } },
+      {
+        schema: {
+          ...schema,
+          operationId: 'checkLiveness',
+          summary: 'Liveness',
+          response: { 200: status('ok') },
+        },
+      },
       async () => ({
         status: 'ok',
       }),
@@ -25,6 +33,7 @@ export const healthRoutes =
           ...schema,
           operationId: 'checkReadiness',
           summary: 'Readiness (database reachable)',
+          response: { 200: status('ready') },
         },
       },
       async () => {

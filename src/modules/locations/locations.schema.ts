@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Cursor, Id, Limit } from '../../common.schema.js';
+import { exampleLocation } from '../../openapi-examples.js';
 
 export const LocationSchema = Type.Object(
   {
@@ -15,7 +16,7 @@ export const LocationSchema = Type.Object(
       }),
     ),
   },
-  { title: 'Location' },
+  { title: 'Location', examples: [{ ...exampleLocation, posts_count: 214 }] },
 );
 export type LocationDto = Static<typeof LocationSchema>;
 
@@ -26,7 +27,17 @@ export const CreateLocationBody = Type.Object(
     lat: Type.Optional(Type.Union([Type.Number({ minimum: -90, maximum: 90 }), Type.Null()])),
     lng: Type.Optional(Type.Union([Type.Number({ minimum: -180, maximum: 180 }), Type.Null()])),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: exampleLocation.name,
+        address: exampleLocation.address,
+        lat: exampleLocation.lat,
+        lng: exampleLocation.lng,
+      },
+    ],
+  },
 );
 export type CreateLocationInput = Static<typeof CreateLocationBody>;
 

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Id } from '../../common.schema.js';
 import type { Media } from '../../db/types.js';
 import type { MediaUrl } from '../users/user-summary.js';
+import { exampleImage } from '../../openapi-examples.js';
 
 export const MediaSchema = Type.Object(
   {
@@ -17,7 +18,7 @@ export const MediaSchema = Type.Object(
     }),
     blurhash: Type.Union([Type.String(), Type.Null()]),
   },
-  { title: 'Media' },
+  { title: 'Media', examples: [exampleImage] },
 );
 export type MediaDto = Static<typeof MediaSchema>;
 

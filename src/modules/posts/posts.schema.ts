@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Cursor, Id, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 import { MediaSchema } from '../media/media.schema.js';
 import { LocationSchema } from '../locations/locations.schema.js';
+import { exampleLocation, examplePost } from '../../openapi-examples.js';
 
 export const PostTypeSchema = Type.Enum(['post', 'reel'], {
   description: '`reel`: exactly one video',
@@ -30,7 +31,7 @@ export const PostSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  { title: 'Post' },
+  { title: 'Post', examples: [examplePost] },
 );
 export type PostDto = Static<typeof PostSchema>;
 
@@ -46,7 +47,16 @@ export const CreatePostBody = Type.Object(
     }),
     location_id: Type.Optional(Id),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        caption: examplePost.caption,
+        media_ids: examplePost.media.map((m) => m.id),
+        location_id: exampleLocation.id,
+      },
+    ],
+  },
 );
 export type CreatePostInput = Static<typeof CreatePostBody>;
 
@@ -57,7 +67,11 @@ export const UpdatePostBody = Type.Object(
       Type.Union([Id, Type.Null()], { description: 'null clears the location' }),
     ),
   },
-  { additionalProperties: false, minProperties: 1 },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    examples: [{ caption: 'Morning light over the Douro #porto', location_id: null }],
+  },
 );
 export type UpdatePostInput = Static<typeof UpdatePostBody>;
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Id, Page, Timestamp, UserSummary } from '../../common.schema.js';
 import { MediaSchema } from '../media/media.schema.js';
+import { exampleFollower, exampleStory, exampleUser } from '../../openapi-examples.js';
 
 export const StorySchema = Type.Object(
   {
@@ -14,7 +15,7 @@ export const StorySchema = Type.Object(
     }),
     liked_by_me: Type.Boolean(),
   },
-  { title: 'Story' },
+  { title: 'Story', examples: [exampleStory] },
 );
 export type StoryDto = Static<typeof StorySchema>;
 
@@ -25,8 +26,10 @@ export const CreateStoryBody = Type.Object(
       description: 'An unattached image or video the caller uploaded',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ media_id: exampleStory.media.id }] },
 );
+
+const exampleTrayGroup = { user: exampleUser, stories: [exampleStory], has_unseen: true };
 
 export const StoryTrayGroup = Type.Object(
   {
@@ -34,13 +37,16 @@ export const StoryTrayGroup = Type.Object(
     stories: Type.Array(StorySchema, { description: 'Active stories, oldest first' }),
     has_unseen: Type.Boolean(),
   },
-  { title: 'StoryTrayGroup' },
+  { title: 'StoryTrayGroup', examples: [exampleTrayGroup] },
 );
-export const StoryTray = Type.Array(StoryTrayGroup);
+export const StoryTray = Type.Array(StoryTrayGroup, { examples: [[exampleTrayGroup]] });
 
 export const StoryViewer = Type.Object(
   { user: UserSummary, viewed_at: Timestamp, liked: Type.Boolean() },
-  { title: 'StoryViewer' },
+  {
+    title: 'StoryViewer',
+    examples: [{ user: exampleFollower, viewed_at: '2026-11-25T08:12:44.000Z', liked: true }],
+  },
 );
 export const StoryViewerPage = Page(StoryViewer, 'StoryViewer');
 export type StoryViewerDto = Static<typeof StoryViewer>;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Limit, Timestamp, UserSummary } from '../../common.schema.js';
+import { exampleMe, exampleProfile } from '../../openapi-examples.js';
 
 const profileFields = {
   ...UserSummary.properties,
@@ -15,10 +16,13 @@ const profileFields = {
   created_at: Timestamp,
 };
 
-export const ProfileSchema = Type.Object(profileFields, { title: 'Profile' });
+export const ProfileSchema = Type.Object(profileFields, {
+  title: 'Profile',
+  examples: [exampleProfile],
+});
 export const MeSchema = Type.Object(
   { ...profileFields, email: Type.String({ format: 'email' }) },
-  { title: 'Me' },
+  { title: 'Me', examples: [exampleMe] },
 );
 
 export const Website = Type.Union(
@@ -46,12 +50,15 @@ export const UpdateMeBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ bio: exampleProfile.bio, website: exampleProfile.website, is_private: false }],
+  },
 );
 
 export const DeleteMeBody = Type.Object(
   { password: Type.String({ minLength: 1, maxLength: 1024 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ password: 'correct-horse-battery' }] },
 );
 
 export const SearchQuery = Type.Object(
