@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { createPhotogramClient, uploadForm } from '../../openapi/client/index.js';
 import { makeImage, makeVideo } from '../helpers/media-fixtures.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { freshDatabase } from '../helpers/test-app.js';
@@ -12,7 +13,8 @@ import { freshDatabase } from '../helpers/test-app.js';
 /**
  * One user's day against the real server process on a real port (no inject): signup, upload a
  * photo and a video, post a carousel, follow someone, read the feed, post and watch a story,
- * then a graceful SIGTERM. Runs on SQLite, or on MySQL when TEST_DATABASE_URL is set.
+ * then a graceful SIGTERM. Every API call goes through the typed client (openapi/client).
+ * Runs on SQLite, or on MySQL when TEST_DATABASE_URL is set.
  */
 let dir: string;
 let server: ChildProcess;
@@ -39,43 +41,37 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, url: string, token?: string, body?: unknown) {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  let payload: FormData | string | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(`${base}/api/v1${url}`, { method, headers, body: payload });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : null,
-  };
+/** A typed client per token (openapi/client), as any TypeScript caller would use the API. */
+const clientFor = (accessToken?: string) => createPhotogramClient({ baseUrl: base, accessToken });
+
+/** The answer's data, or a failure that shows the problem the server sent. */
+function expectData<T>(
+  answer: { data?: T; error?: unknown; response: Response },
+  status: number,
+): T {
+  assert.equal(answer.response.status, status, JSON.stringify(answer.error));
+  return answer.data as T;
 }
 
 async function upload(token: string, bytes: Buffer, name: string) {
-  const form = new FormData();
-  form.append('file', new Blob([bytes]), name);
-  const response = await call('POST', '/media', token, form);
-  assert.equal(response.status, 201, JSON.stringify(response.body));
-  return response.body as { id: string; url: string; type: string };
+  const answer = await clientFor(token).POST('/api/v1/media', {
+    body: { file: new File([bytes], name) },
+    bodySerializer: uploadForm,
+  });
+  return expectData(answer, 201);
 }
 
 test("a user's day over real HTTP, then a graceful shutdown", async () => {
   const signup = async (username: string) => {
-    const response = await call('POST', '/auth/signup', undefined, {
-      username,
-      email: `${username}@example.com`,
-      password: 'a-long-password',
+    const answer = await clientFor().POST('/api/v1/auth/signup', {
+      body: { username, email: `${username}@example.com`, password: 'a-long-password' },
     });
-    assert.equal(response.status, 201, JSON.stringify(response.body));
-    return response.body.access_token as string;
+    return expectData(answer, 201).access_token;
   };
   const ada = await signup('ada');
   const grace = await signup('grace');
+  const asAda = clientFor(ada);
+  const asGrace = clientFor(grace);
 
   const photo = await upload(ada, await makeImage('jpeg', 1600, 1200), 'photo.jpg');
   const clip = await upload(
@@ -89,46 +85,57 @@ test("a user's day over real HTTP, then a graceful shutdown", async () => {
   assert.equal(served.headers.get('content-type'), 'image/jpeg');
   assert.match(served.headers.get('cache-control') ?? '', /immutable/);
 
-  const post = await call('POST', '/posts', ada, {
-    media_ids: [photo.id, clip.id],
-    caption: 'first day #hello',
-  });
-  assert.equal(post.status, 201);
+  const post = expectData(
+    await asAda.POST('/api/v1/posts', {
+      body: { media_ids: [photo.id, clip.id], caption: 'first day #hello' },
+    }),
+    201,
+  );
   assert.deepEqual(
-    post.body.media.map((m: { id: string }) => m.id),
+    post.media.map((m) => m.id),
     [photo.id, clip.id],
   );
-  assert.deepEqual(post.body.hashtags, ['hello']);
+  assert.deepEqual(post.hashtags, ['hello']);
 
-  assert.deepEqual((await call('POST', '/users/ada/follow', grace)).body, { status: 'following' });
-  const feed = await call('GET', '/feed', grace);
-  assert.equal(feed.status, 200);
+  const follow = await asGrace.POST('/api/v1/users/{username}/follow', {
+    params: { path: { username: 'ada' } },
+  });
+  assert.deepEqual(expectData(follow, 200), { status: 'following' });
+  const feed = expectData(await asGrace.GET('/api/v1/feed'), 200);
   assert.deepEqual(
-    feed.body.data.map((p: { id: string }) => p.id),
-    [post.body.id],
+    feed.data.map((p) => p.id),
+    [post.id],
   );
-  assert.equal((await call('POST', `/posts/${post.body.id}/like`, grace)).body.like_count, 1);
+  const byId = { params: { path: { id: post.id } } };
+  assert.equal(expectData(await asGrace.POST('/api/v1/posts/{id}/like', byId), 200).like_count, 1);
 
   const storyMedia = await upload(ada, await makeImage('png', 720, 1280), 'story.png');
-  const story = await call('POST', '/stories', ada, { media_id: storyMedia.id });
-  assert.equal(story.status, 201);
-  const tray = await call('GET', '/stories/feed', grace);
+  const story = expectData(
+    await asAda.POST('/api/v1/stories', { body: { media_id: storyMedia.id } }),
+    201,
+  );
+  const tray = expectData(await asGrace.GET('/api/v1/stories/feed'), 200);
   assert.deepEqual(
-    tray.body.map((g: { user: { username: string } }) => g.user.username),
+    tray.map((g) => g.user.username),
     ['ada'],
   );
-  assert.equal(tray.body[0].has_unseen, true);
-  assert.equal((await call('POST', `/stories/${story.body.id}/view`, grace)).status, 204);
-  const viewers = await call('GET', `/stories/${story.body.id}/viewers`, ada);
+  assert.equal(tray[0]!.has_unseen, true);
+  const storyById = { params: { path: { id: story.id } } };
+  const view = await asGrace.POST('/api/v1/stories/{id}/view', storyById);
+  assert.equal(view.response.status, 204);
+  const viewers = expectData(await asAda.GET('/api/v1/stories/{id}/viewers', storyById), 200);
   assert.deepEqual(
-    viewers.body.data.map((v: { user: { username: string } }) => v.user.username),
+    viewers.data.map((v) => v.user.username),
     ['grace'],
   );
 
-  const profile = await call('GET', '/users/ada', grace);
-  assert.equal(profile.body.posts_count, 1);
-  assert.equal(profile.body.followers_count, 1);
-  assert.equal(profile.body.is_following, true);
+  const profile = expectData(
+    await asGrace.GET('/api/v1/users/{username}', { params: { path: { username: 'ada' } } }),
+    200,
+  );
+  assert.equal(profile.posts_count, 1);
+  assert.equal(profile.followers_count, 1);
+  assert.equal(profile.is_following, true);
 
   server.kill('SIGTERM');
   const [code] = (await once(server, 'exit')) as [number | null];
