@@ -80,4 +80,13 @@ describe('typed client (openapi/client)', () => {
     const me = await api.GET('/api/v1/me');
     assert.equal(me.data?.username, 'ada');
   });
+
+  test('index.ts imports nothing Node-only, so a browser bundle can use it', async () => {
+    const source = await readFile(
+      new URL('../../openapi/client/index.ts', import.meta.url),
+      'utf8',
+    );
+    const imported = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    assert.deepEqual(imported.sort(), ['./schema.js', 'openapi-fetch']);
+  });
 });
