@@ -165,6 +165,24 @@ export const exampleProblems: Record<string, object> = {
     'unsupported_media_type',
     'Send the file as multipart/form-data, in a part named "file".',
   ),
+  '422': problemOf(
+    422,
+    'Unprocessable Entity',
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used with a different request.',
+  ),
+  '429': problemOf(
+    429,
+    'Too Many Requests',
+    'rate_limited',
+    'Too many attempts from your address; try again in 42 s.',
+  ),
+  '503': problemOf(
+    503,
+    'Service Unavailable',
+    'service_unavailable',
+    'The database is not reachable.',
+  ),
   '500': problemOf(
     500,
     'Internal Server Error',

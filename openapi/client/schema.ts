@@ -1530,7 +1530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error 429 */
+            /** @description Too many requests: wait as long as `Retry-After` says */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1538,11 +1538,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:photogram:problem:internal_error",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side. It has been logged.",
-                     *       "code": "internal_error",
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -1871,7 +1871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error 429 */
+            /** @description Too many requests: wait as long as `Retry-After` says */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,11 +1879,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:photogram:problem:internal_error",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side. It has been logged.",
-                     *       "code": "internal_error",
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */

@@ -11,7 +11,7 @@ const problemResponse = (status: string) => ({
   content: {
     'application/problem+json': {
       schema: { $ref: '#/components/schemas/Problem' },
-      example: exampleProblems[status] ?? exampleProblems['500'],
+      example: exampleProblems[status],
     },
   },
 });
@@ -25,6 +25,9 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '409': 'Conflicts with the current state',
   '413': 'The body or upload is too large',
   '415': 'Unsupported media type',
+  '422': 'Well-formed but not acceptable',
+  '429': 'Too many requests: wait as long as `Retry-After` says',
+  '503': 'Temporarily unavailable',
   '500': 'Unexpected server error (no internals disclosed)',
 };
 
@@ -70,8 +73,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const responses: Json = { ...((schema?.response as object) ?? {}) };
       // Errors are sent as application/problem+json, whatever schema a route declares for them.
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400) responses[status] = problemResponse(status);
-        else if (!(response as Json).description) {
+        if (Number(status) >= 400) {
+          const { headers } = response as Json;
+          responses[status] = { ...problemResponse(status), ...(headers ? { headers } : {}) };
+        } else if (!(response as Json).description) {
           // The answer's description in the document, not its schema's (which is shared).
           const description = STATUS_CODES[status];
           responses[status] = { ...(response as Json), 'x-response-description': description };

@@ -86,10 +86,9 @@ describe('the API document', () => {
           ['application/problem+json'],
           `${name} ${status}`,
         );
-        assert.equal(
-          response.content['application/problem+json'].schema.$ref,
-          '#/components/schemas/Problem',
-        );
+        const problem = response.content['application/problem+json'];
+        assert.equal(problem.schema.$ref, '#/components/schemas/Problem');
+        assert.equal(problem.example?.status, Number(status), `${name} ${status}: example`);
       }
     }
   });
