@@ -8,18 +8,24 @@ import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
+import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import {
+  idempotencyStore,
+  startIdempotencyPruner,
+} from './modules/idempotency/idempotency.service.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
@@ -33,6 +39,7 @@ import { createStorage, type Storage } from './media/storage.js';
 import { createTimelineQueue } from './modules/timeline/timeline.queue.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/accounts.service.js';
+import { closeRedis, connectRedis } from './redis.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
 const REQUEST_DRAIN_MS = 8_000;
@@ -93,6 +100,7 @@ export async function buildApp(
     now: () => clock.now(),
     onError: (err, job) => app.log.error({ err, job }, 'home timeline job failed'),
   });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
   const deps: AppDeps = {
     config,
     db,
@@ -100,8 +108,10 @@ export async function buildApp(
     storage,
     mediaUrl: (key) => storage.url(key),
     timeline,
+    redis,
   };
   if (!options.db) app.addHook('onClose', async () => db.destroy());
+  if (redis) app.addHook('onClose', async () => closeRedis(redis));
   if (!options.storage) app.addHook('onClose', async () => storage.close());
   // Running requests, then timeline jobs, finish before the database closes (onClose hooks run
   // last-registered first; preClose also covers a database closed by the caller's own hook).
@@ -120,13 +130,23 @@ export async function buildApp(
     reply.header('X-Request-Id', request.id);
     done();
   });
+  // Before Server-Timing: its onSend (storing the answer to a key) is then counted in the header.
+  registerIdempotency(app, { store: idempotencyStore(deps), now: () => clock.now() });
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
   registerSecurityHeaders(app);
   await app.register(cors, {
     origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
-    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: [
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Idempotent-Replayed',
+    ],
   });
   await registerOpenApi(app, config.publicUrl);
 
@@ -150,6 +170,13 @@ export async function buildApp(
   await app.register(mediaFileRoutes(deps));
   await app.register(
     async (api) => {
+      // Before the routes, after the auth hook: counted per account.
+      await registerWriteLimits(api, {
+        writesPer5Min: config.writeRateLimitPer5Min,
+        uploadsPer30Min: config.uploadRateLimitPer30Min,
+        redis,
+        redisKeyPrefix: config.redisKeyPrefix,
+      });
       if (config.testClock) await api.register(testClockRoutes(deps));
       await api.register(authRoutes(deps));
       await api.register(usersRoutes(deps));
@@ -168,6 +195,10 @@ export async function buildApp(
 
   // Background work, stopped with the app.
   const stopSweeper = startMediaSweeper(deps, app.log);
-  app.addHook('onClose', async () => stopSweeper());
+  const stopPruner = startIdempotencyPruner(deps, app.log);
+  app.addHook('onClose', async () => {
+    stopSweeper();
+    stopPruner();
+  });
   return app;
 }

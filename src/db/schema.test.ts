@@ -19,6 +19,7 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
     'applied 0002_home_timeline',
     'applied 0003_follow_count_indexes',
     'applied 0004_profile_counters',
+    'applied 0005_idempotency_keys',
   ];
   assert.deepEqual(await migrateToLatest(t.db), applied);
   assert.deepEqual(await migrateToLatest(t.db), [], 'a second run has nothing to do');
@@ -31,6 +32,7 @@ test('migrations create exactly the schema src/db/types.ts describes, then rever
   }
 
   assert.deepEqual(await migrateDown(t.db, true), [
+    'reverted 0005_idempotency_keys',
     'reverted 0004_profile_counters',
     'reverted 0003_follow_count_indexes',
     'reverted 0002_home_timeline',
@@ -59,6 +61,7 @@ test('unique constraints hold on this engine', async () => {
 });
 
 test('0004 backfills the profile counters with what the profile used to count', async () => {
+  assert.deepEqual(await migrateDown(t.db), ['reverted 0005_idempotency_keys']);
   assert.deepEqual(await migrateDown(t.db), ['reverted 0004_profile_counters']);
   const now = '2026-01-01 00:00:00.000';
   const ids: Record<string, number> = {};
@@ -111,7 +114,10 @@ test('0004 backfills the profile counters with what the profile used to count', 
       .execute();
   }
 
-  assert.deepEqual(await migrateToLatest(t.db), ['applied 0004_profile_counters']);
+  assert.deepEqual(await migrateToLatest(t.db), [
+    'applied 0004_profile_counters',
+    'applied 0005_idempotency_keys',
+  ]);
   const rows = await t.db
     .selectFrom('profiles')
     .select(['name', 'posts_count', 'followers_count', 'following_count'])

@@ -172,6 +172,24 @@ export interface TimelineMergeAuthorsTable {
   created_at: DbTime;
 }
 
+/**
+ * An Idempotency-Key claimed by an account (src/http/idempotency.ts). `response_status` is null
+ * while the first request runs; then the answer a retry replays: status, the headers it needs
+ * (JSON), and the serialized body.
+ */
+export interface IdempotencyKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  idempotency_key: string;
+  /** sha256 of method, URL and body: a reused key with another request is refused. */
+  fingerprint: string;
+  response_status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  /** When the key was claimed (or taken over): expiry and abandonment are measured from it. */
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -190,6 +208,7 @@ export interface DB {
   refresh_tokens: RefreshTokensTable;
   home_timeline: HomeTimelineTable;
   timeline_merge_authors: TimelineMergeAuthorsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -293,6 +312,16 @@ export const tableColumns = {
   ]),
   home_timeline: columns<HomeTimelineTable>()(['user_id', 'post_id', 'author_id', 'created_at']),
   timeline_merge_authors: columns<TimelineMergeAuthorsTable>()(['user_id', 'created_at']),
+  idempotency_keys: columns<IdempotencyKeysTable>()([
+    'id',
+    'user_id',
+    'idempotency_key',
+    'fingerprint',
+    'response_status',
+    'response_headers',
+    'response_body',
+    'created_at',
+  ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

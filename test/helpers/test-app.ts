@@ -45,6 +45,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SERVER_TIMING: '1',
     AUTH_RATE_LIMIT_PER_MIN: '1000',
+    // Off unless a test checks them: suites make more writes than a person would.
+    WRITE_RATE_LIMIT_PER_5MIN: '0',
+    UPLOAD_RATE_LIMIT_PER_30MIN: '0',
     ...options.env,
   });
   const db = createDb(config.database, { mysqlPoolSize: 20 });

@@ -38,7 +38,7 @@ export const commentsRoutes =
     app.post(
       '/posts/:id/comments',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', idempotent: true },
         schema: {
           tags,
           summary: 'Comment on a post, or reply to a comment',

@@ -490,6 +490,7 @@ describe('media', () => {
         storage,
         mediaUrl: storage.url,
         timeline,
+        redis: null,
       };
     };
 
