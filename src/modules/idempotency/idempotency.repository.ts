@@ -15,7 +15,11 @@ export async function insertClaim(
   db: Executor,
   claim: { user_id: number; idempotency_key: string; fingerprint: string; created_at: DbTime },
 ): Promise<number | null> {
-  const result = await db.insertInto('idempotency_keys').values(claim).orIgnore().executeTakeFirst();
+  const result = await db
+    .insertInto('idempotency_keys')
+    .values(claim)
+    .orIgnore()
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? Number(result.insertId) : null;
 }
 

@@ -47,9 +47,10 @@ export const mediaRoutes =
           request.uploadPath = temp;
           request.bodyFingerprint = () => fileDigest(temp);
         },
-        // A replayed or failed request leaves its upload unprocessed.
-        onResponse: async (request) => {
+        // A replayed or refused request leaves its upload unprocessed.
+        onSend: async (request, _reply, payload) => {
           if (request.uploadPath) await rm(request.uploadPath, { force: true });
+          return payload;
         },
         schema: {
           tags,
