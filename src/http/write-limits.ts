@@ -77,13 +77,13 @@ export async function registerWriteLimits(
   });
 }
 
-/** Exceeded budgets first (the one that frees up last), then the one with the fewest left. */
+/** Exceeded first, then fewest left; of equals, the one that frees up last binds longest. */
 function tightest(budgets: Budget[]): Budget | undefined {
   return budgets.reduce<Budget | undefined>((tight, b) => {
     if (!tight) return b;
     if (b.isExceeded !== tight.isExceeded) return b.isExceeded ? b : tight;
-    if (b.isExceeded) return b.ttlInSeconds > tight.ttlInSeconds ? b : tight;
-    return b.remaining < tight.remaining ? b : tight;
+    if (b.remaining !== tight.remaining) return b.remaining < tight.remaining ? b : tight;
+    return b.ttlInSeconds > tight.ttlInSeconds ? b : tight;
   }, undefined);
 }
 
