@@ -294,6 +294,38 @@ describe('Idempotency-Key', () => {
   });
 });
 
+test('the OpenAPI document declares the header, its problems and the rate-limit headers', async () => {
+  const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  for (const path of [
+    '/api/v1/media',
+    '/api/v1/posts',
+    '/api/v1/posts/{id}/comments',
+    '/api/v1/stories',
+  ]) {
+    const operation = document.paths[path].post;
+    const header = operation.parameters.find(
+      (p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key',
+    );
+    assert.equal(header?.schema.maxLength, 255, path);
+    for (const status of ['409', '422', '429']) {
+      assert.ok(
+        operation.responses[status].content['application/problem+json'],
+        `${path} ${status}`,
+      );
+    }
+    const created = operation.responses['201'].headers;
+    assert.ok(created['X-RateLimit-Remaining'] && created['Idempotent-Replayed'], path);
+    assert.ok(operation.responses['429'].headers['Retry-After'], path);
+  }
+  const patchMe = document.paths['/api/v1/me'].patch;
+  assert.equal(
+    patchMe.parameters?.some((p: { name: string }) => p.name === 'Idempotency-Key') ?? false,
+    false,
+  );
+  assert.ok(patchMe.responses['200'].headers['X-RateLimit-Limit']);
+  assert.equal(document.paths['/api/v1/me'].get.responses['429'], undefined);
+});
+
 describe('Idempotency-Key mechanism (routes opting in with config.idempotent)', () => {
   let m: TestApp;
   let user: TestUser;
