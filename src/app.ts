@@ -8,6 +8,7 @@ import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
@@ -15,12 +16,17 @@ import { originOf, registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
 import { registerWebApp } from './http/web-app.js';
+import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import {
+  idempotencyStore,
+  startIdempotencyPruner,
+} from './modules/idempotency/idempotency.service.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
@@ -37,6 +43,7 @@ import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { isActiveUser } from './modules/users/accounts.service.js';
+import { closeRedis, connectRedis } from './redis.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
 const REQUEST_DRAIN_MS = 8_000;
@@ -100,6 +107,7 @@ export async function buildApp(
   }
   const storage = options.storage ?? createStorage(config);
   const clock = options.clock ?? createClock();
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
   const deps: AppDeps = {
     config,
     db,
@@ -107,6 +115,7 @@ export async function buildApp(
     storage,
     mediaUrl: (key) => storage.url(key),
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
+    redis,
   };
   const jobs = createJobRunner({
     db,
@@ -122,6 +131,7 @@ export async function buildApp(
   });
   app.decorate('jobs', jobs);
   if (!options.db) app.addHook('onClose', async () => db.destroy());
+  if (redis) app.addHook('onClose', async () => closeRedis(redis));
   if (!options.storage) app.addHook('onClose', async () => storage.close());
   // Running requests and running jobs finish before the database closes (preClose also covers
   // a database closed by the caller's own hook). New requests are already answered 503 by then;
@@ -142,13 +152,23 @@ export async function buildApp(
     reply.header('X-Request-Id', request.id);
     done();
   });
+  // Before Server-Timing: its onSend (storing the answer to a key) is then counted in the header.
+  registerIdempotency(app, { store: idempotencyStore(deps), now: () => clock.now() });
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
   registerSecurityHeaders(app, originOf(storage.url('x')));
   await app.register(cors, {
     origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
-    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: [
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Idempotent-Replayed',
+    ],
   });
   await registerOpenApi(app);
 
@@ -172,6 +192,13 @@ export async function buildApp(
   await app.register(mediaFileRoutes(deps));
   await app.register(
     async (api) => {
+      // Before the routes, after the auth hook: counted per account.
+      await registerWriteLimits(api, {
+        writesPer5Min: config.writeRateLimitPer5Min,
+        uploadsPer30Min: config.uploadRateLimitPer30Min,
+        redis,
+        redisKeyPrefix: config.redisKeyPrefix,
+      });
       if (config.testClock) await api.register(testClockRoutes(deps));
       await api.register(authRoutes(deps));
       await api.register(usersRoutes(deps));
@@ -203,5 +230,7 @@ export async function buildApp(
     },
   );
   app.addHook('preClose', stopSchedule);
+  const stopIdempotencyPruner = startIdempotencyPruner(deps, app.log);
+  app.addHook('onClose', async () => stopIdempotencyPruner());
   return app;
 }

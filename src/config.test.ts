@@ -14,6 +14,8 @@ test('with no configuration it runs on SQLite in the data folder with local medi
   assert.equal(config.mediaDir, path.join(dir, 'media'));
   assert.equal(config.port, 3000);
   assert.equal(config.authRateLimitPerMin, 10);
+  assert.equal(config.writeRateLimitPer5Min, 300);
+  assert.equal(config.uploadRateLimitPer30Min, 30);
   assert.equal(config.storyTtlSeconds, 86_400);
   assert.equal(config.testClock, false);
   assert.equal(config.s3, null);
@@ -35,6 +37,7 @@ test('every invalid variable is reported at once, by name', () => {
         DATABASE_URL: 'postgres://nope',
         PORT: 'eighty',
         AUTH_RATE_LIMIT_PER_MIN: '0',
+        WRITE_RATE_LIMIT_PER_5MIN: '-1',
         LOG_LEVEL: 'loud',
         TEST_CLOCK: 'maybe',
       });
@@ -50,6 +53,7 @@ test('every invalid variable is reported at once, by name', () => {
     'LOG_LEVEL',
     'PORT',
     'TEST_CLOCK',
+    'WRITE_RATE_LIMIT_PER_5MIN',
   ]);
 });
 

@@ -35,6 +35,10 @@ export interface Config {
   redisKeyPrefix: string;
   publicUrl: string;
   authRateLimitPerMin: number;
+  /** Writes (POST/PUT/PATCH/DELETE) per account per 5 minutes; 0: unlimited. */
+  writeRateLimitPer5Min: number;
+  /** Uploads (POST /media, PUT /me/profile-image) per account per 30 minutes; 0: unlimited. */
+  uploadRateLimitPer30Min: number;
   storyTtlSeconds: number;
   testClock: boolean;
   /** Passed to fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
@@ -155,6 +159,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisKeyPrefix: str('REDIS_KEY_PREFIX', 'photogram:'),
     publicUrl,
     authRateLimitPerMin: int('AUTH_RATE_LIMIT_PER_MIN', 10, 1, 100_000),
+    writeRateLimitPer5Min: int('WRITE_RATE_LIMIT_PER_5MIN', 300, 0, 1_000_000),
+    uploadRateLimitPer30Min: int('UPLOAD_RATE_LIMIT_PER_30MIN', 30, 0, 1_000_000),
     storyTtlSeconds: int('STORY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
     testClock: bool('TEST_CLOCK', false),
     trustProxy: parseTrustProxy(str('TRUST_PROXY', 'false')),

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -14,4 +15,6 @@ export interface AppDeps {
   mediaUrl: MediaUrl;
   /** The job workers of this process: services wake them (or run a job now) after commit. */
   jobs: Pick<JobRunner, 'wake' | 'runNow'>;
+  /** The shared Redis connection when REDIS_URL is set (rate limits across replicas). */
+  redis: Redis | null;
 }

@@ -140,6 +140,9 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
       SERVER_TIMING: '0',
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT_PER_MIN: '100000',
+      // The load comes from a handful of accounts: per-account write limits would measure 429s.
+      WRITE_RATE_LIMIT_PER_5MIN: '0',
+      UPLOAD_RATE_LIMIT_PER_30MIN: '0',
       ACCESS_TOKEN_TTL_SECONDS: '86400',
     };
     let seed: RunReport['seed'] = null;

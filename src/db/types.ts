@@ -197,6 +197,24 @@ export interface JobSchedulesTable {
   next_run_at: DbTime;
 }
 
+/**
+ * An Idempotency-Key claimed by an account (src/http/idempotency.ts). `response_status` is null
+ * while the first request runs; then the answer a retry replays: status, the headers it needs
+ * (JSON), and the serialized body.
+ */
+export interface IdempotencyKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  idempotency_key: string;
+  /** sha256 of method, URL and body: a reused key with another request is refused. */
+  fingerprint: string;
+  response_status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  /** When the key was claimed (or taken over): expiry and abandonment are measured from it. */
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -217,6 +235,7 @@ export interface DB {
   timeline_merge_authors: TimelineMergeAuthorsTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -334,6 +353,16 @@ export const tableColumns = {
     'finished_at',
   ]),
   job_schedules: columns<JobSchedulesTable>()(['name', 'next_run_at']),
+  idempotency_keys: columns<IdempotencyKeysTable>()([
+    'id',
+    'user_id',
+    'idempotency_key',
+    'fingerprint',
+    'response_status',
+    'response_headers',
+    'response_body',
+    'created_at',
+  ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_progress'
   | 'service_unavailable'
   | 'internal_error';
 

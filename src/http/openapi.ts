@@ -5,9 +5,10 @@ import { STATUS_CODES } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { Problem } from '../common.schema.js';
 import { exampleProblems } from '../openapi-examples.js';
+import { IdempotencyKeyHeader } from './idempotency.js';
 
-const problemResponse = (status: string) => ({
-  description: ERROR_DESCRIPTIONS[status] ?? `Error ${status}`,
+const problemResponse = (status: string, description?: string) => ({
+  description: description ?? ERROR_DESCRIPTIONS[status] ?? `Error ${status}`,
   content: {
     'application/problem+json': {
       schema: { $ref: '#/components/schemas/Problem' },
@@ -40,13 +41,34 @@ const UploadForm = {
   },
 };
 
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Sent on every answer of a write by an account while WRITE/UPLOAD_RATE_LIMIT_* are on. */
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': {
+    type: 'integer',
+    description: 'Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window',
+  },
+  'X-RateLimit-Remaining': { type: 'integer', description: 'Left in the current window' },
+  'X-RateLimit-Reset': { type: 'integer', description: 'Seconds until the window resets' },
+};
+const REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    type: 'string',
+    enum: ['true'],
+    description: 'Present on an answer replayed for a repeated Idempotency-Key',
+  },
+};
+
 const DESCRIPTION = `Instagram-style photo and video API.
 
 * Auth: \`Authorization: Bearer <access_token>\` from \`/api/v1/auth/login\`. Routes marked with a lock
   need it; public routes also accept it (then \`*_by_me\` fields describe the caller).
 * Lists are keyset-paginated: \`?limit=\` (1–100, default 20) and \`?cursor=\` from \`next_cursor\`.
 * Errors are RFC 9457 problem details with a stable \`code\`; validation errors list every
-  invalid field in \`errors[]\`. Unknown JSON fields are rejected.`;
+  invalid field in \`errors[]\`. Unknown JSON fields are rejected.
+* Creates accept an \`Idempotency-Key\` header, so a retry after a lost answer does not post twice.
+* Writes are limited per account (\`X-RateLimit-*\` headers; 429 \`rate_limited\` with Retry-After).`;
 
 type Json = Record<string, unknown>;
 
@@ -94,8 +116,32 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         responses['403'] ??= problemResponse('403');
       }
       if (route.schema?.params) responses['404'] ??= problemResponse('404');
+      if (route.config?.idempotent) {
+        transformed.headers = {
+          type: 'object',
+          properties: { 'Idempotency-Key': IdempotencyKeyHeader },
+        };
+        responses['400'] ??= problemResponse('400', 'Invalid request or Idempotency-Key');
+        responses['409'] ??= problemResponse(
+          '409',
+          '`idempotency_key_in_progress`: the first request with this key is still running (Retry-After)',
+        );
+        responses['422'] ??= problemResponse(
+          '422',
+          '`idempotency_key_reused`: this key was used for a different request',
+        );
+      }
+      const counted = auth === 'required' && WRITE_METHODS.includes(String(route.method));
+      if (counted) {
+        responses['429'] ??= problemResponse(
+          '429',
+          '`rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry',
+        );
+      }
       responses['500'] ??= problemResponse('500');
-      transformed.response = responses;
+      transformed.response = counted
+        ? withHeaders(responses, RATE_LIMIT_HEADERS, route.config?.idempotent)
+        : responses;
       // Upload routes read their body with @fastify/multipart, so it is not validated by a
       // schema; it is described here only, which gives "Try it out" a file picker.
       if ((schema?.consumes as string[] | undefined)?.includes('multipart/form-data')) {
@@ -163,3 +209,37 @@ function canonicalDocument(doc: Json): Json {
 }
 
 const withoutExamples = ({ examples: _examples, ...schema }: Json): Json => schema;
+
+/**
+ * The rate-limit headers on every answer of a counted write but the 401 (the account is not
+ * known then) and the 500; Retry-After on the 429 (and the 409 of a key in progress);
+ * Idempotent-Replayed on every answer an idempotent route may replay.
+ */
+function withHeaders(
+  responses: Record<string, unknown>,
+  headers: Record<string, object>,
+  idempotent: boolean | undefined,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => {
+      if (status === '401' || status === '500') return [status, response];
+      const extra: Record<string, object> = { ...headers };
+      if (status === '429') {
+        extra['Retry-After'] = {
+          type: 'integer',
+          description: 'Seconds until a retry can succeed',
+        };
+      }
+      if (idempotent && !['409', '422', '429'].includes(status)) {
+        Object.assign(extra, REPLAYED_HEADER);
+      }
+      if (status === '409' && idempotent) {
+        extra['Retry-After'] = {
+          type: 'integer',
+          description: 'Seconds until retrying makes sense',
+        };
+      }
+      return [status, { ...(response as object), headers: extra }];
+    }),
+  );
+}

@@ -25,6 +25,25 @@ export async function writeFixture(
   return path;
 }
 
+/** A multipart body with one file part (`file` unless `field` says otherwise), for inject. */
+export function multipartForm(
+  data: Buffer | string,
+  opts: { field?: string; filename?: string; type?: string } = {},
+) {
+  const boundary = `----photogram${Math.random().toString(16).slice(2)}`;
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="${opts.field ?? 'file'}"; ` +
+    `filename="${opts.filename ?? 'upload.jpg'}"\r\nContent-Type: ${opts.type ?? 'image/jpeg'}\r\n\r\n`;
+  return {
+    payload: Buffer.concat([
+      Buffer.from(head),
+      Buffer.from(data),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
 type Format = 'jpeg' | 'png' | 'webp' | 'gif';
 
 /** A noisy (realistically compressible) image; `alpha` adds a half-transparent channel. */

@@ -49,6 +49,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     AUTH_RATE_LIMIT_PER_MIN: '1000',
     // API only, whether or not web/dist is built; the browser tests and web-app.test.ts set it.
     WEB_DIST_DIR: path.join(dir, 'no-web-build'),
+    // Off unless a test checks them: suites make more writes than a person would.
+    WRITE_RATE_LIMIT_PER_5MIN: '0',
+    UPLOAD_RATE_LIMIT_PER_30MIN: '0',
     ...options.env,
   });
   const db = createDb(config.database, { mysqlPoolSize: 20 });

@@ -226,6 +226,8 @@ async function main(): Promise<void> {
     MEDIA_DIR: join(dir, 'media'),
     PUBLIC_URL: `http://127.0.0.1:${edge}`,
     AUTH_RATE_LIMIT_PER_MIN: String(RATE_LIMIT),
+    WRITE_RATE_LIMIT_PER_5MIN: '0',
+    UPLOAD_RATE_LIMIT_PER_30MIN: '0',
     LOG_LEVEL: 'info',
     ...(sharedLimits ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${db}:` } : {}),
   };

@@ -25,3 +25,7 @@ export const refType = idColumn;
 export const timeType = (db: AnyDb) => (dialectOf(db) === 'mysql' ? sql`datetime(3)` : sql`text`);
 
 export const boolType = (db: AnyDb) => (dialectOf(db) === 'mysql' ? sql`tinyint` : sql`integer`);
+
+/** Text that may exceed MySQL's 64 KB `text` (stored response bodies); SQLite's text has no limit. */
+export const longTextType = (db: AnyDb) =>
+  dialectOf(db) === 'mysql' ? sql`mediumtext` : sql`text`;

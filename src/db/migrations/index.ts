@@ -3,6 +3,7 @@ import * as initial from './0001_initial.js';
 import * as homeTimeline from './0002_home_timeline.js';
 import * as followCountIndexes from './0003_follow_count_indexes.js';
 import * as profileCounters from './0004_profile_counters.js';
+import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002_home_timeline': homeTimeline,
   '0003_follow_count_indexes': followCountIndexes,
   '0004_profile_counters': profileCounters,
+  '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
 };

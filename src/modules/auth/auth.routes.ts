@@ -22,7 +22,7 @@ const errors = { 400: Problem, 401: Problem, 409: Problem, 429: Problem };
 export const authRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    await registerAuthRateLimit(app, deps.config);
+    await registerAuthRateLimit(app, deps.config, deps.redis);
     const tags = ['auth'];
 
     app.post(

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import { AppError } from '../../http/errors.js';
 
@@ -13,21 +13,8 @@ import { AppError } from '../../http/errors.js';
 export async function registerAuthRateLimit(
   app: FastifyInstance,
   config: Readonly<Config>,
+  redis: Redis | null,
 ): Promise<void> {
-  let redis: Redis | undefined;
-  if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, {
-      connectTimeout: 2000,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
-    });
-    const client = redis;
-    // Without a listener ioredis reports connection trouble as unhandled errors.
-    client.on('error', (error: Error) => app.log.warn({ err: error }, 'redis error'));
-    app.addHook('onClose', async () => {
-      await client.quit().catch(() => client.disconnect());
-    });
-  }
   await app.register(rateLimit, {
     global: false,
     max: config.authRateLimitPerMin,

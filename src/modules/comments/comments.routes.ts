@@ -39,7 +39,7 @@ export const commentsRoutes =
     app.post(
       '/posts/:id/comments',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', idempotent: true },
         schema: {
           tags,
           operationId: 'createComment',

@@ -16,7 +16,14 @@ import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
 import { MeSchema } from '../users/users.schema.js';
 import { MediaSchema, UploadDescription } from './media.schema.js';
 import { getOwnMedia, removeProfileImage, setProfileImage, uploadMedia } from './media.service.js';
-import { receiveUpload, uploadTempDir } from './receive-upload.js';
+import { fileDigest, receiveUpload, uploadTempDir } from './receive-upload.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** POST /media: the received file, until the handler consumes it. */
+    uploadPath?: string;
+  }
+}
 
 export const mediaRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -27,12 +34,24 @@ export const mediaRoutes =
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
     });
     const tmpDir = uploadTempDir(deps.config);
+    app.decorateRequest('uploadPath', undefined);
     const tags = ['media'];
 
     app.post(
       '/media',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', idempotent: true, upload: true },
+        // Received before the Idempotency-Key is claimed: the file is part of the request.
+        preHandler: async (request, reply) => {
+          const temp = await receiveFile(request, reply, tmpDir);
+          request.uploadPath = temp;
+          request.bodyFingerprint = () => fileDigest(temp);
+        },
+        // A replayed or refused request leaves its upload unprocessed.
+        onSend: async (request, _reply, payload) => {
+          if (request.uploadPath) await rm(request.uploadPath, { force: true });
+          return payload;
+        },
         schema: {
           tags,
           operationId: 'uploadMedia',
@@ -43,8 +62,7 @@ export const mediaRoutes =
         },
       },
       async (request, reply) => {
-        const temp = await receiveFile(request, reply, tmpDir);
-        const media = await uploadMedia(deps, actorOf(request), temp);
+        const media = await uploadMedia(deps, actorOf(request), request.uploadPath!);
         return reply.status(201).header('location', `/api/v1/media/${media.id}`).send(media);
       },
     );
@@ -67,7 +85,7 @@ export const mediaRoutes =
     app.put(
       '/me/profile-image',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', upload: true },
         schema: {
           tags: ['me'],
           operationId: 'setProfileImage',

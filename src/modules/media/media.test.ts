@@ -16,29 +16,12 @@ import {
   makeImage,
   makeJpegWithGps,
   makeVideo,
+  multipartForm,
   tempDir,
 } from '../../../test/helpers/media-fixtures.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { deleteMediaFiles, sweepUnattachedMedia } from './media.service.js';
 import { sweepStaleUploads, uploadTempDir } from './receive-upload.js';
-
-function form(
-  data: Buffer | string,
-  opts: { field?: string; filename?: string; type?: string } = {},
-) {
-  const boundary = `----photogram${Math.random().toString(16).slice(2)}`;
-  const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="${opts.field ?? 'file'}"; ` +
-    `filename="${opts.filename ?? 'upload.jpg'}"\r\nContent-Type: ${opts.type ?? 'image/jpeg'}\r\n\r\n`;
-  return {
-    payload: Buffer.concat([
-      Buffer.from(head),
-      Buffer.from(data),
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe('media', () => {
   let t: TestApp;
@@ -68,7 +51,7 @@ describe('media', () => {
     opts = {},
     url = '/api/v1/media',
   ) => {
-    const { payload, headers } = form(data, opts);
+    const { payload, headers } = multipartForm(data, opts);
     return t.app.inject({
       method: url.endsWith('profile-image') ? 'PUT' : 'POST',
       url,
@@ -482,6 +465,7 @@ describe('media', () => {
         storage,
         mediaUrl: storage.url,
         jobs: { wake: () => undefined, runNow: async () => undefined },
+        redis: null,
       };
     };
 

@@ -21,7 +21,7 @@ export const postsRoutes =
     app.post(
       '/posts',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', idempotent: true },
         schema: {
           tags,
           operationId: 'createPost',

@@ -21,7 +21,7 @@ export const storiesRoutes =
     app.post(
       '/stories',
       {
-        config: auth,
+        config: { ...auth, idempotent: true },
         schema: {
           tags,
           operationId: 'createStory',
