@@ -8,7 +8,7 @@ import { sendProblem } from './error-handler.js';
  * Paths that never fall back to index.html: the server's own (unknown ones stay JSON 404 problems)
  * and the app's assets (a missing hashed file is a 404, not HTML the browser would run as a script).
  */
-const NOT_APP_PATHS = /^\/(api|media|docs|openapi\.json|healthz|readyz|assets)(\/|$|\?)/;
+const NOT_APP_PATHS = /^\/(api|media|docs|openapi\.json|healthz|readyz|metrics|assets)(\/|$|\?)/;
 
 /** Vite puts content-hashed files under /assets/: they never change, so caches keep them a year. */
 const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
