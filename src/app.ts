@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { frameworkErrorOptions, registerErrorHandling } from './http/error-handler.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
@@ -83,6 +83,7 @@ export async function buildApp(
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    ...frameworkErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = options.db ?? createDb(config.database);

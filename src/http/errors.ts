@@ -2,12 +2,16 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'bad_request'
+  | 'invalid_url'
   | 'not_authenticated'
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'request_timeout'
   | 'payload_too_large'
+  | 'uri_too_long'
   | 'unsupported_media_type'
+  | 'headers_too_large'
   | 'rate_limited'
   | 'service_unavailable'
   | 'internal_error';
