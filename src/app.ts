@@ -11,6 +11,7 @@ import { frameworkErrorOptions, registerErrorHandling } from './http/error-handl
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
+import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { originOf, registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
@@ -69,10 +70,10 @@ export async function buildApp(
 ): Promise<App> {
   const app = Fastify({
     logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization'],
+      ...(await loggerOptions(config)),
       ...(options.logStream && { stream: options.logStream }),
     },
+    logController: new OneLinePerRequest(),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming)

@@ -43,6 +43,8 @@ export const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Optional(
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ),
+  /** Default: pretty when stdout is a terminal outside production, else json (src/http/logging.ts). */
+  LOG_FORMAT: Type.Optional(Type.Enum(['json', 'pretty'])),
   DATA_DIR: text({ default: './data' }),
   /** Default: sqlite:$DATA_DIR/photogram.db. */
   DATABASE_URL: Type.Optional(

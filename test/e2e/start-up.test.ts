@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createConnection } from 'mysql2/promise';
-import { runEntryPoint } from '../helpers/process.js';
+import { runEntryPoint, startEntryPoint } from '../helpers/process.js';
 
 /** The process entry points as an operator meets them: .env, folders, a missing database. */
 let dir: string;
@@ -49,6 +49,54 @@ test('.env in the working directory is read, the real environment wins, and db:m
   assert.equal(fromEnv.code, 0, fromEnv.stderr);
   assert.match(fromEnv.stdout, /^applied 0001/);
   assert.ok(existsSync(path.join(cwd, 'from-env.db')));
+});
+
+describe('logs', () => {
+  const serve = async (env: Record<string, string>) => {
+    const cwd = await mkdtemp(path.join(dir, 'logs-'));
+    const server = startEntryPoint('src/server.ts', {
+      cwd,
+      env: { DATA_DIR: cwd, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    });
+    try {
+      const [, url] = await server.waitFor(/listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      await fetch(`${url}/healthz`);
+      await fetch(`${url}/api/v1/posts/x`);
+      await server.waitFor(/GET \/api\/v1\/posts\/x 400/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+    return server.stdout().split('\n');
+  };
+
+  test('LOG_FORMAT=pretty: one readable line per request', async () => {
+    const lines = await serve({ LOG_FORMAT: 'pretty' });
+    const requests = lines.filter((line) => line.includes(' GET '));
+    assert.equal(requests.length, 2, lines.join('\n'));
+    assert.match(requests[0]!, /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO.*: GET \/healthz 200 \d+\.\d ms$/);
+    assert.match(requests[1]!, /INFO.*: GET \/api\/v1\/posts\/x 400 \d+\.\d ms$/);
+    assert.ok(!lines.some((line) => line.includes('incoming request')));
+  });
+
+  test('without a terminal: one JSON object per request, with its fields', async () => {
+    const lines = await serve({});
+    const requests = lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .filter((entry) => entry.req);
+    assert.deepEqual(
+      requests.map((entry) => [
+        entry.msg.replace(/[\d.]+ ms$/, 'ms'),
+        entry.req.url,
+        entry.res.statusCode,
+      ]),
+      [
+        ['GET /healthz 200 ms', '/healthz', 200],
+        ['GET /api/v1/posts/x 400 ms', '/api/v1/posts/x', 400],
+      ],
+    );
+    assert.ok(requests.every((entry) => typeof entry.reqId === 'string' && entry.responseTime > 0));
+  });
 });
 
 describe(
