@@ -57,10 +57,10 @@ export function readEnv<T extends TObject>(
     return `${name}: expected ${expectation(variable)}${got}`;
   });
   for (const name of invalid) delete values[name];
+  const withDefaults = Value.Default(schema, values) as Record<string, unknown>;
+  // Every variable is a key, unset ones too: the settings object has one shape.
   const settings: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(Value.Default(schema, values) as object)) {
-    settings[camelCase(name)] = value;
-  }
+  for (const name of Object.keys(schema.properties)) settings[camelCase(name)] = withDefaults[name];
   return { settings: settings as Settings<T>, problems };
 }
 
