@@ -7,11 +7,12 @@ import type { Config } from './config.js';
 import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { frameworkErrorOptions, registerErrorHandling } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { trackInFlightRequests } from './http/in-flight.js';
+import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { originOf, registerSecurityHeaders } from './http/security-headers.js';
 import { registerQueryStats } from './http/server-timing.js';
 import { registerValidation } from './http/validation.js';
@@ -76,10 +77,10 @@ export async function buildApp(
 ): Promise<App> {
   const app = Fastify({
     logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization'],
+      ...(await loggerOptions(config)),
       ...(options.logStream && { stream: options.logStream }),
     },
+    logController: new OneLinePerRequest(),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming)
@@ -90,6 +91,7 @@ export async function buildApp(
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    ...frameworkErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = options.db ?? createDb(config.database);
@@ -194,8 +196,8 @@ export async function buildApp(
     async (api) => {
       // Before the routes, after the auth hook: counted per account.
       await registerWriteLimits(api, {
-        writesPer5Min: config.writeRateLimitPer5Min,
-        uploadsPer30Min: config.uploadRateLimitPer30Min,
+        writesPer5Min: config.writeRateLimitPer5min,
+        uploadsPer30Min: config.uploadRateLimitPer30min,
         redis,
         redisKeyPrefix: config.redisKeyPrefix,
       });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, EnvSchema, loadConfig } from './config.js';
+import { camelCase } from './env.js';
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'photogram-config-'));
 
@@ -14,8 +15,8 @@ test('with no configuration it runs on SQLite in the data folder with local medi
   assert.equal(config.mediaDir, path.join(dir, 'media'));
   assert.equal(config.port, 3000);
   assert.equal(config.authRateLimitPerMin, 10);
-  assert.equal(config.writeRateLimitPer5Min, 300);
-  assert.equal(config.uploadRateLimitPer30Min, 30);
+  assert.equal(config.writeRateLimitPer5min, 300);
+  assert.equal(config.uploadRateLimitPer30min, 30);
   assert.equal(config.storyTtlSeconds, 86_400);
   assert.equal(config.testClock, false);
   assert.equal(config.s3, null);
@@ -82,6 +83,108 @@ test('TEST_CLOCK cannot be combined with production', () => {
         JWT_SECRET: 'y'.repeat(40),
       }),
     /TEST_CLOCK/,
+  );
+});
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig({ DATA_DIR: dataDir(), ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+test('each problem says what was expected and what was given', () => {
+  assert.deepEqual(
+    problemsOf({
+      PORT: 'eighty',
+      FEED_MODE: 'sideways',
+      SERVER_TIMING: 'maybe',
+      STORY_TTL_SECONDS: '3.5',
+    }).sort(),
+    [
+      'FEED_MODE: expected timeline or read, got "sideways"',
+      'PORT: expected an integer from 0 to 65535, got "eighty"',
+      'SERVER_TIMING: expected one of 1/true/yes/on/0/false/no/off, got "maybe"',
+      'STORY_TTL_SECONDS: expected an integer from 1 to 2592000, got "3.5"',
+    ],
+  );
+});
+
+test('secrets never appear in messages, and URL passwords are masked', () => {
+  const problems = problemsOf({
+    JWT_SECRET: 'short-secret',
+    REDIS_URL: 'http://user:hunter2@cache:6379',
+  });
+  assert.deepEqual(problems.sort(), [
+    'JWT_SECRET: expected at least 32 characters',
+    'REDIS_URL: expected redis://host:port, got "http://user:***@cache:6379"',
+  ]);
+});
+
+test('values are trimmed, blank means unset, and booleans accept yes/no/on/off', () => {
+  const config = loadConfig({
+    DATA_DIR: dataDir(),
+    PORT: ' 8080 ',
+    HOST: '',
+    TEST_CLOCK: 'Yes',
+    S3_FORCE_PATH_STYLE: 'off',
+    S3_BUCKET: 'photos',
+    SERVER_TIMING: 'OFF',
+  });
+  assert.equal(config.port, 8080);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.testClock, true);
+  assert.equal(config.serverTiming, false);
+  assert.deepEqual(config.s3, {
+    bucket: 'photos',
+    endpoint: undefined,
+    region: 'us-east-1',
+    accessKeyId: undefined,
+    secretAccessKey: undefined,
+    publicUrl: undefined,
+    forcePathStyle: false,
+  });
+});
+
+test('defaults that follow other variables', () => {
+  const dir = dataDir();
+  const development = loadConfig({ DATA_DIR: dir, PORT: '4000' });
+  assert.equal(development.publicUrl, 'http://localhost:4000');
+  assert.equal(development.logLevel, 'info');
+  assert.equal(development.serverTiming, true);
+  assert.equal(development.databaseUrl, `sqlite:${path.join(dir, 'photogram.db')}`);
+  assert.equal(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test' }).logLevel, 'silent');
+  const production = loadConfig({
+    DATA_DIR: dir,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'z'.repeat(40),
+    PUBLIC_URL: 'https://photos.example.com//',
+    TRUST_PROXY: '2',
+  });
+  assert.equal(production.serverTiming, false);
+  assert.equal(production.publicUrl, 'https://photos.example.com');
+  assert.equal(production.trustProxy, 2);
+  assert.equal(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'loopback' }).trustProxy, 'loopback');
+});
+
+test('every variable of the schema is a setting under its camelCase name', () => {
+  const config = loadConfig({ DATA_DIR: dataDir() });
+  for (const name of Object.keys(EnvSchema.properties)) {
+    if (name.startsWith('S3_')) continue; // grouped under config.s3
+    assert.ok(camelCase(name) in config, `${name} → ${camelCase(name)}`);
+  }
+  assert.equal(camelCase('WRITE_RATE_LIMIT_PER_5MIN'), 'writeRateLimitPer5min');
+});
+
+test('an unwritable data folder without JWT_SECRET is a configuration error naming DATA_DIR', () => {
+  const file = path.join(dataDir(), 'a-file');
+  writeFileSync(file, '');
+  assert.deepEqual(
+    problemsOf({ DATA_DIR: path.join(file, 'data') }).map((p) => p.split(':')[0]),
+    ['DATA_DIR'],
   );
 });
 

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Type, { type TStringOptions } from 'typebox';
+import { Format } from 'typebox/format';
+import { type Env, readEnv, type Settings, type VariableOptions } from './env.js';
 
 export type DatabaseConfig =
   { dialect: 'sqlite'; file: string } | { dialect: 'mysql'; url: string };
@@ -15,45 +18,102 @@ export interface S3Config {
   forcePathStyle: boolean;
 }
 
-export interface Config {
-  nodeEnv: 'development' | 'production' | 'test';
-  port: number;
-  host: string;
-  logLevel: string;
+Format.Set('http-url', (value) => isHttpUrl(value));
+Format.Set('database-url', (value) => parseDatabaseUrl(value) !== null);
+
+const integer = (minimum: number, maximum: number, fallback: number) =>
+  Type.Integer({ minimum, maximum, default: fallback });
+const text = (options: TStringOptions & VariableOptions = {}) => Type.String(options);
+const httpUrl = () => text({ format: 'http-url', expected: 'an http(s) URL' });
+
+/**
+ * Every environment variable the service reads, with its default. A variable appears in Config
+ * under its camelCase name (PORT → port); the few whose default depends on another variable are
+ * optional here and completed by loadConfig. README and .env.example document each.
+ */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
+  PORT: integer(0, 65535, 3000),
+  HOST: text({ default: '0.0.0.0' }),
+  /** Default: http://localhost:$PORT. */
+  PUBLIC_URL: Type.Optional(httpUrl()),
+  TRUST_PROXY: text({ default: 'false' }),
+  CORS_ORIGIN: text({ default: '*' }),
+  /** Default: silent under NODE_ENV=test, else info. */
+  LOG_LEVEL: Type.Optional(
+    Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+  /** Default: pretty when stdout is a terminal outside production, else json (src/http/logging.ts). */
+  LOG_FORMAT: Type.Optional(Type.Enum(['json', 'pretty'])),
+  DATA_DIR: text({ default: './data' }),
+  /** Default: sqlite:$DATA_DIR/photogram.db. */
+  DATABASE_URL: Type.Optional(
+    text({
+      format: 'database-url',
+      expected: 'sqlite:<file> or mysql://user:password@host:port/database',
+    }),
+  ),
+  /** Required on MySQL and in production; otherwise generated once into DATA_DIR. */
+  JWT_SECRET: Type.Optional(
+    text({ minLength: 32, expected: 'at least 32 characters', secret: true }),
+  ),
+  ACCESS_TOKEN_TTL_SECONDS: integer(30, 86_400, 900),
+  REFRESH_TOKEN_TTL_SECONDS: integer(60, 365 * 86_400, 30 * 86_400),
+  /** Default: $DATA_DIR/media. */
+  MEDIA_DIR: Type.Optional(text()),
+  /** The built web app served at `/` (npm start builds it when missing or stale). */
+  WEB_DIST_DIR: text({ default: 'web/dist' }),
+  S3_BUCKET: Type.Optional(text()),
+  S3_ENDPOINT: Type.Optional(httpUrl()),
+  S3_REGION: text({ default: 'us-east-1' }),
+  S3_ACCESS_KEY_ID: Type.Optional(text()),
+  S3_SECRET_ACCESS_KEY: Type.Optional(text({ secret: true })),
+  S3_PUBLIC_URL: Type.Optional(httpUrl()),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
+  REDIS_URL: Type.Optional(text({ pattern: '^rediss?://', expected: 'redis://host:port' })),
+  /** Prefix of every Redis key this service writes (lets deployments and test runs share a Redis). */
+  REDIS_KEY_PREFIX: text({ default: 'photogram:' }),
+  AUTH_RATE_LIMIT_PER_MIN: integer(1, 100_000, 10),
+  /** Writes (POST/PUT/PATCH/DELETE) per account per 5 minutes; 0: unlimited. */
+  WRITE_RATE_LIMIT_PER_5MIN: integer(0, 1_000_000, 300),
+  /** Uploads (POST /media, PUT /me/profile-image) per account per 30 minutes; 0: unlimited. */
+  UPLOAD_RATE_LIMIT_PER_30MIN: integer(0, 1_000_000, 30),
+  STORY_TTL_SECONDS: integer(1, 30 * 86_400, 86_400),
+  TEST_CLOCK: Type.Boolean({ default: false }),
+  /** Default: on unless NODE_ENV=production. */
+  SERVER_TIMING: Type.Optional(Type.Boolean()),
+  /** How GET /feed is computed: the materialised home timeline, or fan-out on read. */
+  FEED_MODE: Type.Enum(['timeline', 'read'], { default: 'timeline' }),
+  /** Authors with more accepted followers than this are merged into feeds at read time. */
+  TIMELINE_FANOUT_MAX_FOLLOWERS: integer(0, 10_000_000, 10_000),
+  /** Port of the separate Prometheus listener (GET /metrics); unset = no metrics. */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /** Background jobs this process runs at once (src/jobs/); 0 for a web-only replica. */
+  JOB_CONCURRENCY: integer(0, 64, 2),
+});
+
+type EnvSettings = Settings<typeof EnvSchema>;
+
+/** Settings loadConfig completes from other variables (or groups, like s3). */
+interface DerivedSettings {
   databaseUrl: string;
   database: DatabaseConfig;
-  dataDir: string;
+  publicUrl: string;
+  logLevel: NonNullable<EnvSettings['logLevel']>;
   jwtSecret: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
+  dataDir: string;
   mediaDir: string;
-  /** The built web app served at `/` (npm start builds it when missing or stale). */
   webDistDir: string;
   s3: S3Config | null;
   redisUrl: string | null;
-  /** Prefix of every Redis key this service writes (lets deployments and test runs share a Redis). */
-  redisKeyPrefix: string;
-  publicUrl: string;
-  authRateLimitPerMin: number;
-  /** Writes (POST/PUT/PATCH/DELETE) per account per 5 minutes; 0: unlimited. */
-  writeRateLimitPer5Min: number;
-  /** Uploads (POST /media, PUT /me/profile-image) per account per 30 minutes; 0: unlimited. */
-  uploadRateLimitPer30Min: number;
-  storyTtlSeconds: number;
-  testClock: boolean;
   /** Passed to fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string;
   serverTiming: boolean;
-  corsOrigin: string;
-  /** How GET /feed is computed: the materialised home timeline, or fan-out on read. */
-  feedMode: 'timeline' | 'read';
-  /** Authors with more accepted followers than this are merged into feeds at read time. */
-  timelineFanoutMaxFollowers: number;
-  /** Port of the separate Prometheus listener (GET /metrics); null = no metrics. */
+  /** null = no metrics listener. */
   metricsPort: number | null;
-  /** Background jobs this process runs at once (src/jobs/); 0 for a web-only replica. */
-  jobConcurrency: number;
 }
+
+export type Config = Omit<EnvSettings, keyof DerivedSettings | `s3${string}`> & DerivedSettings;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -62,124 +122,77 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
-/** Parses every setting once; reports all bad variables together rather than the first. */
+/** Reads every setting once; reports all bad variables together rather than the first. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string) => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? fallback : value;
-  };
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = str(name, String(fallback));
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const bool = (name: string, fallback: boolean) => {
-    const raw = str(name, fallback ? '1' : '0').toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    problems.push(`${name}: expected 1/0/true/false, got "${raw}"`);
-    return fallback;
-  };
+  const { settings, problems } = readEnv(EnvSchema, env);
+  const production = settings.nodeEnv === 'production';
+  const { dataDir, databaseUrl, database } = whereTheDatabaseIs(settings);
 
-  const nodeEnvRaw = str('NODE_ENV', 'development');
-  const nodeEnv = (['development', 'production', 'test'] as const).find((e) => e === nodeEnvRaw);
-  if (!nodeEnv)
-    problems.push(`NODE_ENV: expected development, production or test, got "${nodeEnvRaw}"`);
-
-  const dataDir = path.resolve(str('DATA_DIR', './data'));
-  const databaseUrl = str('DATABASE_URL', `sqlite:${path.join(dataDir, 'photogram.db')}`);
-  const database = parseDatabaseUrl(databaseUrl);
-  if (!database) {
-    problems.push(
-      `DATABASE_URL: expected sqlite:<file> or mysql://user:password@host:port/database, got "${redact(databaseUrl)}"`,
-    );
-  }
-
-  const port = int('PORT', 3000, 0, 65535);
-  const publicUrl = str('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
-  if (!isHttpUrl(publicUrl))
-    problems.push(`PUBLIC_URL: expected an http(s) URL, got "${publicUrl}"`);
-
-  const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push(
-      `LOG_LEVEL: expected fatal, error, warn, info, debug, trace or silent, got "${logLevel}"`,
-    );
-  }
-
-  const jwtSecret = env.JWT_SECRET?.trim() ?? '';
-  if (jwtSecret && jwtSecret.length < 32)
-    problems.push('JWT_SECRET: must be at least 32 characters');
-  if (!jwtSecret && (database?.dialect === 'mysql' || nodeEnv === 'production')) {
+  if (!settings.jwtSecret && (database.dialect === 'mysql' || production)) {
     problems.push('JWT_SECRET: required when running on MySQL or with NODE_ENV=production');
   }
-
-  const s3Bucket = str('S3_BUCKET', '');
-  const s3: S3Config | null = s3Bucket
-    ? {
-        bucket: s3Bucket,
-        endpoint: env.S3_ENDPOINT?.trim() || undefined,
-        region: str('S3_REGION', 'us-east-1'),
-        accessKeyId: env.S3_ACCESS_KEY_ID?.trim() || undefined,
-        secretAccessKey: env.S3_SECRET_ACCESS_KEY?.trim() || undefined,
-        publicUrl: env.S3_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined,
-        forcePathStyle: bool('S3_FORCE_PATH_STYLE', true),
-      }
-    : null;
-  if (s3?.endpoint && !isHttpUrl(s3.endpoint))
-    problems.push(`S3_ENDPOINT: expected an http(s) URL`);
-
-  const redisUrl = str('REDIS_URL', '') || null;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
-    problems.push(`REDIS_URL: expected redis://host:port, got "${redact(redisUrl)}"`);
-  }
-
-  const config: Config = {
-    nodeEnv: nodeEnv ?? 'development',
-    port,
-    host: str('HOST', '0.0.0.0'),
-    logLevel,
-    databaseUrl,
-    database: database ?? { dialect: 'sqlite', file: ':memory:' },
-    dataDir,
-    jwtSecret,
-    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
-    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
-    mediaDir: path.resolve(str('MEDIA_DIR', path.join(dataDir, 'media'))),
-    webDistDir: path.resolve(str('WEB_DIST_DIR', 'web/dist')),
-    s3,
-    redisUrl,
-    redisKeyPrefix: str('REDIS_KEY_PREFIX', 'photogram:'),
-    publicUrl,
-    authRateLimitPerMin: int('AUTH_RATE_LIMIT_PER_MIN', 10, 1, 100_000),
-    writeRateLimitPer5Min: int('WRITE_RATE_LIMIT_PER_5MIN', 300, 0, 1_000_000),
-    uploadRateLimitPer30Min: int('UPLOAD_RATE_LIMIT_PER_30MIN', 30, 0, 1_000_000),
-    storyTtlSeconds: int('STORY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
-    testClock: bool('TEST_CLOCK', false),
-    trustProxy: parseTrustProxy(str('TRUST_PROXY', 'false')),
-    serverTiming: bool('SERVER_TIMING', nodeEnv !== 'production'),
-    corsOrigin: str('CORS_ORIGIN', '*'),
-    feedMode: 'timeline',
-    timelineFanoutMaxFollowers: int('TIMELINE_FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
-    metricsPort: str('METRICS_PORT', '') === '' ? null : int('METRICS_PORT', 0, 0, 65535),
-    jobConcurrency: int('JOB_CONCURRENCY', 2, 0, 64),
-  };
-  const feedMode = str('FEED_MODE', 'timeline');
-  if (feedMode === 'timeline' || feedMode === 'read') config.feedMode = feedMode;
-  else problems.push(`FEED_MODE: expected timeline or read, got "${feedMode}"`);
-  if (config.testClock && config.nodeEnv === 'production') {
+  if (settings.testClock && production) {
     problems.push('TEST_CLOCK: must not be enabled with NODE_ENV=production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  if (!config.jwtSecret) config.jwtSecret = developmentJwtSecret(dataDir);
-  return Object.freeze(config);
+  const jwtSecret = settings.jwtSecret ?? developmentJwtSecret(dataDir);
+
+  const {
+    s3Bucket,
+    s3Endpoint,
+    s3Region,
+    s3AccessKeyId,
+    s3SecretAccessKey,
+    s3PublicUrl,
+    s3ForcePathStyle,
+    ...rest
+  } = settings;
+  return Object.freeze({
+    ...rest,
+    databaseUrl,
+    database,
+    publicUrl: (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, ''),
+    logLevel: settings.logLevel ?? (settings.nodeEnv === 'test' ? 'silent' : 'info'),
+    jwtSecret,
+    dataDir,
+    mediaDir: path.resolve(settings.mediaDir ?? path.join(dataDir, 'media')),
+    webDistDir: path.resolve(settings.webDistDir),
+    s3: s3Bucket
+      ? {
+          bucket: s3Bucket,
+          endpoint: s3Endpoint,
+          region: s3Region,
+          accessKeyId: s3AccessKeyId,
+          secretAccessKey: s3SecretAccessKey,
+          publicUrl: s3PublicUrl?.replace(/\/+$/, ''),
+          forcePathStyle: s3ForcePathStyle,
+        }
+      : null,
+    redisUrl: settings.redisUrl ?? null,
+    trustProxy: parseTrustProxy(settings.trustProxy),
+    serverTiming: settings.serverTiming ?? !production,
+    metricsPort: settings.metricsPort ?? null,
+  });
+}
+
+export type DatabaseSettings = Pick<Config, 'dataDir' | 'databaseUrl' | 'database'>;
+
+/**
+ * Only what reaching the database needs (DATA_DIR, DATABASE_URL), for tools such as migrations
+ * that must not require the server's other settings (JWT_SECRET).
+ */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseSettings {
+  const { settings, problems } = readEnv(Type.Pick(EnvSchema, ['DATA_DIR', 'DATABASE_URL']), env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return whereTheDatabaseIs(settings);
+}
+
+function whereTheDatabaseIs(settings: { dataDir: string; databaseUrl?: string }): DatabaseSettings {
+  const dataDir = path.resolve(settings.dataDir);
+  const databaseUrl = settings.databaseUrl ?? `sqlite:${path.join(dataDir, 'photogram.db')}`;
+  // An invalid URL has been reported as a problem by then; the fallback only keeps types simple.
+  const database = parseDatabaseUrl(databaseUrl) ?? { dialect: 'sqlite', file: ':memory:' };
+  return { dataDir, databaseUrl, database };
 }
 
 function parseDatabaseUrl(url: string): DatabaseConfig | null {
@@ -216,14 +229,18 @@ function isHttpUrl(value: string) {
   }
 }
 
-const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-
 /** Development convenience: a secret generated once and kept beside the SQLite file. */
 function developmentJwtSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
+  try {
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  } catch (error) {
+    throw new ConfigError([
+      `DATA_DIR: cannot keep the development JWT secret in ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); make ${dataDir} writable or set JWT_SECRET`,
+    ]);
+  }
 }

@@ -1,40 +1,35 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, type Config, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
-import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './db/wait.js';
+import { connectDatabase } from './db/wait.js';
+import { loadEnvFile } from './env.js';
 import { createMetrics, serveMetrics } from './http/metrics.js';
+import { checkWritableFolders, foldersToWrite } from './writable-folders.js';
 
 /**
- * The process shell: config, wait for the database, migrate, listen, close gracefully. With
- * `--worker` (npm run worker) it runs background jobs only and does not listen.
+ * The process shell: config, check folders, reach the database, migrate, listen, close
+ * gracefully. With `--worker` (npm run worker) it runs background jobs only and does not listen.
  */
 async function main() {
   const workerOnly = process.argv.includes('--worker');
-  let config: Readonly<Config>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+  loadEnvFile();
+  const config = loadConfig();
   if (workerOnly && config.jobConcurrency === 0) {
-    console.error('JOB_CONCURRENCY=0: a worker process with no workers would do nothing.');
-    process.exit(1);
+    throw new Error('JOB_CONCURRENCY=0: a worker process with no workers would do nothing.');
   }
+  await checkWritableFolders(foldersToWrite(config));
   const db = createDb(config.database);
   const metrics = config.metricsPort === null ? undefined : createMetrics();
   const app = await buildApp(config, { db, metrics });
   app.addHook('onClose', async () => db.destroy());
 
-  if (!(await waitForDatabase(db, (message) => app.log.warn(message)))) {
-    app.log.error(
-      `Giving up: the database at ${describeDatabase(config.database)} did not answer after ${CONNECT_ATTEMPTS} attempts.`,
-    );
+  try {
+    await connectDatabase(db, config.database, (message) => app.log.warn(message));
+  } catch (error) {
     await db.destroy();
-    process.exit(1);
+    throw error;
   }
   const applied = await migrateToLatest(db);
   app.log.info(
@@ -62,6 +57,8 @@ async function main() {
 }
 
 main().catch((error: Error) => {
-  console.error(`Photogram failed to start: ${error.message}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `Photogram cannot start: ${error.message}`,
+  );
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { pathToFileURL } from 'node:url';
 import { type Config, loadConfig } from '../../src/config.js';
+import { loadEnvFile } from '../../src/env.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { toDbTime } from '../../src/db/time.js';
@@ -191,6 +192,7 @@ async function main(argv: string[]) {
     return;
   }
   assertKnown(args, [...SHAPE_FLAGS, 'database-url', 'reset', 'help']);
+  loadEnvFile();
   const databaseUrl = stringArg(args, 'database-url');
   const config = loadConfig(
     databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl } : process.env,

@@ -1,9 +1,10 @@
 import { Migrator, type MigrationResultSet } from 'kysely';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../config.js';
+import { loadDatabaseConfig } from '../config.js';
+import { loadEnvFile } from '../env.js';
 import { createDb, type Db } from './client.js';
 import { migrations } from './migrations/index.js';
-import { CONNECT_ATTEMPTS, describeDatabase, waitForDatabase } from './wait.js';
+import { connectDatabase } from './wait.js';
 
 const migratorFor = (db: Db) =>
   new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
@@ -31,15 +32,12 @@ function applied({ error, results }: MigrationResultSet): string[] {
 }
 
 async function main(direction: 'up' | 'down') {
-  const config = loadConfig();
-  const db = createDb(config.database);
+  loadEnvFile();
+  const { database } = loadDatabaseConfig();
+  const db = createDb(database);
   try {
     // Deployments run this right after starting the database: wait for it like the server does.
-    if (!(await waitForDatabase(db, (message) => console.error(message)))) {
-      throw new Error(
-        `Giving up: the database at ${describeDatabase(config.database)} did not answer after ${CONNECT_ATTEMPTS} attempts.`,
-      );
-    }
+    await connectDatabase(db, database, (message) => console.error(message));
     const done =
       direction === 'down'
         ? await migrateDown(db, process.argv.includes('--all'))

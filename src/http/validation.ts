@@ -26,7 +26,8 @@ export function registerValidation(app: FastifyInstance): void {
     (httpPart === 'body' ? bodyAjv : stringAjv).compile(schema),
   );
 
-  app.removeContentTypeParser(['application/json']);
+  // JSON is the one body type (multipart routes add theirs): text/plain is a 415, not a string.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     const buffer = body as Buffer;
     if (buffer.length === 0) return done(null, undefined);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { entryPointArgs } from './process.js';
 
 /** A port free on loopback right now (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -26,7 +28,9 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // Started outside the project folder, so a developer's .env never reaches it.
+  const child = spawn(process.execPath, entryPointArgs('src/server.ts'), {
+    cwd: tmpdir(),
     env: {
       PATH: process.env.PATH,
       PORT: String(port),

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { IdParams, NoContent } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
+import { discardRestOfBody } from '../../http/discard-body.js';
 import {
   AppError,
   badRequest,
@@ -42,8 +43,8 @@ export const mediaRoutes =
       {
         config: { auth: 'required', idempotent: true, upload: true },
         // Received before the Idempotency-Key is claimed: the file is part of the request.
-        preHandler: async (request, reply) => {
-          const temp = await receiveFile(request, reply, tmpDir);
+        preHandler: async (request) => {
+          const temp = await receiveFile(request, tmpDir);
           request.uploadPath = temp;
           request.bodyFingerprint = () => fileDigest(temp);
         },
@@ -98,8 +99,8 @@ export const mediaRoutes =
           response: { 200: MeSchema },
         },
       },
-      async (request, reply) => {
-        const temp = await receiveFile(request, reply, tmpDir);
+      async (request) => {
+        const temp = await receiveFile(request, tmpDir);
         return setProfileImage(deps, actorOf(request), temp);
       },
     );
@@ -122,15 +123,14 @@ export const mediaRoutes =
     );
   };
 
+/** How much of a refused upload is still read (a few MB over the limit is the usual case). */
+const DISCARD_AFTER_REFUSAL = { maxBytes: 64 * 1024 * 1024, maxMs: 15_000 };
+
 /**
  * The one `file` part, streamed to a temp file under the size limit; the caller owns (and removes)
  * the file. The whole form is read, so a second file is refused rather than silently dropped.
  */
-async function receiveFile(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  dir: string,
-): Promise<string> {
+async function receiveFile(request: FastifyRequest, dir: string): Promise<string> {
   if (!request.isMultipart()) {
     throw unsupportedMediaType('Send the file as multipart/form-data, in a part named "file".');
   }
@@ -147,8 +147,8 @@ async function receiveFile(
   } catch (err) {
     if (temp) await rm(temp, { force: true });
     const error = multipartError(err);
-    // The rest of the body is not wanted: close the connection rather than drain 200 MB.
-    if (error.status === 413) reply.header('connection', 'close');
+    // Answer now, and read the rest so a client still sending gets the 413, not a reset.
+    if (error.status === 413) discardRestOfBody(request.raw, DISCARD_AFTER_REFUSAL);
     throw error;
   }
   if (!temp) throw invalidField('file', 'is required (a multipart part named "file")');
