@@ -20,6 +20,15 @@ export interface NewJob {
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
+const queuedRow = (job: NewJob, now: DbTime) => ({
+  kind: job.kind,
+  payload: JSON.stringify(job.payload),
+  status: 'queued' as const,
+  run_at: job.runAt ?? now,
+  max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  created_at: now,
+});
+
 /** Written with the caller's change: pass the transaction that makes the job necessary. */
 export async function insertJobs(
   trx: Executor,
@@ -29,16 +38,7 @@ export async function insertJobs(
   if (jobs.length === 0) return;
   await trx
     .insertInto('jobs')
-    .values(
-      jobs.map((job) => ({
-        kind: job.kind,
-        payload: JSON.stringify(job.payload),
-        status: 'queued' as const,
-        run_at: job.runAt ?? now,
-        max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        created_at: now,
-      })),
-    )
+    .values(jobs.map((job) => queuedRow(job, now)))
     .execute();
 }
 
@@ -46,14 +46,7 @@ export async function insertJobs(
 export async function insertJob(trx: Executor, job: NewJob, now: DbTime): Promise<number> {
   const { insertId } = await trx
     .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      payload: JSON.stringify(job.payload),
-      status: 'queued',
-      run_at: job.runAt ?? now,
-      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      created_at: now,
-    })
+    .values(queuedRow(job, now))
     .executeTakeFirstOrThrow();
   return Number(insertId);
 }
