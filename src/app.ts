@@ -26,7 +26,8 @@ import { followsRoutes } from './modules/follows/follows.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
   idempotencyStore,
-  startIdempotencyPruner,
+  idempotencyJobHandlers,
+  PRUNE_IDEMPOTENCY_KEYS,
 } from './modules/idempotency/idempotency.service.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
@@ -125,6 +126,7 @@ export async function buildApp(
       ...timelineJobHandlers(deps),
       ...mediaJobHandlers(deps, app.log),
       ...authJobHandlers(deps),
+      ...idempotencyJobHandlers(deps),
       ...jobsRetentionHandlers(db, () => clock.now()),
     },
     concurrency: config.jobConcurrency,
@@ -221,10 +223,12 @@ export async function buildApp(
   // Retention, queued as jobs by whichever replica's tick comes first; stopped with the app.
   const stopSchedule = startSchedule(
     db,
-    [SWEEP_MEDIA, PRUNE_REFRESH_TOKENS, PRUNE_FINISHED_JOBS].map((kind) => ({
-      kind,
-      everyMs: HOUR_MS,
-    })),
+    [SWEEP_MEDIA, PRUNE_REFRESH_TOKENS, PRUNE_IDEMPOTENCY_KEYS, PRUNE_FINISHED_JOBS].map(
+      (kind) => ({
+        kind,
+        everyMs: HOUR_MS,
+      }),
+    ),
     {
       now: () => clock.now(),
       onQueued: () => jobs.wake(),
@@ -232,7 +236,5 @@ export async function buildApp(
     },
   );
   app.addHook('preClose', stopSchedule);
-  const stopIdempotencyPruner = startIdempotencyPruner(deps, app.log);
-  app.addHook('onClose', async () => stopIdempotencyPruner());
   return app;
 }

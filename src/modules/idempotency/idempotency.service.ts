@@ -59,20 +59,11 @@ export const pruneExpiredIdempotencyKeys = (deps: Deps): Promise<number> =>
     toDbTime(new Date(deps.clock.now().getTime() - IDEMPOTENCY_TTL_MS)),
   );
 
-/** Prunes every `intervalMs` until the returned stop function is called (when the app closes). */
-export function startIdempotencyPruner(
-  deps: Deps,
-  log: { error(obj: object, msg: string): void },
-  intervalMs = 60 * 60 * 1000,
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pruneExpiredIdempotencyKeys(deps)
-      .catch((err: unknown) => log.error({ err }, 'idempotency key pruning failed'))
-      .finally(() => (running = false));
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const PRUNE_IDEMPOTENCY_KEYS = 'idempotency.prune';
+
+/** Retention, run hourly as a job (src/jobs/schedule.ts): keys past their 24 hours go. */
+export const idempotencyJobHandlers = (deps: Deps) => ({
+  async [PRUNE_IDEMPOTENCY_KEYS]() {
+    await pruneExpiredIdempotencyKeys(deps);
+  },
+});
