@@ -454,7 +454,7 @@ export interface paths {
         };
         /**
          * A post's top-level comments
-         * @description Oldest first. Replies are listed under GET /comments/{id}/replies.
+         * @description Oldest first unless `ordering=-created_at`. Replies are listed under GET /comments/{id}/replies.
          */
         get: operations["listPostComments"];
         put?: never;
@@ -6060,6 +6060,8 @@ export interface operations {
     listPostComments: {
         parameters: {
             query?: {
+                /** @description `created_at`: oldest first (the default); `-created_at`: newest first, as a post page shows them */
+                ordering?: "created_at" | "-created_at";
                 /** @description Page size (1–100) */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */

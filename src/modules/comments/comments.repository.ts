@@ -110,36 +110,42 @@ export async function adjustCommentCounter(
     .execute();
 }
 
-/** Top-level comments of a post (parentId null) or replies of one comment, oldest first. */
+/** Top-level comments of a post (parentId null) or replies of one comment, oldest or newest first. */
 export async function commentsPage(
   db: Executor,
   actorId: number,
   where: { postId: number; parentId: number | null },
   cursor: readonly [string, number] | null,
   limit: number,
+  newestFirst = false,
 ): Promise<CommentViewRow[]> {
-  return commentsPageQuery(db, actorId, where.postId, where.parentId, cursor, limit + 1);
+  const query = newestFirst ? newestCommentsPageQuery : oldestCommentsPageQuery;
+  return query(db, actorId, where.postId, where.parentId, cursor, limit + 1);
 }
 
-const commentsPageQuery = compiledQuery(
-  (
-    db,
-    actorId: number,
-    postId: number,
-    parentId: number | null,
-    cursor: readonly [string, number] | null,
-    take: number,
-  ) =>
-    commentViews(db, actorId)
-      .where('comments.post_id', '=', postId)
-      .where('comments.parent_id', parentId === null ? 'is' : '=', parentId)
-      .$if(cursor !== null, (qb) =>
-        qb.where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, 'asc')),
-      )
-      .orderBy('comments.created_at', 'asc')
-      .orderBy('comments.id', 'asc')
-      .limit(take),
-);
+// One compiled template per direction: a template must not branch on its arguments.
+const commentsPageQuery = (direction: 'asc' | 'desc') =>
+  compiledQuery(
+    (
+      db,
+      actorId: number,
+      postId: number,
+      parentId: number | null,
+      cursor: readonly [string, number] | null,
+      take: number,
+    ) =>
+      commentViews(db, actorId)
+        .where('comments.post_id', '=', postId)
+        .where('comments.parent_id', parentId === null ? 'is' : '=', parentId)
+        .$if(cursor !== null, (qb) =>
+          qb.where((eb) => after(eb, ['comments.created_at', 'comments.id'], cursor!, direction)),
+        )
+        .orderBy('comments.created_at', direction)
+        .orderBy('comments.id', direction)
+        .limit(take),
+  );
+const oldestCommentsPageQuery = commentsPageQuery('asc');
+const newestCommentsPageQuery = commentsPageQuery('desc');
 
 export async function insertCommentLike(
   trx: Trx,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
 import { IdParams, NoContent, Page, PageQuery } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
-import { CommentSchema, CreateCommentBody } from './comments.schema.js';
+import { CommentListQuery, CommentSchema, CreateCommentBody } from './comments.schema.js';
 import {
   createComment,
   deleteComment,
@@ -26,9 +26,10 @@ export const commentsRoutes =
           tags,
           operationId: 'listPostComments',
           summary: "A post's top-level comments",
-          description: 'Oldest first. Replies are listed under GET /comments/{id}/replies.',
+          description:
+            'Oldest first unless `ordering=-created_at`. Replies are listed under GET /comments/{id}/replies.',
           params: IdParams,
-          querystring: PageQuery,
+          querystring: CommentListQuery,
           response: { 200: CommentPage },
         },
       },

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, Timestamp, UserSummary } from '../../common.schema.js';
+import { Cursor, Id, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 import { exampleComment } from '../../openapi-examples.js';
 
 export const CommentSchema = Type.Object(
@@ -36,3 +36,19 @@ export const CreateCommentBody = Type.Object(
   },
 );
 export type CreateCommentInput = Static<typeof CreateCommentBody>;
+
+export const CommentListQuery = Type.Object(
+  {
+    ordering: Type.Optional(
+      Type.Union([Type.Literal('created_at'), Type.Literal('-created_at')], {
+        default: 'created_at',
+        description:
+          '`created_at`: oldest first (the default); `-created_at`: newest first, as a post page shows them',
+      }),
+    ),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+export type CommentListQueryInput = Static<typeof CommentListQuery>;

@@ -8,7 +8,7 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
 import { authorSummaryOf, type MediaUrl, toUserSummary } from '../users/user-summary.js';
-import type { CommentDto, CreateCommentInput } from './comments.schema.js';
+import type { CommentDto, CommentListQueryInput, CreateCommentInput } from './comments.schema.js';
 import {
   adjustCommentCounter,
   type CommentViewRow,
@@ -60,11 +60,12 @@ async function pageOf(
   deps: AppDeps,
   actorId: number,
   where: { postId: number; parentId: number | null },
-  query: { limit?: number; cursor?: string },
+  query: { limit?: number; cursor?: string; ordering?: 'created_at' | '-created_at' },
 ): Promise<Page<CommentDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id']);
-  const rows = await commentsPage(deps.db, actorId, where, cursor, limit);
+  const newestFirst = query.ordering === '-created_at';
+  const rows = await commentsPage(deps.db, actorId, where, cursor, limit, newestFirst);
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
   return {
     data: page.rows.map((row) => toCommentDto(row, deps.mediaUrl)),
@@ -84,7 +85,7 @@ export async function listComments(
   deps: AppDeps,
   actorId: number,
   postId: number,
-  query: { limit?: number; cursor?: string },
+  query: CommentListQueryInput,
 ): Promise<Page<CommentDto>> {
   await requireVisiblePost(deps.db, actorId, postId);
   return pageOf(deps, actorId, { postId, parentId: null }, query);

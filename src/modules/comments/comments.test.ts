@@ -227,4 +227,30 @@ describe('comments and replies', () => {
       );
     }
   });
+
+  test('ordering=-created_at walks newest first in constant statements; unknown ordering is 400', async () => {
+    const alice = await createUser(t);
+    const created = await createPost(t, alice);
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) made.push((await comment(created.id, alice, `c${i}`)).id);
+    const url = `/posts/${created.id}/comments?ordering=-created_at&limit=3`;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await api('GET', `${url}${cursor ? `&cursor=${cursor}` : ''}`, alice);
+      const body: any = expectStatus(response, 200);
+      assert.equal(queryCount(response), 3);
+      seen.push(...ids(body));
+      cursor = body.next_cursor;
+    } while (cursor);
+    assert.deepEqual(seen, [...made].reverse());
+    const oldest = expectStatus(
+      await api('GET', `/posts/${created.id}/comments?ordering=created_at`, alice),
+      200,
+    );
+    assert.deepEqual(ids(oldest), made);
+    const bad = await api('GET', `/posts/${created.id}/comments?ordering=likes`, alice);
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(fields(bad), ['ordering']);
+  });
 });

@@ -125,7 +125,7 @@ function Comments({ post }: { post: Post }) {
   const list = useCursorList(commentKeys.top(post.id), (cursor) =>
     must(
       api.GET('/api/v1/posts/{id}/comments', {
-        params: { path: { id: post.id }, query: { cursor, limit: 20 } },
+        params: { path: { id: post.id }, query: { ordering: '-created_at', cursor, limit: 20 } },
       }),
     ),
   );
