@@ -235,6 +235,32 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
     await photograph(a, 'post');
   });
 
+  await journey.test(
+    'on a touch screen A swipes the carousel and double-taps to like',
+    async () => {
+      await a.goto(`${origin}/`);
+      const card = a.getByRole('article').first();
+      await card.getByText('1 / 3').waitFor();
+      const box = (await card.getByRole('group', { name: /3 items$/ }).boundingBox())!;
+      const y = box.y + box.height / 2;
+      const touch = await a.context().newCDPSession(a);
+      const finger = (type: string, x: number) =>
+        touch.send('Input.dispatchTouchEvent', {
+          type,
+          touchPoints: type === 'touchEnd' ? [] : [{ x, y }],
+        });
+      await finger('touchStart', box.x + box.width * 0.8);
+      for (const f of [0.6, 0.4, 0.2]) await finger('touchMove', box.x + box.width * f);
+      await finger('touchEnd', box.x + box.width * 0.2);
+      await card.getByText('2 / 3').waitFor();
+      await card.getByText('1 like', { exact: true }).waitFor();
+      await a.touchscreen.tap(box.x + box.width / 2, y);
+      await a.touchscreen.tap(box.x + box.width / 2, y);
+      await card.getByText('2 likes', { exact: true }).waitFor();
+      await card.getByRole('button', { name: 'Unlike' }).waitFor();
+    },
+  );
+
   await journey.test("B watches A's story; A sees B among the viewers", async () => {
     await b.goto(`${origin}/`);
     await b.getByRole('link', { name: 'Story of alice, unseen' }).click();
