@@ -244,7 +244,7 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
       const box = (await card.getByRole('group', { name: /3 items$/ }).boundingBox())!;
       const y = box.y + box.height / 2;
       const touch = await a.context().newCDPSession(a);
-      const finger = (type: string, x: number) =>
+      const finger = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number) =>
         touch.send('Input.dispatchTouchEvent', {
           type,
           touchPoints: type === 'touchEnd' ? [] : [{ x, y }],
