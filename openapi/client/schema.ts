@@ -5041,6 +5041,14 @@ export interface operations {
                 type?: "post" | "reel";
                 /** @description Caption contains this text (case-insensitive; % and _ are literal) */
                 q?: string;
+                /** @description Only posts with at least this many likes */
+                min_likes?: number;
+                /** @description Only posts with at most this many likes */
+                max_likes?: number;
+                /** @description Only posts with at least this many comments */
+                min_comments?: number;
+                /** @description Sort key, `-` for descending; ties are broken by id in the same direction. A cursor belongs to the ordering that produced it. */
+                ordering?: "-created_at" | "created_at" | "-like_count" | "like_count" | "-comment_count";
                 /** @description Page size (1–100) */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */

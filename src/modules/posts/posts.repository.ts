@@ -82,17 +82,28 @@ export interface PostFilters {
   tagged?: Expression<SqlBool>;
   /** Case-insensitive substring of the caption, taken literally. */
   captionContains?: string;
+  minLikes?: number;
+  maxLikes?: number;
+  minComments?: number;
 }
 
-/** A page of posts the actor may see, newest first. */
+/** A list's sort: the key column and its direction; ties are broken by id the same way. */
+export interface PostOrder {
+  column: 'created_at' | 'like_count' | 'comment_count';
+  direction: 'asc' | 'desc';
+}
+export const NEWEST_FIRST: PostOrder = { column: 'created_at', direction: 'desc' };
+
+/** A page of posts the actor may see, newest first unless `order` says otherwise. */
 export async function postPage(
   db: Executor,
   actorId: number | null,
   filters: PostFilters,
-  cursor: readonly [string, number] | null,
+  cursor: readonly [string | number, number] | null,
   limit: number,
+  order: PostOrder = NEWEST_FIRST,
 ): Promise<PostRow[]> {
-  return postPageQuery(db, actorId, filters, cursor, limit).execute();
+  return postPageQuery(db, actorId, filters, cursor, limit, order).execute();
 }
 
 /** The SQL of `postPage`, exposed so a test can check its plans. */
@@ -100,10 +111,13 @@ export function postPageQuery(
   db: Executor,
   actorId: number | null,
   filters: PostFilters,
-  cursor: readonly [string, number] | null,
+  cursor: readonly [string | number, number] | null,
   limit: number,
+  order: PostOrder = NEWEST_FIRST,
 ) {
   const { authorId, author, locationId, type, tagged, captionContains } = filters;
+  const { minLikes, maxLikes, minComments } = filters;
+  const key = `posts.${order.column}` as const;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
     .selectFrom('posts')
@@ -121,12 +135,15 @@ export function postPageQuery(
     .$if(captionContains !== undefined, (qb) =>
       qb.where(ilike('posts.caption', captionContains!, 'contains')),
     )
+    .$if(minLikes !== undefined, (qb) => qb.where('posts.like_count', '>=', minLikes!))
+    .$if(maxLikes !== undefined, (qb) => qb.where('posts.like_count', '<=', maxLikes!))
+    .$if(minComments !== undefined, (qb) => qb.where('posts.comment_count', '>=', minComments!))
     .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
-      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, [key, 'posts.id'], cursor!, order.direction)),
     )
-    .orderBy('posts.created_at', 'desc')
-    .orderBy('posts.id', 'desc')
+    .orderBy(key, order.direction)
+    .orderBy('posts.id', order.direction)
     .limit(limit + 1);
 }
 

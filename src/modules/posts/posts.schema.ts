@@ -80,6 +80,15 @@ export const HashtagParam = Type.String({
   description: 'With or without `#`, any case',
 });
 
+export const POST_ORDERINGS = [
+  '-created_at',
+  'created_at',
+  '-like_count',
+  'like_count',
+  '-comment_count',
+] as const;
+export type PostOrdering = (typeof POST_ORDERINGS)[number];
+
 export const PostListQuery = Type.Object(
   {
     author: Type.Optional(
@@ -97,6 +106,25 @@ export const PostListQuery = Type.Object(
         maxLength: 100,
         description: 'Caption contains this text (case-insensitive; % and _ are literal)',
       }),
+    ),
+    min_likes: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Only posts with at least this many likes' }),
+    ),
+    max_likes: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Only posts with at most this many likes' }),
+    ),
+    min_comments: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Only posts with at least this many comments' }),
+    ),
+    ordering: Type.Optional(
+      Type.Union(
+        POST_ORDERINGS.map((o) => Type.Literal(o)),
+        {
+          default: '-created_at',
+          description:
+            'Sort key, `-` for descending; ties are broken by id in the same direction. A cursor belongs to the ordering that produced it.',
+        },
+      ),
     ),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
