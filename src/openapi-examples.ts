@@ -52,6 +52,7 @@ export const exampleImage = {
   thumbnail_url: `${MEDIA_BASE}/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg`,
   poster_url: null,
   blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+  alt_text: 'Tiled rooftops of Porto at sunset, the river in the background',
 };
 
 export const exampleVideo = {
@@ -64,6 +65,7 @@ export const exampleVideo = {
   thumbnail_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg`,
   poster_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg`,
   blurhash: 'L6PZfSi_.AyE_3t7t7R**0o#DgR4',
+  alt_text: null,
 };
 
 export const exampleLocation = {
@@ -84,10 +86,15 @@ export const examplePost = {
   hashtags: ['porto', 'film'],
   like_count: 87,
   comment_count: 6,
+  view_count: 412,
   liked_by_me: true,
   saved_by_me: false,
+  comments_disabled: false,
+  hide_like_count: false,
   created_at: '2026-11-24T21:17:19.000Z',
-  updated_at: '2026-11-24T21:17:19.000Z',
+  updated_at: '2026-11-24T21:30:02.000Z',
+  edited_at: '2026-11-24T21:30:02.000Z',
+  archived_at: null,
 };
 
 export const exampleComment = {

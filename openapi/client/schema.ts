@@ -255,6 +255,26 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/v1/me/archive/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your archived posts
+         * @description Newest first.
+         */
+        get: operations["listArchivedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/follow-requests": {
         parameters: {
             query?: never;
@@ -439,10 +459,34 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit caption or location (author only)
-         * @description Hashtags are re-extracted from a new caption; `location_id: null` clears it.
+         * Edit a post (author only)
+         * @description Caption, location, media (add, remove, reorder), alt texts, `comments_disabled` and `hide_like_count`. Hashtags are re-extracted from a new caption; `location_id: null` clears it. A change of caption, location or media keeps the version it replaces (`GET /posts/{id}/history`) and sets `edited_at`. 403 for another person's post.
          */
         patch: operations["updatePost"];
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a post (author only)
+         * @description Hidden from everyone but its author (feeds, profile, lists; a direct lookup is 404) and not counted in the profile, with its likes and comments kept. Repeating it changes nothing.
+         */
+        post: operations["archivePost"];
+        /**
+         * Restore an archived post
+         * @description Shown again where it was before. Repeating it changes nothing.
+         */
+        delete: operations["unarchivePost"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/posts/{id}/comments": {
@@ -463,6 +507,26 @@ export interface paths {
          * @description One level of replies: a reply to a reply is attached to its top-level comment. The post’s `comment_count` counts comments and replies.
          */
         post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's versions (author only)
+         * @description Newest first: the current version (first page only, `current: true`), then each one an edit replaced. 404 for anyone but the author.
+         */
+        get: operations["listPostHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1064,7 +1128,8 @@ export interface components {
          *       "duration_ms": null,
          *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *       "poster_url": null,
-         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *     }
          */
         Media: {
@@ -1084,6 +1149,8 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+            /** @description Text for people who cannot see the image (screen readers); null if none */
+            alt_text: string | null;
         };
         /**
          * Post
@@ -1108,7 +1175,8 @@ export interface components {
          *           "duration_ms": null,
          *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *           "poster_url": null,
-         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *         },
          *         {
          *           "id": "1188",
@@ -1119,7 +1187,8 @@ export interface components {
          *           "duration_ms": 14520,
          *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
          *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+         *           "alt_text": null
          *         }
          *       ],
          *       "location": {
@@ -1135,10 +1204,15 @@ export interface components {
          *       ],
          *       "like_count": 87,
          *       "comment_count": 6,
+         *       "view_count": 412,
          *       "liked_by_me": true,
          *       "saved_by_me": false,
+         *       "comments_disabled": false,
+         *       "hide_like_count": false,
          *       "created_at": "2026-11-24T21:17:19.000Z",
-         *       "updated_at": "2026-11-24T21:17:19.000Z"
+         *       "updated_at": "2026-11-24T21:30:02.000Z",
+         *       "edited_at": "2026-11-24T21:30:02.000Z",
+         *       "archived_at": null
          *     }
          */
         Post: {
@@ -1159,11 +1233,17 @@ export interface components {
             location: components["schemas"]["Location"] | null;
             /** @description Lowercased, in order of first appearance in the caption */
             hashtags: string[];
-            like_count: number;
+            /** @description null when the author hides it (`hide_like_count`) from everyone but themselves */
+            like_count: number | null;
             /** @description Comments and replies */
             comment_count: number;
+            /** @description Posts with a video: views (one per viewer and day); null for photos only */
+            view_count: number | null;
             liked_by_me: boolean;
             saved_by_me: boolean;
+            /** @description Nobody may comment while true */
+            comments_disabled: boolean;
+            hide_like_count: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -1174,10 +1254,46 @@ export interface components {
              * @example 2026-11-24T21:17:19.000Z
              */
             updated_at: string;
+            /** @description Last change of caption, location or media; null if never edited */
+            edited_at: string | null;
+            /** @description Set while archived: then only the author sees the post */
+            archived_at: string | null;
         };
         /** PostPage */
         PostPage: {
             data: components["schemas"]["Post"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * PostVersion
+         * @description `edited_at`: when this version was written (the first version: when the post was created)
+         * @example {
+         *       "caption": "Morning light #porto",
+         *       "location_id": null,
+         *       "media_ids": [
+         *         "1187",
+         *         "1188"
+         *       ],
+         *       "edited_at": "2026-11-24T21:17:19.000Z",
+         *       "current": false
+         *     }
+         */
+        PostVersion: {
+            caption: string;
+            location_id: string | null;
+            /** @description In the carousel order of that version */
+            media_ids: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            edited_at: string;
+            current: boolean;
+        };
+        /** PostVersionPage */
+        PostVersionPage: {
+            data: components["schemas"]["PostVersion"][];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1261,7 +1377,8 @@ export interface components {
          *         "duration_ms": null,
          *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *         "poster_url": null,
-         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *       },
          *       "created_at": "2026-11-25T07:58:10.000Z",
          *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -1326,7 +1443,8 @@ export interface components {
          *             "duration_ms": null,
          *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *             "poster_url": null,
-         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *           },
          *           "created_at": "2026-11-25T07:58:10.000Z",
          *           "expires_at": "2026-11-26T07:58:10.000Z",
@@ -2827,7 +2945,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2838,7 +2957,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -2854,10 +2974,15 @@ export interface operations {
                      *           ],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -2975,7 +3100,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2986,7 +3112,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -3002,10 +3129,15 @@ export interface operations {
                      *           ],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -3865,6 +3997,161 @@ export interface operations {
             };
         };
     };
+    listArchivedPosts: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "view_count": 412,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listFollowRequests: {
         parameters: {
             query?: {
@@ -4577,7 +4864,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -4588,7 +4876,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -4604,10 +4893,15 @@ export interface operations {
                      *           ],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -4727,7 +5021,8 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -4916,7 +5211,8 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -5090,7 +5386,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -5101,7 +5398,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -5117,10 +5415,15 @@ export interface operations {
                      *           ],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -5231,6 +5534,19 @@ export interface operations {
                      * @example 42
                      */
                     location_id?: string;
+                    /** @default false */
+                    comments_disabled?: boolean;
+                    /** @default false */
+                    hide_like_count?: boolean;
+                    /** @description Alt text per media item of the post; null or '' clears one */
+                    alt_texts?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        alt_text: string | null;
+                    }[];
                 };
             };
         };
@@ -5271,7 +5587,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5282,7 +5599,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5298,10 +5616,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -5502,7 +5825,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5513,7 +5837,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5529,10 +5854,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -5835,7 +6165,17 @@ export interface operations {
                 /**
                  * @example {
                  *       "caption": "Morning light over the Douro #porto",
-                 *       "location_id": null
+                 *       "location_id": null,
+                 *       "media_ids": [
+                 *         "1188",
+                 *         "1187"
+                 *       ],
+                 *       "alt_texts": [
+                 *         {
+                 *           "media_id": "1187",
+                 *           "alt_text": "Tiled rooftops at sunset"
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -5843,6 +6183,19 @@ export interface operations {
                     caption?: string;
                     /** @description null clears the location */
                     location_id?: string | null;
+                    /** @description The post's media in their new order: ids it has keep their files, the caller's unattached uploads are added, the ones left out are deleted. A reel stays exactly one video. */
+                    media_ids?: string[];
+                    /** @description Alt text per media item of the post; null or '' clears one */
+                    alt_texts?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        alt_text: string | null;
+                    }[];
+                    comments_disabled?: boolean;
+                    hide_like_count?: boolean;
                 };
             };
         };
@@ -5881,7 +6234,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5892,7 +6246,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5908,10 +6263,495 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archivePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "view_count": 412,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unarchivePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "view_count": 412,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -6497,6 +7337,155 @@ export interface operations {
             };
         };
     };
+    listPostHistory: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "caption": "Morning light #porto",
+                     *           "location_id": null,
+                     *           "media_ids": [
+                     *             "1187",
+                     *             "1188"
+                     *           ],
+                     *           "edited_at": "2026-11-24T21:17:19.000Z",
+                     *           "current": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostVersionPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     likePost: {
         parameters: {
             query?: never;
@@ -6546,7 +7535,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6557,7 +7547,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6573,10 +7564,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -6779,7 +7775,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6790,7 +7787,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6806,10 +7804,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7158,7 +8161,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7169,7 +8173,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7185,10 +8190,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7391,7 +8401,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7402,7 +8413,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7418,10 +8430,15 @@ export interface operations {
                      *       ],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7632,7 +8649,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7839,7 +8857,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             "created_at": "2026-11-25T07:58:10.000Z",
                      *             "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7934,7 +8953,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8270,7 +9290,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8475,7 +9496,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -10070,7 +11092,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -10081,7 +11104,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -10097,10 +11121,15 @@ export interface operations {
                      *           ],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -10256,7 +11285,8 @@ export interface operations {
                      *             "duration_ms": null,
                      *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *             "poster_url": null,
-                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *           },
                      *           "created_at": "2026-11-25T07:58:10.000Z",
                      *           "expires_at": "2026-11-26T07:58:10.000Z",

@@ -65,6 +65,13 @@ export interface PostsTable {
   created_at: DbTime;
   updated_at: DbTime;
   deleted_at: DbTime | null;
+  /** Null until the first edit. */
+  edited_at: DbTime | null;
+  /** Archived posts are seen by their author only. */
+  archived_at: DbTime | null;
+  comments_disabled: Generated<number>;
+  hide_like_count: Generated<number>;
+  view_count: Generated<number>;
 }
 
 export type MediaKind = 'image' | 'video';
@@ -86,6 +93,7 @@ export interface MediaTable {
   blurhash: string | null;
   bytes: number;
   created_at: DbTime;
+  alt_text: string | null;
 }
 
 export interface PostLikesTable {
@@ -136,6 +144,49 @@ export interface StoriesTable {
   media_id: number;
   created_at: DbTime;
   expires_at: DbTime;
+  audience: Generated<StoryAudience>;
+}
+
+export type StoryAudience = 'everyone' | 'close_friends';
+
+/** A post as it was before one edit (caption, location, media ids as a JSON array). */
+export interface PostVersionsTable {
+  id: Generated<number>;
+  post_id: number;
+  caption: string;
+  location_id: number | null;
+  media_ids: string;
+  created_at: DbTime;
+}
+
+/** One row per viewer, video post and UTC day. */
+export interface PostViewsTable {
+  post_id: number;
+  viewer_id: number;
+  day: string;
+  created_at: DbTime;
+}
+
+export interface CloseFriendsTable {
+  owner_id: number;
+  friend_id: number;
+  created_at: DbTime;
+}
+
+export interface HighlightsTable {
+  id: Generated<number>;
+  owner_id: number;
+  title: string;
+  cover_media_id: number | null;
+  position: number;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+export interface HighlightStoriesTable {
+  highlight_id: number;
+  story_id: number;
+  position: number;
 }
 
 export interface StoryViewsTable {
@@ -236,6 +287,11 @@ export interface DB {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   idempotency_keys: IdempotencyKeysTable;
+  post_versions: PostVersionsTable;
+  post_views: PostViewsTable;
+  close_friends: CloseFriendsTable;
+  highlights: HighlightsTable;
+  highlight_stories: HighlightStoriesTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -291,6 +347,11 @@ export const tableColumns = {
     'created_at',
     'updated_at',
     'deleted_at',
+    'edited_at',
+    'archived_at',
+    'comments_disabled',
+    'hide_like_count',
+    'view_count',
   ]),
   media: columns<MediaTable>()([
     'id',
@@ -309,6 +370,7 @@ export const tableColumns = {
     'blurhash',
     'bytes',
     'created_at',
+    'alt_text',
   ]),
   post_likes: columns<PostLikesTable>()(['id', 'post_id', 'user_id', 'created_at']),
   saves: columns<SavesTable>()(['id', 'user_id', 'post_id', 'created_at']),
@@ -325,7 +387,14 @@ export const tableColumns = {
   comment_likes: columns<CommentLikesTable>()(['id', 'comment_id', 'user_id', 'created_at']),
   hashtags: columns<HashtagsTable>()(['id', 'name']),
   post_hashtags: columns<PostHashtagsTable>()(['post_id', 'hashtag_id']),
-  stories: columns<StoriesTable>()(['id', 'author_id', 'media_id', 'created_at', 'expires_at']),
+  stories: columns<StoriesTable>()([
+    'id',
+    'author_id',
+    'media_id',
+    'created_at',
+    'expires_at',
+    'audience',
+  ]),
   story_views: columns<StoryViewsTable>()(['id', 'story_id', 'viewer_id', 'liked', 'viewed_at']),
   refresh_tokens: columns<RefreshTokensTable>()([
     'id',
@@ -363,6 +432,26 @@ export const tableColumns = {
     'response_body',
     'created_at',
   ]),
+  post_versions: columns<PostVersionsTable>()([
+    'id',
+    'post_id',
+    'caption',
+    'location_id',
+    'media_ids',
+    'created_at',
+  ]),
+  post_views: columns<PostViewsTable>()(['post_id', 'viewer_id', 'day', 'created_at']),
+  close_friends: columns<CloseFriendsTable>()(['owner_id', 'friend_id', 'created_at']),
+  highlights: columns<HighlightsTable>()([
+    'id',
+    'owner_id',
+    'title',
+    'cover_media_id',
+    'position',
+    'created_at',
+    'updated_at',
+  ]),
+  highlight_stories: columns<HighlightStoriesTable>()(['highlight_id', 'story_id', 'position']),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

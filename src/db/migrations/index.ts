@@ -6,6 +6,7 @@ import * as profileCounters from './0004_profile_counters.js';
 import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
 import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
+import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
   '0007_post_popularity_indexes': postPopularityIndexes,
+  '0012_posts_stories_second_round': postsStoriesSecondRound,
 };

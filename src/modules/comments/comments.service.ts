@@ -3,7 +3,7 @@ import type { Executor } from '../../db/transaction.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
-import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
@@ -114,7 +114,10 @@ export async function createComment(
   await requireVisiblePost(deps.db, actor.id, postId);
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
   const row = await inTransaction(deps.db, async (trx) => {
-    await lockVisiblePost(trx, postId);
+    const post = await lockVisiblePost(trx, postId);
+    if (post.comments_disabled) {
+      throw new AppError(403, 'comments_disabled', 'Comments are turned off for this post.');
+    }
     let topId: number | null = null;
     if (parentId !== null) {
       const parent = await lockComment(trx, parentId);

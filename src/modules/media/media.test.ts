@@ -116,6 +116,7 @@ describe('media', () => {
           thumbnail_url: undefined,
           poster_url: null,
           blurhash: undefined,
+          alt_text: null,
         },
       );
       assert.match(

@@ -92,9 +92,11 @@ export function PostCard({
           </svg>
         </button>
       </div>
-      <p className="like-count" aria-live="polite">
-        <strong>{post.like_count === 1 ? '1 like' : `${post.like_count} likes`}</strong>
-      </p>
+      {post.like_count !== null && (
+        <p className="like-count" aria-live="polite">
+          <strong>{post.like_count === 1 ? '1 like' : `${post.like_count} likes`}</strong>
+        </p>
+      )}
       {post.caption && (
         <p className="caption">
           <Link to={`/u/${post.author.username}`} className="username">
