@@ -215,6 +215,36 @@ export interface IdempotencyKeysTable {
   created_at: DbTime;
 }
 
+export type NotificationType =
+  | 'follow'
+  | 'follow_request'
+  | 'follow_accepted'
+  | 'like'
+  | 'comment'
+  | 'reply'
+  | 'comment_like'
+  | 'mention'
+  | 'tag'
+  | 'story_like';
+
+/** Something that happened to `recipient_id` (src/modules/notifications/). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  actor_id: number;
+  type: NotificationType;
+  post_id: number | null;
+  comment_id: number | null;
+  story_id: number | null;
+  follow_id: number | null;
+  /** Unique per recipient: the same event never notifies twice. */
+  dedupe_key: string;
+  /** What the grouped list folds together (within a day). */
+  group_key: string;
+  is_read: Generated<number>;
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -236,6 +266,7 @@ export interface DB {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   idempotency_keys: IdempotencyKeysTable;
+  notifications: NotificationsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -361,6 +392,20 @@ export const tableColumns = {
     'response_status',
     'response_headers',
     'response_body',
+    'created_at',
+  ]),
+  notifications: columns<NotificationsTable>()([
+    'id',
+    'recipient_id',
+    'actor_id',
+    'type',
+    'post_id',
+    'comment_id',
+    'story_id',
+    'follow_id',
+    'dedupe_key',
+    'group_key',
+    'is_read',
     'created_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };

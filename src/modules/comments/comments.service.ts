@@ -5,6 +5,7 @@ import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { announce, type NewNotification, notify } from '../notifications/notifications.service.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
 import { authorSummaryOf, type MediaUrl, toUserSummary } from '../users/user-summary.js';
@@ -113,28 +114,57 @@ export async function createComment(
 ): Promise<CommentDto> {
   await requireVisiblePost(deps.db, actor.id, postId);
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
-  const row = await inTransaction(deps.db, async (trx) => {
-    await lockVisiblePost(trx, postId);
-    let topId: number | null = null;
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
+    const post = await lockVisiblePost(trx, postId);
+    let parent: { id: number; author_id: number } | null = null;
     if (parentId !== null) {
-      const parent = await lockComment(trx, parentId);
-      if (!parent || parent.post_id !== postId) {
+      const found = await lockComment(trx, parentId);
+      if (!found || found.post_id !== postId) {
         throw invalidField('parent_id', `comment ${parentId} is not a comment of post ${postId}`);
       }
-      topId = parent.parent_id ?? parent.id;
+      parent =
+        found.parent_id === null ? found : { id: found.parent_id, author_id: found.author_id };
     }
     const id = await insertComment(trx, {
       post_id: postId,
       author_id: actor.id,
-      parent_id: topId,
+      parent_id: parent?.id ?? null,
       text: input.text,
-      created_at: toDbTime(deps.clock.now()),
+      created_at: now,
     });
     await adjustCommentCount(trx, postId, 1);
-    if (topId !== null) await adjustCommentCounter(trx, topId, 'reply_count', 1);
-    return commentInWrite(trx, actor.id, id);
+    if (parent !== null) await adjustCommentCounter(trx, parent.id, 'reply_count', 1);
+    const notified = await notify(
+      trx,
+      now,
+      commentNotifications(actor.id, post.author_id, id, postId, parent),
+    );
+    return { row: await commentInWrite(trx, actor.id, id), notified };
   });
+  announce(deps, notified);
   return toCommentDto(row, deps.mediaUrl);
+}
+
+/**
+ * The post's author hears of every comment; the author of the comment replied to (the one the
+ * actor answered, not its top-level comment) hears of the reply instead of a plain comment.
+ */
+function commentNotifications(
+  actorId: number,
+  postAuthorId: number,
+  commentId: number,
+  postId: number,
+  repliedTo: { author_id: number } | null,
+): NewNotification[] {
+  const list: NewNotification[] = [];
+  if (repliedTo !== null) {
+    list.push({ type: 'reply', recipientId: repliedTo.author_id, actorId, postId, commentId });
+  }
+  if (repliedTo?.author_id !== postAuthorId) {
+    list.push({ type: 'comment', recipientId: postAuthorId, actorId, postId, commentId });
+  }
+  return list;
 }
 
 /** By the comment's author or the post's author; a top-level comment takes its replies along. */
@@ -164,13 +194,28 @@ export async function setCommentLike(
   liked: boolean,
 ): Promise<CommentDto> {
   await requireVisibleComment(deps.db, actor.id, commentId);
-  const row = await inTransaction(deps.db, async (trx) => {
-    if (!(await lockComment(trx, commentId))) throw notFound('Comment');
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
+    const comment = await lockComment(trx, commentId);
+    if (!comment) throw notFound('Comment');
     const changed = liked
-      ? await insertCommentLike(trx, commentId, actor.id, toDbTime(deps.clock.now()))
+      ? await insertCommentLike(trx, commentId, actor.id, now)
       : await deleteCommentLike(trx, commentId, actor.id);
     if (changed) await adjustCommentCounter(trx, commentId, 'like_count', liked ? 1 : -1);
-    return commentInWrite(trx, actor.id, commentId);
+    const notified =
+      changed && liked
+        ? await notify(trx, now, [
+            {
+              type: 'comment_like',
+              recipientId: comment.author_id,
+              actorId: actor.id,
+              postId: comment.post_id,
+              commentId,
+            },
+          ])
+        : [];
+    return { row: await commentInWrite(trx, actor.id, commentId), notified };
   });
+  announce(deps, notified);
   return toCommentDto(row, deps.mediaUrl);
 }
