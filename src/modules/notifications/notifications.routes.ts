@@ -133,7 +133,9 @@ export const notificationsRoutes =
           lastEventId === undefined ? null : Number(lastEventId),
           request.log,
         );
-        request.raw.on('close', () => stream.destroy());
+        // A client that goes away ends the stream; a stream that ends (app closing) ends the answer.
+        reply.raw.on('close', () => stream.destroy());
+        stream.on('close', () => reply.raw.destroy());
         return (
           reply
             .header('content-type', 'text/event-stream; charset=utf-8')
