@@ -976,7 +976,13 @@ export interface components {
          *         "profile_image_url": null,
          *         "is_private": true
          *       },
-         *       "text": "That light! Which film stock?",
+         *       "text": "That light! Which film stock? @ada.lovelace",
+         *       "mentions": [
+         *         {
+         *           "id": "42",
+         *           "username": "ada.lovelace"
+         *         }
+         *       ],
          *       "parent_id": null,
          *       "reply_count": 1,
          *       "like_count": 3,
@@ -997,6 +1003,8 @@ export interface components {
             post_id: string;
             author: components["schemas"]["User"];
             text: string;
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
             /** @description The top-level comment this replies to; null for a top-level comment */
             parent_id: string | null;
             reply_count: number;
@@ -1181,6 +1189,21 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+        };
+        /**
+         * Mention
+         * @example {
+         *       "id": "57",
+         *       "username": "grace_h"
+         *     }
+         */
+        Mention: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            username: string;
         };
         /**
          * Notification
@@ -1377,6 +1400,7 @@ export interface components {
          *         "porto",
          *         "film"
          *       ],
+         *       "mentions": [],
          *       "like_count": 87,
          *       "comment_count": 6,
          *       "liked_by_me": true,
@@ -1403,6 +1427,8 @@ export interface components {
             location: components["schemas"]["Location"] | null;
             /** @description Lowercased, in order of first appearance in the caption */
             hashtags: string[];
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
             like_count: number;
             /** @description Comments and replies */
             comment_count: number;
@@ -2191,7 +2217,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2519,7 +2551,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2716,7 +2754,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2914,7 +2958,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -3100,6 +3150,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "liked_by_me": true,
@@ -3248,6 +3299,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "liked_by_me": true,
@@ -4850,6 +4902,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "liked_by_me": true,
@@ -5865,6 +5918,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "liked_by_me": true,
@@ -5972,7 +6026,7 @@ export interface operations {
                      * @enum {unknown}
                      */
                     type?: "post" | "reel";
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description 1–10 of the caller's unattached media, in display order */
                     media_ids: string[];
@@ -6046,6 +6100,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -6277,6 +6332,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -6589,7 +6645,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description null clears the location */
                     location_id?: string | null;
@@ -6656,6 +6712,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -6856,7 +6913,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -6998,6 +7061,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description `@username`s become mentions (at most 20) */
                     text: string;
                     /** @description Reply to this comment of the same post. A reply to a reply is attached to its top-level comment. */
                     parent_id?: string | null;
@@ -7030,7 +7094,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -7321,6 +7391,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -7554,6 +7625,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -7933,6 +8005,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -8166,6 +8239,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "liked_by_me": true,
@@ -10845,6 +10919,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "liked_by_me": true,

@@ -65,6 +65,8 @@ export interface PostsTable {
   created_at: DbTime;
   updated_at: DbTime;
   deleted_at: DbTime | null;
+  /** JSON [{id, username}] of the accounts the caption mentions (src/modules/mentions/); null: none. */
+  mentions: string | null;
 }
 
 export type MediaKind = 'image' | 'video';
@@ -111,6 +113,8 @@ export interface CommentsTable {
   reply_count: Generated<number>;
   like_count: Generated<number>;
   created_at: DbTime;
+  /** JSON [{id, username}] of the accounts the text mentions; null: none. */
+  mentions: string | null;
 }
 
 export interface CommentLikesTable {
@@ -322,6 +326,7 @@ export const tableColumns = {
     'created_at',
     'updated_at',
     'deleted_at',
+    'mentions',
   ]),
   media: columns<MediaTable>()([
     'id',
@@ -352,6 +357,7 @@ export const tableColumns = {
     'reply_count',
     'like_count',
     'created_at',
+    'mentions',
   ]),
   comment_likes: columns<CommentLikesTable>()(['id', 'comment_id', 'user_id', 'created_at']),
   hashtags: columns<HashtagsTable>()(['id', 'name']),

@@ -6,6 +6,7 @@ import * as profileCounters from './0004_profile_counters.js';
 import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
 import * as notifications from './0009_notifications.js';
+import * as mentionsTags from './0009b_mentions_tags.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
   '0009_notifications': notifications,
+  '0009b_mentions_tags': mentionsTags,
 };

@@ -5,6 +5,7 @@ import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { mentionsOf, resolveMentions } from '../mentions/mentions.service.js';
 import { announce, type NewNotification, notify } from '../notifications/notifications.service.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
@@ -29,6 +30,7 @@ function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
     post_id: String(row.post_id),
     author: toUserSummary(authorSummaryOf(row), mediaUrl),
     text: row.text,
+    mentions: mentionsOf(row.mentions),
     parent_id: row.parent_id === null ? null : String(row.parent_id),
     reply_count: row.reply_count,
     like_count: row.like_count,
@@ -126,19 +128,22 @@ export async function createComment(
       parent =
         found.parent_id === null ? found : { id: found.parent_id, author_id: found.author_id };
     }
+    // Mentioned people who may see the post: its author's content, seen as they would see it.
+    const mentions = await resolveMentions(trx, input.text, post.author_id, 'text');
     const id = await insertComment(trx, {
       post_id: postId,
       author_id: actor.id,
       parent_id: parent?.id ?? null,
       text: input.text,
       created_at: now,
+      mentions: mentions.stored,
     });
     await adjustCommentCount(trx, postId, 1);
     if (parent !== null) await adjustCommentCounter(trx, parent.id, 'reply_count', 1);
     const notified = await notify(
       trx,
       now,
-      commentNotifications(actor.id, post.author_id, id, postId, parent),
+      commentNotifications(actor.id, post.author_id, { id, postId }, parent, mentions.notifiable),
     );
     return { row: await commentInWrite(trx, actor.id, id), notified };
   });
@@ -148,21 +153,27 @@ export async function createComment(
 
 /**
  * The post's author hears of every comment; the author of the comment replied to (the one the
- * actor answered, not its top-level comment) hears of the reply instead of a plain comment.
+ * actor answered, not its top-level comment) hears of the reply instead of a plain comment;
+ * the other mentioned people who may see the post, of the mention.
  */
 function commentNotifications(
   actorId: number,
   postAuthorId: number,
-  commentId: number,
-  postId: number,
+  comment: { id: number; postId: number },
   repliedTo: { author_id: number } | null,
+  mentioned: readonly number[],
 ): NewNotification[] {
+  const subject = { actorId, postId: comment.postId, commentId: comment.id };
   const list: NewNotification[] = [];
-  if (repliedTo !== null) {
-    list.push({ type: 'reply', recipientId: repliedTo.author_id, actorId, postId, commentId });
-  }
+  if (repliedTo !== null)
+    list.push({ type: 'reply', recipientId: repliedTo.author_id, ...subject });
   if (repliedTo?.author_id !== postAuthorId) {
-    list.push({ type: 'comment', recipientId: postAuthorId, actorId, postId, commentId });
+    list.push({ type: 'comment', recipientId: postAuthorId, ...subject });
+  }
+  for (const recipientId of mentioned) {
+    if (!list.some((n) => n.recipientId === recipientId)) {
+      list.push({ type: 'mention', recipientId, ...subject });
+    }
   }
   return list;
 }

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
+import { mentionsOf } from '../mentions/mentions.service.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
@@ -50,6 +51,7 @@ export async function hydratePosts(
       media: (mediaByPost.get(row.id) ?? []).map((item) => toMediaDto(item, mediaUrl)),
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
       hashtags: extractHashtags(row.caption),
+      mentions: mentionsOf(row.mentions),
       like_count: row.like_count,
       comment_count: row.comment_count,
       liked_by_me: flags.liked.has(row.id),

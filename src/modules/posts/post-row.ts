@@ -15,6 +15,7 @@ export const POST_COLUMNS = [
   'posts.comment_count',
   'posts.created_at',
   'posts.updated_at',
+  'posts.mentions',
 ] as const;
 
 /** The list order everywhere: newest first, ties broken by id. */

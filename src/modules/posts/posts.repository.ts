@@ -38,7 +38,9 @@ export async function lockPost(trx: Trx, postId: number): Promise<PostRow | unde
 
 export async function insertPost(
   trx: Trx,
-  values: Omit<PostRow, 'id' | 'like_count' | 'comment_count'>,
+  values: Omit<PostRow, 'id' | 'like_count' | 'comment_count' | 'mentions'> & {
+    mentions?: string | null;
+  },
 ): Promise<number> {
   const result = await trx.insertInto('posts').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);
@@ -47,7 +49,12 @@ export async function insertPost(
 export async function updatePost(
   trx: Trx,
   postId: number,
-  patch: { caption?: string; location_id?: number | null; updated_at: string },
+  patch: {
+    caption?: string;
+    mentions?: string | null;
+    location_id?: number | null;
+    updated_at: string;
+  },
 ): Promise<void> {
   await trx.updateTable('posts').set(patch).where('id', '=', postId).execute();
 }

@@ -6,6 +6,8 @@ import type { Actor } from '../../http/auth.js';
 import { badRequest, type FieldError, forbidden, notFound } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
+import { mentionedIds, resolveMentions } from '../mentions/mentions.service.js';
+import { announce, notify } from '../notifications/notifications.service.js';
 import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
 import { afterTimelineChange, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
@@ -44,6 +46,7 @@ export async function requireVisiblePost(
     comment_count: found.comment_count,
     created_at: found.created_at,
     updated_at: found.updated_at,
+    mentions: found.mentions,
   };
 }
 
@@ -98,12 +101,13 @@ export async function createPost(
   const caption = input.caption ?? '';
   const locationId = input.location_id === undefined ? null : Number(input.location_id);
   const now = toDbTime(deps.clock.now());
-  const row = await inTransaction(deps.db, async (trx) => {
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
     const problems = await mediaProblems(trx, actor.id, mediaIds, type);
     if (locationId !== null && !(await locationExists(trx, locationId))) {
       problems.push({ field: 'location_id', message: `location ${locationId} does not exist` });
     }
     if (problems.length > 0) throw invalid(problems);
+    const mentions = await resolveMentions(trx, caption, actor.id, 'caption');
     const values = {
       author_id: actor.id,
       type,
@@ -111,6 +115,7 @@ export async function createPost(
       location_id: locationId,
       created_at: now,
       updated_at: now,
+      mentions: mentions.stored,
     };
     // Counted first, as in deletePost: the author's profile row is locked before the posts row.
     await countPost(trx, actor.id, 1);
@@ -121,11 +126,26 @@ export async function createPost(
     }
     await setPostHashtags(trx, id, caption, { replace: false });
     await inPostCreated(trx, { id, author_id: actor.id, created_at: now });
-    return { id, ...values, like_count: 0, comment_count: 0 };
+    const notified = await notifyMentioned(trx, now, actor.id, id, mentions.notifiable);
+    return { row: { id, ...values, like_count: 0, comment_count: 0 }, notified };
   });
+  announce(deps, notified);
   afterTimelineChange(deps);
   return postView(deps, actor.id, row);
 }
+
+const notifyMentioned = (
+  trx: Trx,
+  now: string,
+  actorId: number,
+  postId: number,
+  recipients: readonly number[],
+) =>
+  notify(
+    trx,
+    now,
+    recipients.map((recipientId) => ({ type: 'mention', recipientId, actorId, postId })),
+  );
 
 const invalid = (errors: FieldError[]) =>
   badRequest(
@@ -150,22 +170,31 @@ export async function updatePost(
     input.location_id === undefined || input.location_id === null
       ? input.location_id
       : Number(input.location_id);
-  const row = await inTransaction(deps.db, async (trx) => {
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
     if (typeof locationId === 'number' && !(await locationExists(trx, locationId))) {
       throw invalid([{ field: 'location_id', message: `location ${locationId} does not exist` }]);
     }
     const current = await lockVisiblePost(trx, postId);
+    const captionChanged = input.caption !== undefined && input.caption !== current.caption;
+    const mentions = captionChanged
+      ? await resolveMentions(trx, input.caption!, actor.id, 'caption')
+      : null;
     const patch = {
       ...(input.caption === undefined ? {} : { caption: input.caption }),
+      ...(mentions === null ? {} : { mentions: mentions.stored }),
       ...(locationId === undefined ? {} : { location_id: locationId }),
-      updated_at: toDbTime(deps.clock.now()),
+      updated_at: now,
     };
     await updatePostRow(trx, postId, patch);
-    if (input.caption !== undefined && input.caption !== current.caption) {
-      await setPostHashtags(trx, postId, input.caption, { replace: true });
-    }
-    return { ...current, ...patch };
+    if (captionChanged) await setPostHashtags(trx, postId, input.caption!, { replace: true });
+    // Only the newly mentioned hear of an edit.
+    const before = mentionedIds(current.mentions);
+    const added = (mentions?.notifiable ?? []).filter((id) => !before.has(id));
+    const notified = await notifyMentioned(trx, now, actor.id, postId, added);
+    return { row: { ...current, ...patch }, notified };
   });
+  announce(deps, notified);
   return postView(deps, actor.id, row);
 }
 
