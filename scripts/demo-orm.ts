@@ -203,6 +203,7 @@ async function walkthrough(db: Db) {
             author_id: carol,
             parent_id: null,
             text: `comment ${i + 1}`,
+            mentions: null,
             created_at: now(),
           });
           await adjustCommentCount(trx, postId, 1);

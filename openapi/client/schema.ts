@@ -413,6 +413,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to me
+         * @description Newest first. Kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like. A notification whose actor is deactivated, or whose post the caller can no longer see, is not listed.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/grouped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notifications grouped by kind, subject and day
+         * @description "alice, bob and 12 others liked your post": one group per kind and subject (the post, the comment, the story; all follows) within a UTC day, the group with the newest notification first.
+         */
+        get: operations["listNotificationGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description Marks `up_to_id` and every older notification of the caller read.
+         */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New notifications, live (Server-Sent Events)
+         * @description Each new notification is an `event: notification` whose `id` is the notification id and whose `data` is the Notification as JSON. Reconnect with `Last-Event-ID` to get what was missed; without it the stream starts with what happens next. A comment line is sent every SSE_HEARTBEAT_SECONDS (25 by default). Works across replicas through Redis when REDIS_URL is set. Without a valid bearer token the answer is a 401 problem, before any stream starts.
+         */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many notifications are unread */
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts": {
         parameters: {
             query?: never;
@@ -943,7 +1040,13 @@ export interface components {
          *         "profile_image_url": null,
          *         "is_private": true
          *       },
-         *       "text": "That light! Which film stock?",
+         *       "text": "That light! Which film stock? @ada.lovelace",
+         *       "mentions": [
+         *         {
+         *           "id": "42",
+         *           "username": "ada.lovelace"
+         *         }
+         *       ],
          *       "parent_id": null,
          *       "reply_count": 1,
          *       "like_count": 3,
@@ -964,6 +1067,8 @@ export interface components {
             post_id: string;
             author: components["schemas"]["User"];
             text: string;
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
             /** @description The top-level comment this replies to; null for a top-level comment */
             parent_id: string | null;
             reply_count: number;
@@ -1153,6 +1258,168 @@ export interface components {
             alt_text: string | null;
         };
         /**
+         * Mention
+         * @example {
+         *       "id": "57",
+         *       "username": "grace_h"
+         *     }
+         */
+        Mention: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            username: string;
+        };
+        /**
+         * Notification
+         * @example {
+         *       "id": "9120",
+         *       "type": "like",
+         *       "created_at": "2026-11-24T21:44:10.000Z",
+         *       "read": false,
+         *       "actor": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "post": {
+         *         "id": "305",
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+         *       }
+         *     }
+         */
+        Notification: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description What happened
+             * @enum {unknown}
+             */
+            type: "follow" | "follow_request" | "follow_accepted" | "like" | "comment" | "reply" | "comment_like" | "mention" | "tag" | "story_like";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+            read: boolean;
+            actor: components["schemas"]["User"];
+            post?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                thumbnail_url: string | null;
+            };
+            comment?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                text: string;
+            };
+            story?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+        };
+        /**
+         * NotificationGroup
+         * @example {
+         *       "type": "like",
+         *       "post": {
+         *         "id": "305",
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+         *       },
+         *       "count": 14,
+         *       "latest_actors": [
+         *         {
+         *           "id": "57",
+         *           "username": "grace_h",
+         *           "name": "Grace Hopper",
+         *           "profile_image_url": null,
+         *           "is_private": true
+         *         },
+         *         {
+         *           "id": "42",
+         *           "username": "ada.lovelace",
+         *           "name": "Ada Lovelace",
+         *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *           "is_private": false
+         *         }
+         *       ],
+         *       "latest_at": "2026-11-24T21:44:10.000Z",
+         *       "latest_id": "9120",
+         *       "read": false
+         *     }
+         */
+        NotificationGroup: {
+            /**
+             * @description What happened
+             * @enum {unknown}
+             */
+            type: "follow" | "follow_request" | "follow_accepted" | "like" | "comment" | "reply" | "comment_like" | "mention" | "tag" | "story_like";
+            post?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                thumbnail_url: string | null;
+            };
+            comment?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                text: string;
+            };
+            story?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            /** @description Notifications in the group */
+            count: number;
+            /** @description Up to three people, most recent first */
+            latest_actors: components["schemas"]["User"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            latest_at: string;
+            /** @description The group's newest notification: POST /notifications/read up to it */
+            latest_id: string;
+            /** @description Every notification of the group is read */
+            read: boolean;
+        };
+        /** NotificationGroupPage */
+        NotificationGroupPage: {
+            data: components["schemas"]["NotificationGroup"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
          * Post
          * @example {
          *       "id": "305",
@@ -1202,6 +1469,7 @@ export interface components {
          *         "porto",
          *         "film"
          *       ],
+         *       "mentions": [],
          *       "like_count": 87,
          *       "comment_count": 6,
          *       "view_count": 412,
@@ -1233,6 +1501,8 @@ export interface components {
             location: components["schemas"]["Location"] | null;
             /** @description Lowercased, in order of first appearance in the caption */
             hashtags: string[];
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
             /** @description null when the author hides it (`hide_like_count`) from everyone but themselves */
             like_count: number | null;
             /** @description Comments and replies */
@@ -1501,6 +1771,10 @@ export interface components {
             token_type: "Bearer";
             /** @description Access token lifetime in seconds */
             expires_in: number;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            count: number;
         };
         /**
          * User
@@ -2061,7 +2335,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2389,7 +2669,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2586,7 +2872,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2784,7 +3076,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -2972,6 +3270,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,
@@ -3127,6 +3426,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,
@@ -4068,6 +4368,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,
@@ -4891,6 +5192,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,
@@ -5321,6 +5623,516 @@ export interface operations {
             };
         };
     };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                types?: string;
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                exclude_types?: string;
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "9120",
+                     *           "type": "like",
+                     *           "created_at": "2026-11-24T21:44:10.000Z",
+                     *           "read": false,
+                     *           "actor": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "post": {
+                     *             "id": "305",
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotificationGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                types?: string;
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                exclude_types?: string;
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "type": "like",
+                     *           "post": {
+                     *             "id": "305",
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+                     *           },
+                     *           "count": 14,
+                     *           "latest_actors": [
+                     *             {
+                     *               "id": "57",
+                     *               "username": "grace_h",
+                     *               "name": "Grace Hopper",
+                     *               "profile_image_url": null,
+                     *               "is_private": true
+                     *             },
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace",
+                     *               "name": "Ada Lovelace",
+                     *               "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *               "is_private": false
+                     *             }
+                     *           ],
+                     *           "latest_at": "2026-11-24T21:44:10.000Z",
+                     *           "latest_id": "9120",
+                     *           "read": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationGroupPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "up_to_id": "9120"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Marks this notification and every older one read */
+                    up_to_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPosts: {
         parameters: {
             query?: {
@@ -5413,6 +6225,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,
@@ -5525,7 +6338,7 @@ export interface operations {
                      * @enum {unknown}
                      */
                     type?: "post" | "reel";
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description 1–10 of the caller's unattached media, in display order */
                     media_ids: string[];
@@ -5614,6 +6427,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -5852,6 +6666,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -6179,7 +6994,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description null clears the location */
                     location_id?: string | null;
@@ -6261,6 +7076,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -6501,6 +7317,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -6741,6 +7558,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -6946,7 +7764,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -7088,6 +7912,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description `@username`s become mentions (at most 20) */
                     text: string;
                     /** @description Reply to this comment of the same post. A reply to a reply is attached to its top-level comment. */
                     parent_id?: string | null;
@@ -7120,7 +7945,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -7562,6 +8393,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -7802,6 +8634,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -8188,6 +9021,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -8428,6 +9262,7 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
                      *       "view_count": 412,
@@ -11119,6 +11954,7 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
                      *           "view_count": 412,

@@ -72,6 +72,8 @@ export interface PostsTable {
   comments_disabled: Generated<number>;
   hide_like_count: Generated<number>;
   view_count: Generated<number>;
+  /** JSON [{id, username}] of the accounts the caption mentions (src/modules/mentions/); null: none. */
+  mentions: string | null;
 }
 
 export type MediaKind = 'image' | 'video';
@@ -119,6 +121,8 @@ export interface CommentsTable {
   reply_count: Generated<number>;
   like_count: Generated<number>;
   created_at: DbTime;
+  /** JSON [{id, username}] of the accounts the text mentions; null: none. */
+  mentions: string | null;
 }
 
 export interface CommentLikesTable {
@@ -266,6 +270,36 @@ export interface IdempotencyKeysTable {
   created_at: DbTime;
 }
 
+export type NotificationType =
+  | 'follow'
+  | 'follow_request'
+  | 'follow_accepted'
+  | 'like'
+  | 'comment'
+  | 'reply'
+  | 'comment_like'
+  | 'mention'
+  | 'tag'
+  | 'story_like';
+
+/** Something that happened to `recipient_id` (src/modules/notifications/). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  actor_id: number;
+  type: NotificationType;
+  post_id: number | null;
+  comment_id: number | null;
+  story_id: number | null;
+  follow_id: number | null;
+  /** Unique per recipient: the same event never notifies twice. */
+  dedupe_key: string;
+  /** What the grouped list folds together (within a day). */
+  group_key: string;
+  is_read: Generated<number>;
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -292,6 +326,7 @@ export interface DB {
   close_friends: CloseFriendsTable;
   highlights: HighlightsTable;
   highlight_stories: HighlightStoriesTable;
+  notifications: NotificationsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -352,6 +387,7 @@ export const tableColumns = {
     'comments_disabled',
     'hide_like_count',
     'view_count',
+    'mentions',
   ]),
   media: columns<MediaTable>()([
     'id',
@@ -383,6 +419,7 @@ export const tableColumns = {
     'reply_count',
     'like_count',
     'created_at',
+    'mentions',
   ]),
   comment_likes: columns<CommentLikesTable>()(['id', 'comment_id', 'user_id', 'created_at']),
   hashtags: columns<HashtagsTable>()(['id', 'name']),
@@ -452,6 +489,20 @@ export const tableColumns = {
     'updated_at',
   ]),
   highlight_stories: columns<HighlightStoriesTable>()(['highlight_id', 'story_id', 'position']),
+  notifications: columns<NotificationsTable>()([
+    'id',
+    'recipient_id',
+    'actor_id',
+    'type',
+    'post_id',
+    'comment_id',
+    'story_id',
+    'follow_id',
+    'dedupe_key',
+    'group_key',
+    'is_read',
+    'created_at',
+  ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
+import { mentionsOf } from '../mentions/mentions.service.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
@@ -52,6 +53,7 @@ export async function hydratePosts(
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
       hashtags: extractHashtags(row.caption),
       like_count: row.hide_like_count && row.author_id !== actorId ? null : row.like_count,
+      mentions: mentionsOf(row.mentions),
       comment_count: row.comment_count,
       view_count: postMedia.some((m) => m.kind === 'video') ? row.view_count : null,
       liked_by_me: flags.liked.has(row.id),

@@ -20,6 +20,7 @@ export const POST_COLUMNS = [
   'posts.comments_disabled',
   'posts.hide_like_count',
   'posts.view_count',
+  'posts.mentions',
 ] as const;
 
 /** The list order everywhere: newest first, ties broken by id. */

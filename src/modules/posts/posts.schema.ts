@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Cursor, Id, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 import { AltText, MediaSchema } from '../media/media.schema.js';
+import { Mentions } from '../mentions/mentions.schema.js';
 import { LocationSchema } from '../locations/locations.schema.js';
 import { exampleLocation, examplePost } from '../../openapi-examples.js';
 
@@ -10,7 +11,8 @@ export const PostTypeSchema = Type.Enum(['post', 'reel'], {
 export const MAX_CAPTION_LENGTH = 2200;
 const Caption = Type.String({
   maxLength: MAX_CAPTION_LENGTH,
-  description: 'Up to 2,200 characters; `#tags` become hashtags',
+  description:
+    'Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20)',
 });
 
 export const PostSchema = Type.Object(
@@ -24,6 +26,7 @@ export const PostSchema = Type.Object(
     hashtags: Type.Array(Type.String(), {
       description: 'Lowercased, in order of first appearance in the caption',
     }),
+    mentions: Mentions,
     like_count: Type.Union([Type.Integer(), Type.Null()], {
       description: 'null when the author hides it (`hide_like_count`) from everyone but themselves',
     }),

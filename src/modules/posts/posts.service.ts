@@ -13,6 +13,8 @@ import {
 } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
+import { mentionedIds, resolveMentions } from '../mentions/mentions.service.js';
+import { announce, notify } from '../notifications/notifications.service.js';
 import {
   attachToPost,
   fileKeysOfPost,
@@ -111,12 +113,13 @@ export async function createPost(
   const caption = input.caption ?? '';
   const locationId = input.location_id === undefined ? null : Number(input.location_id);
   const now = toDbTime(deps.clock.now());
-  const row = await inTransaction(deps.db, async (trx) => {
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
     const problems = await mediaProblems(trx, actor.id, mediaIds, type);
     if (locationId !== null && !(await locationExists(trx, locationId))) {
       problems.push({ field: 'location_id', message: `location ${locationId} does not exist` });
     }
     if (problems.length > 0) throw invalid(problems);
+    const mentions = await resolveMentions(trx, caption, actor.id, 'caption');
     const values = {
       author_id: actor.id,
       type,
@@ -128,6 +131,7 @@ export async function createPost(
       updated_at: now,
       edited_at: null,
       archived_at: null,
+      mentions: mentions.stored,
     };
     // Counted first, as in deletePost: the author's profile row is locked before the posts row.
     await countPost(trx, actor.id, 1);
@@ -139,11 +143,29 @@ export async function createPost(
     for (const [mediaId, text] of altTexts) await setAltText(trx, id, mediaId, text);
     await setPostHashtags(trx, id, caption, { replace: false });
     await inPostCreated(trx, { id, author_id: actor.id, created_at: now });
-    return { id, ...values, like_count: 0, comment_count: 0, view_count: 0 };
+    const notified = await notifyMentioned(trx, now, actor.id, id, mentions.notifiable);
+    return {
+      row: { id, ...values, like_count: 0, comment_count: 0, view_count: 0 },
+      notified,
+    };
   });
+  announce(deps, notified);
   afterTimelineChange(deps);
   return postView(deps, actor.id, row);
 }
+
+const notifyMentioned = (
+  trx: Trx,
+  now: string,
+  actorId: number,
+  postId: number,
+  recipients: readonly number[],
+) =>
+  notify(
+    trx,
+    now,
+    recipients.map((recipientId) => ({ type: 'mention', recipientId, actorId, postId })),
+  );
 
 const invalid = (errors: FieldError[]) =>
   badRequest(
@@ -192,7 +214,7 @@ export async function updatePost(
       ? input.location_id
       : Number(input.location_id);
   const now = toDbTime(deps.clock.now());
-  const { row, removedFiles } = await inTransaction(deps.db, async (trx) => {
+  const { row, removedFiles, notified } = await inTransaction(deps.db, async (trx) => {
     if (typeof locationId === 'number' && !(await locationExists(trx, locationId))) {
       throw invalid([{ field: 'location_id', message: `location ${locationId} does not exist` }]);
     }
@@ -235,8 +257,12 @@ export async function updatePost(
         created_at: current.edited_at ?? current.created_at,
       });
     }
+    const mentions = captionChanged
+      ? await resolveMentions(trx, input.caption!, actor.id, 'caption')
+      : null;
     const patch = {
       ...(input.caption === undefined ? {} : { caption: input.caption }),
+      ...(mentions === null ? {} : { mentions: mentions.stored }),
       ...(locationId === undefined ? {} : { location_id: locationId }),
       ...(input.comments_disabled === undefined
         ? {}
@@ -249,8 +275,13 @@ export async function updatePost(
     };
     await updatePostRow(trx, postId, patch);
     if (captionChanged) await setPostHashtags(trx, postId, input.caption!, { replace: true });
-    return { row: { ...current, ...patch }, removedFiles };
+    // Only the newly mentioned hear of an edit.
+    const before = mentionedIds(current.mentions);
+    const newlyMentioned = (mentions?.notifiable ?? []).filter((id) => !before.has(id));
+    const notified = await notifyMentioned(trx, now, actor.id, postId, newlyMentioned);
+    return { row: { ...current, ...patch }, removedFiles, notified };
   });
+  announce(deps, notified);
   if (removedFiles.length > 0) {
     await deps.storage
       .delete(removedFiles)

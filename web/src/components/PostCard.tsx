@@ -102,7 +102,7 @@ export function PostCard({
           <Link to={`/u/${post.author.username}`} className="username">
             {post.author.username}
           </Link>{' '}
-          <Caption text={post.caption} />
+          <Caption text={post.caption} mentions={post.mentions} />
         </p>
       )}
       {!full && post.comment_count > 0 && (
