@@ -1770,14 +1770,14 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description 1–30 of a-z 0-9 . _ (input is lowercased first) */
+                    /** @description 1–30 of a-z 0-9 . _ (input is lowercased first); no dot at the start or end, no two dots in a row */
                     username: string;
                     /**
                      * Format: email
                      * @description Stored lowercase
                      */
                     email: string;
-                    /** @description At least 8 characters (Unicode characters, not bytes); never trimmed */
+                    /** @description At least 8 characters as typed and 8–128 Unicode characters after NFKC normalisation, not only spaces or invisible characters, not one of the 10,000 most common passwords, not containing the username; never trimmed */
                     password: string;
                     name?: string;
                 };

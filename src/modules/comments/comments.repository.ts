@@ -88,11 +88,14 @@ export async function deleteCommentRow(trx: Trx, id: number): Promise<void> {
   await trx.deleteFrom('comments').where('id', '=', id).execute();
 }
 
+/** Replies the post's comment_count counts: those of active accounts (see recountEngagementOfUser). */
 export async function countReplies(trx: Trx, id: number): Promise<number> {
   const row = await trx
     .selectFrom('comments')
+    .innerJoin('users', 'users.id', 'comments.author_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('parent_id', '=', id)
+    .where('comments.parent_id', '=', id)
+    .where('users.is_active', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

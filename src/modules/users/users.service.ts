@@ -8,6 +8,7 @@ import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { revokeAllRefreshTokens } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
+import { recountAfterAccountChange } from '../posts/post-counters.js';
 import {
   acceptAllRequests,
   acceptedFollowsOf,
@@ -109,7 +110,10 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
     // concurrent follow between a peer and this account cannot lock them crosswise.
     const peers = await acceptedFollowsOf(trx, actor.id, false);
     await repo.lockAccounts(trx, [actor.id, ...peers.followerIds, ...peers.followingIds]);
-    if (await repo.deactivate(trx, actor.id)) await uncountDeactivated(trx, actor.id);
+    if (await repo.deactivate(trx, actor.id)) {
+      await uncountDeactivated(trx, actor.id);
+      await recountAfterAccountChange(trx, actor.id);
+    }
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
     await inUserDeactivated(trx, actor.id);
   });
