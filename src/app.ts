@@ -11,6 +11,7 @@ import { frameworkErrorOptions, registerErrorHandling } from './http/error-handl
 import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerPasswordAttemptLimits } from './http/password-attempts.js';
 import { trackInFlightRequests } from './http/in-flight.js';
 import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { originOf, registerSecurityHeaders } from './http/security-headers.js';
@@ -200,6 +201,11 @@ export async function buildApp(
       await registerWriteLimits(api, {
         writesPer5Min: config.writeRateLimitPer5min,
         uploadsPer30Min: config.uploadRateLimitPer30min,
+        redis,
+        redisKeyPrefix: config.redisKeyPrefix,
+      });
+      await registerPasswordAttemptLimits(api, {
+        perMinute: config.authRateLimitPerMin,
         redis,
         redisKeyPrefix: config.redisKeyPrefix,
       });

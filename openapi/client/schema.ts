@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with username or email
-         * @description Unknown user and wrong password are the same 401. Rate limited per client address.
+         * @description Unknown user and wrong password are the same 401. Rate limited per client address and per account named (429 with Retry-After).
          */
         post: operations["logIn"];
         delete?: never;
@@ -243,7 +243,7 @@ export interface paths {
         post?: never;
         /**
          * Deactivate your account
-         * @description Requires your password (403 when wrong). The account and its content disappear from every list and lookup and every session ends; the username and email stay reserved.
+         * @description Requires your password (403 when wrong); password attempts are rate limited per account and per client address (429 with Retry-After). The account and its content disappear from every list and lookup and every session ends; the username and email stay reserved.
          */
         delete: operations["deactivateMe"];
         options?: never;
@@ -3656,7 +3656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            /** @description Too many requests: wait as long as `Retry-After` says */
             429: {
                 headers: {
                     /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
