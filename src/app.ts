@@ -21,6 +21,7 @@ import { registerWebApp } from './http/web-app.js';
 import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
@@ -221,6 +222,7 @@ export async function buildApp(
       await api.register(savesRoutes(deps));
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
+      await api.register(blocksRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -255,6 +255,26 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/v1/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts you block
+         * @description Newest block first.
+         */
+        get: operations["listBlocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/follow-requests": {
         parameters: {
             query?: never;
@@ -309,6 +329,26 @@ export interface paths {
          * @description 404 when the request is not a pending one addressed to you.
          */
         post: operations["declineFollowRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts you mute
+         * @description Newest mute first.
+         */
+        get: operations["listMutes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -705,6 +745,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block an account
+         * @description Idempotent. Follows and follow requests between you end both ways. To the blocked person you no longer exist (your profile and content are 404, your comments and likes leave their lists); you no longer see their content or comments; following, liking or commenting between you is 403 `blocked`. Blocking yourself is 400.
+         */
+        post: operations["blockUser"];
+        /**
+         * Unblock an account
+         * @description Idempotent. Follows that the block ended are not restored.
+         */
+        delete: operations["unblockUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{username}/follow": {
         parameters: {
             query?: never;
@@ -789,6 +853,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute an account's posts and/or stories
+         * @description Muted posts leave your home feed and muted stories your story tray; nothing else changes and the account is not told. Both are muted unless the body says otherwise; muting neither is the same as unmuting. Answers what is muted now.
+         */
+        post: operations["muteUser"];
+        /**
+         * Unmute an account
+         * @description Idempotent.
+         */
+        delete: operations["unmuteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{username}/posts": {
         parameters: {
             query?: never;
@@ -867,6 +955,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BlockedUser
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "created_at": "2026-11-23T18:05:00.000Z"
+         *     }
+         */
+        BlockedUser: {
+            user: components["schemas"]["User"];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+        };
+        /** BlockedUserPage */
+        BlockedUserPage: {
+            data: components["schemas"]["BlockedUser"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
         /**
          * Comment
          * @example {
@@ -1045,6 +1160,10 @@ export interface components {
             follows_you: boolean;
             /** @description The caller has a pending follow request */
             follow_requested: boolean;
+            /** @description The caller blocks this account (its content is hidden from the caller) */
+            blocking: boolean;
+            /** @description The caller mutes this account's posts or stories */
+            muting: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -1084,6 +1203,44 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+        };
+        /**
+         * MutedUser
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "posts": true,
+         *       "stories": false,
+         *       "created_at": "2026-11-23T18:05:00.000Z"
+         *     }
+         */
+        MutedUser: {
+            user: components["schemas"]["User"];
+            posts: boolean;
+            stories: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+        };
+        /** MutedUserPage */
+        MutedUserPage: {
+            data: components["schemas"]["MutedUser"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /** MuteState */
+        MuteState: {
+            /** @description The account's posts are muted */
+            posts: boolean;
+            /** @description The account's stories are muted */
+            stories: boolean;
         };
         /**
          * Post
@@ -1235,6 +1392,10 @@ export interface components {
             follows_you: boolean;
             /** @description The caller has a pending follow request */
             follow_requested: boolean;
+            /** @description The caller blocks this account (its content is hidden from the caller) */
+            blocking: boolean;
+            /** @description The caller mutes this account's posts or stories */
+            muting: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -3501,6 +3662,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -3760,6 +3923,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -3838,6 +4003,111 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many attempts from your address; try again in 42 s.",
                      *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBlocks: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "created_at": "2026-11-23T18:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BlockedUserPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -4323,6 +4593,113 @@ export interface operations {
             };
         };
     };
+    listMutes: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "posts": true,
+                     *           "stories": false,
+                     *           "created_at": "2026-11-23T18:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MutedUserPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     setProfileImage: {
         parameters: {
             query?: never;
@@ -4370,6 +4747,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -9090,6 +9469,8 @@ export interface operations {
                      *       "is_following": true,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z"
                      *     }
                      */
@@ -9172,6 +9553,352 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    blockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -9986,6 +10713,381 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    muteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "posts": true,
+                 *       "stories": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Leave your home feed (default true)
+                     * @default true
+                     */
+                    posts?: boolean;
+                    /**
+                     * @description Leave your story tray (default true)
+                     * @default true
+                     */
+                    stories?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "posts": true,
+                     *       "stories": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MuteState"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmuteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */

@@ -5,7 +5,7 @@ import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { PostType } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { notBlocked, visibleAuthor } from '../users/visibility.js';
 import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
 /** One statement: the post, whether its author is active, and whether the actor may see it. */
@@ -21,6 +21,7 @@ const postWithAccessQuery = compiledQuery((db, actor: number, postId: number) =>
     .select(POST_COLUMNS)
     .select(['users.is_active as author_active'])
     .select(sql<number>`${visibleAuthor(actor, 'posts.author_id')}`.as('visible'))
+    .select(sql<number>`${notBlocked(actor, 'posts.author_id')}`.as('unblocked'))
     .where('posts.id', '=', postId)
     .where('posts.deleted_at', 'is', null),
 );

@@ -3,7 +3,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import { inTransaction } from '../../db/transaction.js';
 import { toDbTime } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
-import { badRequest, type FieldError, forbidden, notFound } from '../../http/errors.js';
+import { badRequest, blocked, type FieldError, forbidden, notFound } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
 import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
@@ -24,13 +24,19 @@ import {
  * The access rule for one post: 404 when it does not exist or its author is deactivated, 403
  * when the author's account is private and the actor is not an approved follower.
  */
+/**
+ * Across a block the post does not exist (404) when it is looked up, and an action on it (like,
+ * comment) is 403 `blocked`.
+ */
 export async function requireVisiblePost(
   db: Executor,
   actorId: number | null,
   postId: number,
+  purpose: 'lookup' | 'action' = 'lookup',
 ): Promise<PostRow> {
   const found = await findPostWithAccess(db, actorId, postId);
   if (!found || !found.author_active) throw notFound('Post');
+  if (!Number(found.unblocked)) throw purpose === 'action' ? blocked() : notFound('Post');
   if (!Number(found.visible)) {
     throw forbidden('This account is private: only its approved followers see its posts.');
   }

@@ -83,7 +83,7 @@ export const usersRoutes =
           response: { 200: Page(UserSummary, 'User'), 400: Problem, 401: Problem },
         },
       },
-      async (request) => users.searchUsers(deps, request.query),
+      async (request) => users.searchUsers(deps, request.actor, request.query),
     );
 
     app.get(

@@ -38,6 +38,8 @@ function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
     is_following: row.actor_follow_status === 'accepted',
     follows_you: Number(row.follows_you) === 1,
     follow_requested: row.actor_follow_status === 'pending',
+    blocking: Number(row.blocking) === 1,
+    muting: Number(row.muting) === 1,
     created_at: toIso(row.created_at),
   };
 }
@@ -134,11 +136,12 @@ async function uncountDeactivated(trx: Trx, userId: number): Promise<void> {
 
 export async function searchUsers(
   deps: AppDeps,
+  actor: Actor | null,
   query: Static<typeof SearchQuery>,
 ): Promise<Page<UserSummaryDto>> {
   const limit = query.limit ?? 20;
   const afterKey = decodeCursor(query.cursor, ['text', 'id']);
-  const rows = await repo.searchUsers(deps.db, query.q, limit, afterKey);
+  const rows = await repo.searchUsers(deps.db, actor?.id ?? null, query.q, limit, afterKey);
   const page = splitPage(rows, limit, (row) => [row.username, row.id]);
   return {
     data: page.rows.map((row) => toUserSummary(row, deps.mediaUrl)),
