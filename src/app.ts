@@ -11,6 +11,7 @@ import { frameworkErrorOptions, registerErrorHandling } from './http/error-handl
 import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerPasswordAttemptLimits } from './http/password-attempts.js';
 import { trackInFlightRequests } from './http/in-flight.js';
 import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { originOf, registerSecurityHeaders } from './http/security-headers.js';
@@ -20,6 +21,7 @@ import { registerWebApp } from './http/web-app.js';
 import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
@@ -208,6 +210,11 @@ export async function buildApp(
         redis,
         redisKeyPrefix: config.redisKeyPrefix,
       });
+      await registerPasswordAttemptLimits(api, {
+        perMinute: config.authRateLimitPerMin,
+        redis,
+        redisKeyPrefix: config.redisKeyPrefix,
+      });
       if (config.testClock) await api.register(testClockRoutes(deps));
       await api.register(authRoutes(deps));
       await api.register(usersRoutes(deps));
@@ -221,6 +228,7 @@ export async function buildApp(
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
       await api.register(notificationsRoutes(deps));
+      await api.register(blocksRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

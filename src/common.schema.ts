@@ -14,8 +14,10 @@ export const Timestamp = Type.String({
 export const Username = Type.String({
   minLength: 1,
   maxLength: 30,
-  pattern: '^[a-z0-9._]+$',
-  description: '1–30 of a-z 0-9 . _ (input is lowercased first)',
+  // No leading, trailing or doubled dot: `.` and `..` would be path segments in every URL.
+  pattern: '^(?!\\.)(?!.*\\.\\.)(?!.*\\.$)[a-z0-9._]+$',
+  description:
+    '1–30 of a-z 0-9 . _ (input is lowercased first); no dot at the start or end, no two dots in a row',
 });
 /**
  * The `{username}` path parameter of every route. Case-insensitive (lowercased by the

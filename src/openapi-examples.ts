@@ -33,6 +33,8 @@ export const exampleProfile = {
   is_following: true,
   follows_you: false,
   follow_requested: false,
+  blocking: false,
+  muting: false,
   created_at: '2025-03-14T09:26:53.000Z',
 };
 

@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with username or email
-         * @description Unknown user and wrong password are the same 401. Rate limited per client address.
+         * @description Unknown user and wrong password are the same 401. Rate limited per client address and per account named (429 with Retry-After).
          */
         post: operations["logIn"];
         delete?: never;
@@ -243,7 +243,7 @@ export interface paths {
         post?: never;
         /**
          * Deactivate your account
-         * @description Requires your password (403 when wrong). The account and its content disappear from every list and lookup and every session ends; the username and email stay reserved.
+         * @description Requires your password (403 when wrong); password attempts are rate limited per account and per client address (429 with Retry-After). The account and its content disappear from every list and lookup and every session ends; the username and email stay reserved.
          */
         delete: operations["deactivateMe"];
         options?: never;
@@ -267,6 +267,26 @@ export interface paths {
          * @description Newest first.
          */
         get: operations["listArchivedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts you block
+         * @description Newest block first.
+         */
+        get: operations["listBlocks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -329,6 +349,26 @@ export interface paths {
          * @description 404 when the request is not a pending one addressed to you.
          */
         post: operations["declineFollowRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts you mute
+         * @description Newest mute first.
+         */
+        get: operations["listMutes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -866,6 +906,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block an account
+         * @description Idempotent. Follows and follow requests between you end both ways. To the blocked person you no longer exist (your profile and content are 404, your comments and likes leave their lists); you no longer see their content or comments; following, liking or commenting between you is 403 `blocked`. Blocking yourself is 400.
+         */
+        post: operations["blockUser"];
+        /**
+         * Unblock an account
+         * @description Idempotent. Follows that the block ended are not restored.
+         */
+        delete: operations["unblockUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{username}/follow": {
         parameters: {
             query?: never;
@@ -950,6 +1014,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute an account's posts and/or stories
+         * @description Muted posts leave your home feed and muted stories your story tray; nothing else changes and the account is not told. Both are muted unless the body says otherwise; muting neither is the same as unmuting. Answers what is muted now.
+         */
+        post: operations["muteUser"];
+        /**
+         * Unmute an account
+         * @description Idempotent.
+         */
+        delete: operations["unmuteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{username}/posts": {
         parameters: {
             query?: never;
@@ -1028,6 +1116,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BlockedUser
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "created_at": "2026-11-23T18:05:00.000Z"
+         *     }
+         */
+        BlockedUser: {
+            user: components["schemas"]["User"];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+        };
+        /** BlockedUserPage */
+        BlockedUserPage: {
+            data: components["schemas"]["BlockedUser"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
         /**
          * Comment
          * @example {
@@ -1214,6 +1329,10 @@ export interface components {
             follows_you: boolean;
             /** @description The caller has a pending follow request */
             follow_requested: boolean;
+            /** @description The caller blocks this account (its content is hidden from the caller) */
+            blocking: boolean;
+            /** @description The caller mutes this account's posts or stories */
+            muting: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -1271,6 +1390,44 @@ export interface components {
              */
             id: string;
             username: string;
+        };
+        /**
+         * MutedUser
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "posts": true,
+         *       "stories": false,
+         *       "created_at": "2026-11-23T18:05:00.000Z"
+         *     }
+         */
+        MutedUser: {
+            user: components["schemas"]["User"];
+            posts: boolean;
+            stories: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+        };
+        /** MutedUserPage */
+        MutedUserPage: {
+            data: components["schemas"]["MutedUser"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /** MuteState */
+        MuteState: {
+            /** @description The account's posts are muted */
+            posts: boolean;
+            /** @description The account's stories are muted */
+            stories: boolean;
         };
         /**
          * Notification
@@ -1621,6 +1778,10 @@ export interface components {
             follows_you: boolean;
             /** @description The caller has a pending follow request */
             follow_requested: boolean;
+            /** @description The caller blocks this account (its content is hidden from the caller) */
+            blocking: boolean;
+            /** @description The caller mutes this account's posts or stories */
+            muting: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -2162,14 +2323,14 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description 1–30 of a-z 0-9 . _ (input is lowercased first) */
+                    /** @description 1–30 of a-z 0-9 . _ (input is lowercased first); no dot at the start or end, no two dots in a row */
                     username: string;
                     /**
                      * Format: email
                      * @description Stored lowercase
                      */
                     email: string;
-                    /** @description At least 8 characters (Unicode characters, not bytes); never trimmed */
+                    /** @description At least 8 characters as typed and 8–128 Unicode characters after NFKC normalisation, not only spaces or invisible characters, not one of the 10,000 most common passwords, not containing the username; never trimmed */
                     password: string;
                     name?: string;
                 };
@@ -3933,6 +4094,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -4088,7 +4251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            /** @description Too many requests: wait as long as `Retry-After` says */
             429: {
                 headers: {
                     /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
@@ -4192,6 +4355,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -4386,6 +4551,111 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBlocks: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "created_at": "2026-11-23T18:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BlockedUserPage"];
                 };
             };
             /** @description Invalid request (`validation_failed` names each field) */
@@ -4911,6 +5181,113 @@ export interface operations {
             };
         };
     };
+    listMutes: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "user": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "posts": true,
+                     *           "stories": false,
+                     *           "created_at": "2026-11-23T18:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MutedUserPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     setProfileImage: {
         parameters: {
             query?: never;
@@ -4958,6 +5335,8 @@ export interface operations {
                      *       "is_following": false,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com"
                      *     }
@@ -10955,6 +11334,8 @@ export interface operations {
                      *       "is_following": true,
                      *       "follows_you": false,
                      *       "follow_requested": false,
+                     *       "blocking": false,
+                     *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z"
                      *     }
                      */
@@ -11037,6 +11418,352 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    blockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -11851,6 +12578,381 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    muteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "posts": true,
+                 *       "stories": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Leave your home feed (default true)
+                     * @default true
+                     */
+                    posts?: boolean;
+                    /**
+                     * @description Leave your story tray (default true)
+                     * @default true
+                     */
+                    stories?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "posts": true,
+                     *       "stories": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MuteState"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmuteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */

@@ -13,7 +13,13 @@ export interface UsersTable {
   password_hash: string;
   is_active: Generated<number>;
   created_at: DbTime;
+  role: Generated<UserRole>;
+  /** Set while a moderator has suspended the account (is_active is 0 then too). */
+  suspended_at: DbTime | null;
+  suspension_reason: string | null;
 }
+
+export type UserRole = 'user' | 'moderator' | 'admin';
 
 export interface ProfilesTable {
   id: Generated<number>;
@@ -212,6 +218,37 @@ export interface RefreshTokensTable {
   created_at: DbTime;
 }
 
+/** One person's block of another: to each other they do not exist (users/visibility.ts). */
+export interface BlocksTable {
+  id: Generated<number>;
+  blocker_id: number;
+  blocked_id: number;
+  created_at: DbTime;
+}
+
+/** Posts and/or stories of the muted account leave the muter's home feed and story tray. */
+export interface MutesTable {
+  id: Generated<number>;
+  muter_id: number;
+  muted_id: number;
+  mute_posts: number;
+  mute_stories: number;
+  created_at: DbTime;
+}
+
+/** One login: its refresh tokens share family_id; its access tokens carry the id (`sid`). */
+export interface SessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  family_id: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  created_at: DbTime;
+  /** Updated when the session's refresh token is used (not on every request). */
+  last_used_at: DbTime;
+  revoked_at: DbTime | null;
+}
+
 /** A post in a reader's materialised home feed (docs/SCALING.md). */
 export interface HomeTimelineTable {
   user_id: number;
@@ -327,6 +364,9 @@ export interface DB {
   highlights: HighlightsTable;
   highlight_stories: HighlightStoriesTable;
   notifications: NotificationsTable;
+  blocks: BlocksTable;
+  mutes: MutesTable;
+  sessions: SessionsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -345,6 +385,9 @@ export const tableColumns = {
     'password_hash',
     'is_active',
     'created_at',
+    'role',
+    'suspended_at',
+    'suspension_reason',
   ]),
   profiles: columns<ProfilesTable>()([
     'id',
@@ -502,6 +545,25 @@ export const tableColumns = {
     'group_key',
     'is_read',
     'created_at',
+  ]),
+  blocks: columns<BlocksTable>()(['id', 'blocker_id', 'blocked_id', 'created_at']),
+  mutes: columns<MutesTable>()([
+    'id',
+    'muter_id',
+    'muted_id',
+    'mute_posts',
+    'mute_stories',
+    'created_at',
+  ]),
+  sessions: columns<SessionsTable>()([
+    'id',
+    'user_id',
+    'family_id',
+    'user_agent',
+    'ip_address',
+    'created_at',
+    'last_used_at',
+    'revoked_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 

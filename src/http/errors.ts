@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_url'
   | 'not_authenticated'
   | 'forbidden'
+  | 'blocked'
   | 'not_found'
   | 'conflict'
   | 'request_timeout'
@@ -48,6 +49,10 @@ export const notAuthenticated = (detail = 'A valid access token is required.') =
 
 export const forbidden = (detail = 'You are not allowed to do this.') =>
   new AppError(403, 'forbidden', detail);
+
+/** An action between two accounts when either has blocked the other. */
+export const blocked = (detail = 'You cannot do this: one of you has blocked the other.') =>
+  new AppError(403, 'blocked', detail);
 
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 

@@ -54,7 +54,7 @@ export function registerValidation(app: FastifyInstance): void {
 }
 
 /** Secrets are compared byte for byte, so they are never trimmed. */
-const UNTRIMMED = new Set(['password', 'refresh_token']);
+const UNTRIMMED = new Set(['password', 'current_password', 'new_password', 'refresh_token']);
 
 /** Iterative, so a deeply nested body (1 MB of `[`) is rejected by validation, not a stack overflow. */
 function trimStrings(root: Record<string, unknown> | unknown[]): void {

@@ -8,6 +8,7 @@ import * as jobs from './0006_jobs.js';
 import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
 import * as notifications from './0009_notifications.js';
 import * as mentionsTags from './0009b_mentions_tags.js';
+import * as trustSafety from './0010_trust_safety.js';
 import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_post_popularity_indexes': postPopularityIndexes,
   '0009_notifications': notifications,
   '0009b_mentions_tags': mentionsTags,
+  '0010_trust_safety': trustSafety,
   '0012_posts_stories_second_round': postsStoriesSecondRound,
 };

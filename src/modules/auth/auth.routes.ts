@@ -53,14 +53,15 @@ export const authRoutes =
     app.post(
       '/auth/login',
       {
-        config: { rateLimit: {} },
+        config: { rateLimit: {}, verifiesPassword: true },
         preValidation: lowercase('username'),
         schema: {
           tags,
           operationId: 'logIn',
           summary: 'Log in with username or email',
           description:
-            'Unknown user and wrong password are the same 401. Rate limited per client address.',
+            'Unknown user and wrong password are the same 401. Rate limited per client address ' +
+            'and per account named (429 with Retry-After).',
           body: LoginBody,
           response: { 200: TokenPair, ...errors },
         },

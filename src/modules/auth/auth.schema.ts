@@ -2,10 +2,12 @@ import { Type } from 'typebox';
 import { Username, UserSummary } from '../../common.schema.js';
 import { exampleTokenPair, exampleUser } from '../../openapi-examples.js';
 
-const Password = Type.String({
+export const Password = Type.String({
   minLength: 8,
-  maxLength: 256,
-  description: 'At least 8 characters (Unicode characters, not bytes); never trimmed',
+  maxLength: 512,
+  description:
+    'At least 8 characters as typed and 8–128 Unicode characters after NFKC normalisation, not only spaces or invisible characters, ' +
+    'not one of the 10,000 most common passwords, not containing the username; never trimmed',
 });
 
 export const SignupBody = Type.Object(

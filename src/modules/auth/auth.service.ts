@@ -9,6 +9,7 @@ import { createAccount, findCredentials, takenFields } from '../users/accounts.s
 import { signAccessToken } from './access-token.js';
 import * as repo from './auth.repository.js';
 import type { LoginBody, SignupBody, TokenPair } from './auth.schema.js';
+import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export type TokenPairDto = Static<typeof TokenPair>;
@@ -58,6 +59,7 @@ export async function signup(
   input: Static<typeof SignupBody>,
 ): Promise<TokenPairDto> {
   const { username, email } = input;
+  checkPassword('password', input.password, username);
   const takenError = (fields: string[]) =>
     conflict(`That ${fields.join(' and ') || 'username'} is already taken.`);
   // Checked first for a clear message; the unique indexes settle races between simultaneous signups.

@@ -13,11 +13,13 @@ async function appWith(env: Record<string, string>) {
   return t;
 }
 
+// A new name each time: these tests count per address (password-attempts.test.ts per account).
+let attempt = 0;
 const login = (t: TestApp, forwardedFor?: string) =>
   t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
-    payload: { username: 'nobody', password: 'whatever-password' },
+    payload: { username: `nobody${++attempt}`, password: 'whatever-password' },
     remoteAddress: '10.0.0.1',
     headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
   });

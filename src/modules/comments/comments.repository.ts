@@ -5,7 +5,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import type { Comment } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 import { AUTHOR_SUMMARY_COLUMNS, type AuthorSummaryColumns } from '../users/user-summary.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { notBlocked, visibleAuthor } from '../users/visibility.js';
 
 export type CommentRow = Comment;
 const COLUMNS = [
@@ -42,7 +42,8 @@ function commentViews(db: Executor, actorId: number) {
         )
         .as('liked_by_me'),
     )
-    .where('author.is_active', '=', 1);
+    .where('author.is_active', '=', 1)
+    .where(notBlocked(actorId, 'comments.author_id'));
 }
 
 export type CommentViewRow = CommentRow & AuthorSummaryColumns & { liked_by_me: number | boolean };
@@ -62,6 +63,7 @@ const commentWithAccessQuery = compiledQuery((db, actorId: number, id: number) =
     .innerJoin('users as post_author', 'post_author.id', 'posts.author_id')
     .select(['posts.author_id as post_author_id'])
     .select(sql<number>`${visibleAuthor(actorId, 'posts.author_id')}`.as('post_visible'))
+    .select(sql<number>`${notBlocked(actorId, 'posts.author_id')}`.as('post_unblocked'))
     .where('comments.id', '=', id)
     .where('posts.deleted_at', 'is', null)
     .where('post_author.is_active', '=', 1),
@@ -92,11 +94,14 @@ export async function deleteCommentRow(trx: Trx, id: number): Promise<void> {
   await trx.deleteFrom('comments').where('id', '=', id).execute();
 }
 
+/** Replies the post's comment_count counts: those of active accounts (see recountEngagementOfUser). */
 export async function countReplies(trx: Trx, id: number): Promise<number> {
   const row = await trx
     .selectFrom('comments')
+    .innerJoin('users', 'users.id', 'comments.author_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('parent_id', '=', id)
+    .where('comments.parent_id', '=', id)
+    .where('users.is_active', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

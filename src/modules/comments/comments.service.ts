@@ -3,7 +3,7 @@ import type { Executor } from '../../db/transaction.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
-import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
+import { AppError, blocked, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { mentionsOf, resolveMentions } from '../mentions/mentions.service.js';
 import { announce, type NewNotification, notify } from '../notifications/notifications.service.js';
@@ -40,9 +40,15 @@ function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
 }
 
 /** A comment is reachable exactly when its post is: 404 unknown, 403 private post to non-followers. */
-async function requireVisibleComment(db: Executor, actorId: number, commentId: number) {
+async function requireVisibleComment(
+  db: Executor,
+  actorId: number,
+  commentId: number,
+  purpose: 'lookup' | 'action' = 'lookup',
+) {
   const found = await findCommentWithAccess(db, actorId, commentId);
   if (!found) throw notFound('Comment');
+  if (!Number(found.post_unblocked)) throw purpose === 'action' ? blocked() : notFound('Comment');
   if (!Number(found.post_visible)) {
     throw forbidden('This account is private: only its approved followers see its posts.');
   }
@@ -114,7 +120,7 @@ export async function createComment(
   postId: number,
   input: CreateCommentInput,
 ): Promise<CommentDto> {
-  await requireVisiblePost(deps.db, actor.id, postId);
+  await requireVisiblePost(deps.db, actor.id, postId, 'action');
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
   const now = toDbTime(deps.clock.now());
   const { row, notified } = await inTransaction(deps.db, async (trx) => {
@@ -207,7 +213,7 @@ export async function setCommentLike(
   commentId: number,
   liked: boolean,
 ): Promise<CommentDto> {
-  await requireVisibleComment(deps.db, actor.id, commentId);
+  await requireVisibleComment(deps.db, actor.id, commentId, 'action');
   const now = toDbTime(deps.clock.now());
   const { row, notified } = await inTransaction(deps.db, async (trx) => {
     const comment = await lockComment(trx, commentId);

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { dialectOf } from '../../db/dialect.js';
 import { after } from '../../http/pagination.js';
 import { POST_COLUMNS, type PostRow } from '../posts/post-row.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { notMuted, visibleAuthor } from '../users/visibility.js';
 
 /**
  * One page of the home feed computed on read (FEED_MODE=read): the actor's posts and those of
@@ -44,6 +44,7 @@ export function feedQuery(
     .where('f.follower_id', '=', actorId)
     .where('f.status', '=', 'accepted')
     .where(visibleAuthor(actorId, 'f.following_id'))
+    .where(notMuted(actorId, 'f.following_id', 'posts'))
     .unionAll(db.selectNoFrom(sql<number>`${actorId}`.as('author_id')));
   const page = db
     .selectFrom(authors.as('feed_authors'))

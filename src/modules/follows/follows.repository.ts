@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
+import { notBlocked } from '../users/visibility.js';
 import type { DB, FollowStatus } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 
@@ -137,6 +138,7 @@ type FollowsEb = ExpressionBuilder<DB, 'follows' | 'users'>;
  */
 export function listEdges(
   db: Executor,
+  actorId: number | null,
   userId: number,
   side: Side,
   status: FollowStatus,
@@ -154,6 +156,7 @@ export function listEdges(
     .where(own, '=', userId)
     .where('follows.status', '=', status)
     .where('users.is_active', '=', 1)
+    .where(notBlocked(actorId, other))
     .$if(afterKey !== null, (qb) =>
       qb.where((eb: FollowsEb) =>
         after(eb, ['follows.created_at', 'follows.id'], afterKey!, 'desc'),

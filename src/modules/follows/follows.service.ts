@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
-import { badRequest, forbidden, notFound } from '../../http/errors.js';
+import { badRequest, blocked, forbidden, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import {
   afterFollowsAccepted,
@@ -20,7 +20,7 @@ import {
 import { countFollows, lockAccounts } from '../users/profile-counters.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { requireActiveUser } from '../users/accounts.service.js';
-import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
+import { canSee, isBlockedBetween, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import * as repo from './follows.repository.js';
 import type { FollowListUser, FollowRequest, FollowResult } from './follows.schema.js';
 
@@ -34,6 +34,7 @@ export async function follow(
 ): Promise<Static<typeof FollowResult>> {
   const target = await requireActiveUser(deps.db, username);
   if (target.id === actor.id) throw badRequest('You cannot follow yourself.');
+  if (await isBlockedBetween(deps.db, actor.id, target.id)) throw blocked();
   const now = toDbTime(deps.clock.now());
   const { inserted, status, backfills } = await inTransaction(deps.db, async (trx) => {
     const accounts = await lockAccounts(trx, [actor.id, target.id]);
@@ -92,6 +93,23 @@ const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
   });
 
 /**
+ * For a block, in its transaction: follows and requests between the two accounts end both
+ * ways, with their counters and home timelines.
+ */
+export async function removeFollowsBetween(trx: Trx, a: number, b: number): Promise<void> {
+  const accounts = await lockAccounts(trx, [a, b]);
+  for (const [followerId, followingId] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if ((await repo.deleteFollow(trx, followerId, followingId)) === 'accepted') {
+      await countFollows(trx, accounts, [[followerId, followingId]], -1);
+    }
+    await inFollowRemoved(trx, followerId, followingId);
+  }
+}
+
+/**
  * Used when an account goes public, in the transaction that changed its profile row: everyone
  * who asked is let in. Returns their ids; their timelines' backfill is queued in the same
  * transaction.
@@ -135,6 +153,7 @@ export async function listFollows(
   }
   const rows = await repo.listEdges(
     deps.db,
+    actor?.id ?? null,
     visibility.owner.id,
     side,
     'accepted',
@@ -166,7 +185,15 @@ export async function listRequests(
 ): Promise<Page<Static<typeof FollowRequest>>> {
   const limit = input.limit ?? 20;
   const afterKey = decodeCursor(input.cursor, ['time', 'id']);
-  const rows = await repo.listEdges(deps.db, actor.id, 'followers', 'pending', limit, afterKey);
+  const rows = await repo.listEdges(
+    deps.db,
+    actor.id,
+    actor.id,
+    'followers',
+    'pending',
+    limit,
+    afterKey,
+  );
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
   const summaries = await loadUserSummaries(
     deps.db,

@@ -1,3 +1,4 @@
+import { notBlocked } from '../users/visibility.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
 
@@ -28,6 +29,7 @@ export async function deletePostLike(trx: Trx, postId: number, userId: number): 
 /** Likers of a post, newest like first; deactivated accounts are left out. */
 export async function likersPage(
   db: Executor,
+  actorId: number | null,
   postId: number,
   cursor: readonly [string, number] | null,
   limit: number,
@@ -38,6 +40,7 @@ export async function likersPage(
     .select(['post_likes.id', 'post_likes.user_id', 'post_likes.created_at'])
     .where('post_likes.post_id', '=', postId)
     .where('users.is_active', '=', 1)
+    .where(notBlocked(actorId, 'post_likes.user_id'))
     .$if(cursor !== null, (qb) =>
       qb.where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
     )

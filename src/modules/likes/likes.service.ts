@@ -20,7 +20,7 @@ export async function setPostLike(
   postId: number,
   liked: boolean,
 ): Promise<PostDto> {
-  await requireVisiblePost(deps.db, actor.id, postId);
+  await requireVisiblePost(deps.db, actor.id, postId, 'action');
   const now = toDbTime(deps.clock.now());
   const { row, notified } = await inTransaction(deps.db, async (trx) => {
     const post = await lockVisiblePost(trx, postId);
@@ -52,10 +52,11 @@ export async function listLikers(
   await requireVisiblePost(deps.db, actorId, postId);
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id']);
-  const page = splitPage(await likersPage(deps.db, postId, cursor, limit), limit, (row) => [
-    row.created_at,
-    row.id,
-  ]);
+  const page = splitPage(
+    await likersPage(deps.db, actorId, postId, cursor, limit),
+    limit,
+    (row) => [row.created_at, row.id],
+  );
   const users = await loadUserSummaries(
     deps.db,
     page.rows.map((row) => row.user_id),

@@ -6,7 +6,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import type { PostsTable, PostType, PostVersionsTable } from '../../db/types.js';
 import type { Insertable, Updateable } from 'kysely';
 import { after } from '../../http/pagination.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { notBlocked, visibleAuthor } from '../users/visibility.js';
 import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
 
 /** One statement: the post, whether its author is active, and whether the actor may see it. */
@@ -22,6 +22,7 @@ const postWithAccessQuery = compiledQuery((db, actor: number, postId: number) =>
     .select(POST_COLUMNS)
     .select(['users.is_active as author_active'])
     .select(sql<number>`${visibleAuthor(actor, 'posts.author_id')}`.as('visible'))
+    .select(sql<number>`${notBlocked(actor, 'posts.author_id')}`.as('unblocked'))
     .where('posts.id', '=', postId)
     .where('posts.deleted_at', 'is', null),
 );
@@ -67,6 +68,42 @@ export async function adjustPostCounter(
     .updateTable('posts')
     .set((eb) => ({ [column]: eb(column, '+', delta) }))
     .where('id', '=', postId)
+    .execute();
+}
+
+/**
+ * Recounts like_count and comment_count of every post the user liked or commented on, from the
+ * rows the lists show: likes and comments of active accounts, replies only under a visible
+ * top-level comment. Run after the account's is_active changed, in that transaction.
+ */
+export async function recountEngagementOfUser(trx: Trx, userId: number): Promise<void> {
+  const touched = await trx
+    .selectFrom('post_likes')
+    .select('post_likes.post_id')
+    .where('post_likes.user_id', '=', userId)
+    .union((eb) =>
+      eb.selectFrom('comments').select('comments.post_id').where('comments.author_id', '=', userId),
+    )
+    .execute();
+  if (touched.length === 0) return;
+  await trx
+    .updateTable('posts')
+    .set({
+      like_count: sql<number>`(select count(*) from post_likes pl
+        inner join users lu on lu.id = pl.user_id
+        where pl.post_id = posts.id and lu.is_active = 1)`,
+      comment_count: sql<number>`(select count(*) from comments c
+        inner join users cu on cu.id = c.author_id
+        left join comments top on top.id = c.parent_id
+        left join users tu on tu.id = top.author_id
+        where c.post_id = posts.id and cu.is_active = 1
+          and (c.parent_id is null or tu.is_active = 1))`,
+    })
+    .where(
+      'posts.id',
+      'in',
+      touched.map((row) => row.post_id),
+    )
     .execute();
 }
 

@@ -6,6 +6,7 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import type { Actor } from '../../http/auth.js';
 import {
   badRequest,
+  blocked,
   type FieldError,
   forbidden,
   invalidField,
@@ -41,20 +42,24 @@ import {
 
 /**
  * The access rule for one post: 404 when it does not exist or its author is deactivated, 403
- * when the author's account is private and the actor is not an approved follower.
+ * when the author's account is private and the actor is not an approved follower. Across a
+ * block the post does not exist (404) when it is looked up, and an action on it (like,
+ * comment) is 403 `blocked`.
  */
 export async function requireVisiblePost(
   db: Executor,
   actorId: number | null,
   postId: number,
+  purpose: 'lookup' | 'action' = 'lookup',
 ): Promise<PostRow> {
   const found = await findPostWithAccess(db, actorId, postId);
   if (!found) throw notFound('Post');
-  const { author_active: authorActive, visible, ...row } = found;
+  const { author_active: authorActive, visible, unblocked, ...row } = found;
   // An archived post exists for its author only.
   if (!authorActive || (row.archived_at !== null && row.author_id !== actorId)) {
     throw notFound('Post');
   }
+  if (!Number(unblocked)) throw purpose === 'action' ? blocked() : notFound('Post');
   if (!Number(visible)) {
     throw forbidden('This account is private: only its approved followers see its posts.');
   }

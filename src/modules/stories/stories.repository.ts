@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
-import { visibleAuthor } from '../users/visibility.js';
+import { notMuted, visibleAuthor } from '../users/visibility.js';
 
 export interface StoryRow {
   id: number;
@@ -77,6 +77,7 @@ export function trayStories(db: Executor, viewerId: number, now: DbTime) {
       ]),
     )
     .where(visibleAuthor(viewerId, 'stories.author_id'))
+    .where(notMuted(viewerId, 'stories.author_id', 'stories'))
     .orderBy('stories.created_at', 'asc')
     .orderBy('stories.id', 'asc')
     .execute();

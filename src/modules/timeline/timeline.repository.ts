@@ -4,6 +4,7 @@ import type { Executor } from '../../db/transaction.js';
 import type { DbTime } from '../../db/time.js';
 import { after } from '../../http/pagination.js';
 import { POST_COLUMNS, type PostRow } from '../posts/post-row.js';
+import { notMuted } from '../users/visibility.js';
 
 /**
  * All SQL of the materialised home timeline (docs/SCALING.md). A reader's rows are their own
@@ -240,7 +241,8 @@ const inFeedOf = (readerId: number, author: string) =>
   sql<SqlBool>`(${sql.ref(author)} = ${readerId} or exists (select 1 from follows tf
     inner join users tu on tu.id = tf.following_id
     where tf.follower_id = ${readerId} and tf.following_id = ${sql.ref(author)}
-      and tf.status = 'accepted' and tu.is_active = 1))`;
+      and tf.status = 'accepted' and tu.is_active = 1
+      and ${notMuted(readerId, author, 'posts')}))`;
 
 /**
  * Up to `take` feed posts newest first after `cursor`: one index range of the reader's
@@ -320,7 +322,8 @@ export function timelineQuery(
               .whereRef('u.id', '=', 'm.user_id')
               .where('u.is_active', '=', 1),
           ),
-        ),
+        )
+        .where(notMuted(readerId, 'm.user_id', 'posts')),
     )
     .where('posts.archived_at', 'is', null)
     .$if(cursor !== null, (q) =>

@@ -1,10 +1,11 @@
-import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { after } from '../../http/pagination.js';
 import type { DbTime } from '../../db/time.js';
 import { ilike } from '../../db/like.js';
 import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
+import { notBlocked } from './visibility.js';
 import type { DB, ProfileUpdate } from '../../db/types.js';
 import { USER_SUMMARY_COLUMNS } from './user-summary.js';
 
@@ -115,29 +116,41 @@ const profileById = compiledQuery((db, actor: number, id: number) =>
 );
 
 function profileQuery(db: Executor, actor: number) {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('profiles as p', 'p.user_id', 'u.id')
-    .select([
-      'u.id',
-      'u.username',
-      'u.email',
-      'u.created_at',
-      'p.name',
-      'p.nickname',
-      'p.bio',
-      'p.website',
-      'p.profile_image_key',
-      'p.is_private',
-      'p.posts_count',
-      'p.followers_count',
-      'p.following_count',
-    ])
-    .select([
-      actorFollowStatus(actor).as('actor_follow_status'),
-      followsActor(actor).as('follows_you'),
-    ])
-    .where('u.is_active', '=', 1);
+  return (
+    db
+      .selectFrom('users as u')
+      .innerJoin('profiles as p', 'p.user_id', 'u.id')
+      .select([
+        'u.id',
+        'u.username',
+        'u.email',
+        'u.created_at',
+        'p.name',
+        'p.nickname',
+        'p.bio',
+        'p.website',
+        'p.profile_image_key',
+        'p.is_private',
+        'p.posts_count',
+        'p.followers_count',
+        'p.following_count',
+      ])
+      .select([
+        actorFollowStatus(actor).as('actor_follow_status'),
+        followsActor(actor).as('follows_you'),
+        sql<number>`exists (select 1 from blocks pb where pb.blocker_id = ${actor}
+        and pb.blocked_id = u.id)`.as('blocking'),
+        sql<number>`exists (select 1 from mutes pm where pm.muter_id = ${actor}
+        and pm.muted_id = u.id)`.as('muting'),
+      ])
+      .where('u.is_active', '=', 1)
+      // To the person it blocked, an account does not exist; the blocker still sees the profile
+      // (to unblock), though none of its content.
+      .where(
+        sql<SqlBool>`not exists (select 1 from blocks pbb where pbb.blocker_id = u.id
+        and pbb.blocked_id = ${actor})`,
+      )
+  );
 }
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfile>>>;
@@ -283,6 +296,7 @@ export async function recountCounters(db: Executor, from: number, to: number): P
  */
 export function searchUsers(
   db: Executor,
+  actorId: number | null,
   query: string,
   limit: number,
   afterKey: readonly [string, number] | null,
@@ -292,6 +306,7 @@ export function searchUsers(
     .innerJoin('profiles', 'profiles.user_id', 'users.id')
     .select(USER_SUMMARY_COLUMNS)
     .where('users.is_active', '=', 1)
+    .where(notBlocked(actorId, 'users.id'))
     .where((eb) =>
       eb.or([
         ilike('users.username', query, 'prefix', true),

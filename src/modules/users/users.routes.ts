@@ -51,16 +51,17 @@ export const usersRoutes =
     app.delete(
       '/me',
       {
-        config: { auth: 'required' },
+        config: { auth: 'required', verifiesPassword: true },
         schema: {
           tags,
           operationId: 'deactivateMe',
           summary: 'Deactivate your account',
           description:
-            'Requires your password (403 when wrong). The account and its content disappear ' +
+            'Requires your password (403 when wrong); password attempts are rate limited per ' +
+            'account and per client address (429 with Retry-After). The account and its content disappear ' +
             'from every list and lookup and every session ends; the username and email stay reserved.',
           body: DeleteMeBody,
-          response: { 204: NoContent, 400: Problem, 401: Problem, 403: Problem },
+          response: { 204: NoContent, 400: Problem, 401: Problem, 403: Problem, 429: Problem },
         },
       },
       async (request, reply) => {
@@ -82,7 +83,7 @@ export const usersRoutes =
           response: { 200: Page(UserSummary, 'User'), 400: Problem, 401: Problem },
         },
       },
-      async (request) => users.searchUsers(deps, request.query),
+      async (request) => users.searchUsers(deps, request.actor, request.query),
     );
 
     app.get(

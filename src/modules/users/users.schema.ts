@@ -13,6 +13,10 @@ const profileFields = {
   is_following: Type.Boolean({ description: 'The caller follows this account (false logged out)' }),
   follows_you: Type.Boolean({ description: 'This account follows the caller' }),
   follow_requested: Type.Boolean({ description: 'The caller has a pending follow request' }),
+  blocking: Type.Boolean({
+    description: 'The caller blocks this account (its content is hidden from the caller)',
+  }),
+  muting: Type.Boolean({ description: "The caller mutes this account's posts or stories" }),
   created_at: Timestamp,
 };
 

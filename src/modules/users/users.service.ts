@@ -8,6 +8,7 @@ import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { revokeAllRefreshTokens } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
+import { recountAfterAccountChange } from '../posts/post-counters.js';
 import {
   acceptAllRequests,
   acceptedFollowsOf,
@@ -37,6 +38,8 @@ function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
     is_following: row.actor_follow_status === 'accepted',
     follows_you: Number(row.follows_you) === 1,
     follow_requested: row.actor_follow_status === 'pending',
+    blocking: Number(row.blocking) === 1,
+    muting: Number(row.muting) === 1,
     created_at: toIso(row.created_at),
   };
 }
@@ -109,7 +112,10 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
     // concurrent follow between a peer and this account cannot lock them crosswise.
     const peers = await acceptedFollowsOf(trx, actor.id, false);
     await repo.lockAccounts(trx, [actor.id, ...peers.followerIds, ...peers.followingIds]);
-    if (await repo.deactivate(trx, actor.id)) await uncountDeactivated(trx, actor.id);
+    if (await repo.deactivate(trx, actor.id)) {
+      await uncountDeactivated(trx, actor.id);
+      await recountAfterAccountChange(trx, actor.id);
+    }
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
     await inUserDeactivated(trx, actor.id);
   });
@@ -130,11 +136,12 @@ async function uncountDeactivated(trx: Trx, userId: number): Promise<void> {
 
 export async function searchUsers(
   deps: AppDeps,
+  actor: Actor | null,
   query: Static<typeof SearchQuery>,
 ): Promise<Page<UserSummaryDto>> {
   const limit = query.limit ?? 20;
   const afterKey = decodeCursor(query.cursor, ['text', 'id']);
-  const rows = await repo.searchUsers(deps.db, query.q, limit, afterKey);
+  const rows = await repo.searchUsers(deps.db, actor?.id ?? null, query.q, limit, afterKey);
   const page = splitPage(rows, limit, (row) => [row.username, row.id]);
   return {
     data: page.rows.map((row) => toUserSummary(row, deps.mediaUrl)),

@@ -34,6 +34,7 @@ describe('GET /me', () => {
     const body = expectStatus(await get('/me', user.headers), 200);
     assert.deepEqual(Object.keys(body).sort(), [
       'bio',
+      'blocking',
       'created_at',
       'email',
       'follow_requested',
@@ -43,6 +44,7 @@ describe('GET /me', () => {
       'id',
       'is_following',
       'is_private',
+      'muting',
       'name',
       'nickname',
       'posts_count',

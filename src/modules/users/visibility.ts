@@ -3,8 +3,11 @@ import type { Executor } from '../../db/transaction.js';
 
 /**
  * The one privacy rule: an active account's content is visible to its owner, to everyone when
- * the account is public, and to accepted followers when it is private. `canSee` answers it for
- * one owner; `visibleAuthor` is the same rule as SQL for lists (feed, explore, hashtags, …).
+ * the account is public, and to accepted followers when it is private; and never across a
+ * block, either way (to the blocked person the blocker does not exist, and the blocker no
+ * longer sees the blocked). `canSee` answers it for one owner; `visibleAuthor` is the same rule
+ * as SQL for lists (feed, explore, hashtags, …) and `notBlocked` its block half for lists of
+ * people and comments. The loaders below answer null (not found) across a block.
  */
 export interface OwnerVisibility {
   id: number;
@@ -54,9 +57,10 @@ async function loadVisibility(
       sql<number>`exists (select 1 from follows f where f.follower_id = ${actorId ?? 0}
         and f.following_id = users.id and f.status = 'accepted')`.as('follows'),
     )
+    .select(sql<number>`${notBlocked(actorId, 'users.id')}`.as('unblocked'))
     .where(column, '=', value)
     .executeTakeFirst();
-  if (!row) return null;
+  if (!row || !Number(row.unblocked)) return null;
   return { owner: row, actorFollowsOwner: Number(row.follows) === 1 };
 }
 
@@ -68,5 +72,49 @@ export function visibleAuthor(actorId: number | null, authorColumn: string): Exp
     where vu.id = ${author} and vu.is_active = 1
     and (vp.is_private = 0 or vu.id = ${actor}
       or exists (select 1 from follows vf where vf.follower_id = ${actor}
-        and vf.following_id = vu.id and vf.status = 'accepted')))`;
+        and vf.following_id = vu.id and vf.status = 'accepted'))
+    and ${notBlocked(actorId, 'vu.id')})`;
+}
+
+/**
+ * No block between the actor and the user in `userColumn`, either way: two lookups of the
+ * blocks table's unique (blocker_id, blocked_id) index. Without an actor, nothing is blocked.
+ */
+export function notBlocked(actorId: number | null, userColumn: string): Expression<SqlBool> {
+  const user = sql.ref(userColumn);
+  const actor = actorId ?? 0;
+  return sql<SqlBool>`(not exists (select 1 from blocks vb where vb.blocker_id = ${user}
+      and vb.blocked_id = ${actor})
+    and not exists (select 1 from blocks vb2 where vb2.blocker_id = ${actor}
+      and vb2.blocked_id = ${user}))`;
+}
+
+/**
+ * The reader has not muted the author in `authorColumn` for this kind of content (home feed
+ * posts, story tray stories). Muting hides nothing else: profiles and lists stay as they are.
+ */
+export function notMuted(
+  readerId: number,
+  authorColumn: string,
+  kind: 'posts' | 'stories',
+): Expression<SqlBool> {
+  const flag = sql.ref(kind === 'posts' ? 'vm.mute_posts' : 'vm.mute_stories');
+  return sql<SqlBool>`not exists (select 1 from mutes vm where vm.muter_id = ${readerId}
+    and vm.muted_id = ${sql.ref(authorColumn)} and ${flag} = 1)`;
+}
+
+/** Whether either of two accounts blocks the other (for actions: follow, like, comment). */
+export async function isBlockedBetween(db: Executor, a: number, b: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('blocks')
+    .select('blocks.id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('blocks.blocker_id', '=', a), eb('blocks.blocked_id', '=', b)]),
+        eb.and([eb('blocks.blocker_id', '=', b), eb('blocks.blocked_id', '=', a)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
