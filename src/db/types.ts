@@ -255,6 +255,16 @@ export interface OauthTokensTable {
   created_at: DbTime;
 }
 
+/** Alt text and focal point of an upload, set through the Mastodon API (src/modules/mastodon/). */
+export interface MediaDescriptionsTable {
+  id: Generated<number>;
+  media_id: number;
+  description: string;
+  /** "x,y", each in -1.0…1.0, as Mastodon's `focus` parameter. */
+  focus: string | null;
+  updated_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -279,6 +289,7 @@ export interface DB {
   oauth_apps: OauthAppsTable;
   oauth_codes: OauthCodesTable;
   oauth_tokens: OauthTokensTable;
+  media_descriptions: MediaDescriptionsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -436,6 +447,13 @@ export const tableColumns = {
     'scopes',
     'revoked_at',
     'created_at',
+  ]),
+  media_descriptions: columns<MediaDescriptionsTable>()([
+    'id',
+    'media_id',
+    'description',
+    'focus',
+    'updated_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 

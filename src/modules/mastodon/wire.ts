@@ -95,7 +95,11 @@ function answerWithError(
       .type('application/json; charset=utf-8')
       .send({ error: error.error, error_description: error.description });
   }
-  if (error instanceof AppError) return sendError(reply, error.status, error.detail);
+  if (error instanceof AppError) {
+    // Mastodon answers what its validations refuse with 422.
+    const status = error.code === 'validation_failed' ? 422 : error.status;
+    return sendError(reply, status, error.detail);
+  }
   if (error.validation) {
     const detail = error.validation
       .map((e) => `${(e.instancePath || e.params.missingProperty) ?? ''} ${e.message ?? ''}`.trim())

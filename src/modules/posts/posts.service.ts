@@ -14,6 +14,7 @@ import type { PostRow } from './post-row.js';
 import type { CreatePostInput, PostDto, UpdatePostInput } from './posts.schema.js';
 import {
   deletePost as deletePostRow,
+  findPostTime,
   findPostWithAccess,
   insertPost,
   lockPost,
@@ -46,6 +47,9 @@ export async function requireVisiblePost(
     updated_at: found.updated_at,
   };
 }
+
+/** The created_at of a post (for keyset positions named by id); undefined if it never existed. */
+export const postTime = (db: Executor, postId: number) => findPostTime(db, postId);
 
 /** Re-reads (and on MySQL locks) a post inside a write; 404 if it was deleted meanwhile. */
 export async function lockVisiblePost(trx: Trx, postId: number): Promise<PostRow> {

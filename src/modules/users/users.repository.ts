@@ -140,6 +140,13 @@ function profileQuery(db: Executor, actor: number) {
     .where('u.is_active', '=', 1);
 }
 
+/** Profiles of several active accounts as `actorId` sees them: one statement. */
+export function findProfiles(db: Executor, actorId: number | null, ids: readonly number[]) {
+  return profileQuery(db, actorId ?? 0)
+    .where('u.id', 'in', ids)
+    .execute();
+}
+
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfile>>>;
 
 export async function updateProfile(

@@ -53,6 +53,18 @@ export async function getProfile(
   return toProfile(row, deps);
 }
 
+/** Profiles by user id (active accounts only), as the actor sees them: one statement. */
+export async function getProfilesByIds(
+  deps: AppDeps,
+  actorId: number | null,
+  ids: readonly number[],
+): Promise<Map<number, ProfileDto>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await repo.findProfiles(deps.db, actorId, unique);
+  return new Map(rows.map((row) => [row.id, toProfile(row, deps)]));
+}
+
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
