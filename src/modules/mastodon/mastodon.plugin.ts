@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
+import { registerWriteLimits } from '../../http/write-limits.js';
 import { uploadTempDir } from '../media/receive-upload.js';
 import { oauthRoutes } from '../oauth/oauth.routes.js';
 import { instanceRoutes } from './instance.routes.js';
@@ -45,7 +46,17 @@ export const mastodonApi =
     await registerMastodonWire(app, { uploadDir: uploadTempDir(deps.config) });
     await app.register(oauthRoutes(deps));
     await app.register(instanceRoutes(deps));
-    await app.register(mastodonRoutes(deps));
+    await app.register(async (api) => {
+      // The native API's per-account write and upload limits apply here too (shared through
+      // Redis when it is configured; otherwise this surface counts its own budget).
+      await registerWriteLimits(api, {
+        writesPer5Min: deps.config.writeRateLimitPer5min,
+        uploadsPer30Min: deps.config.uploadRateLimitPer30min,
+        redis: deps.redis,
+        redisKeyPrefix: deps.config.redisKeyPrefix,
+      });
+      await api.register(mastodonRoutes(deps));
+    });
     app.get('/avatars/original/missing.png', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('image/png').header('cache-control', 'public, max-age=86400').send(MISSING_AVATAR),
     );

@@ -461,3 +461,21 @@ test('instance v1/v2 and nodeinfo', async () => {
   assert.deepEqual(info.metadata.upstream.name, 'mastodon');
   assert.deepEqual(expectStatus(await call('GET', '/api/v1/custom_emojis', {}), 200), []);
 });
+
+test('the per-account write limit counts Mastodon writes too (429 {error})', async () => {
+  const limited = await buildTestApp({ env: { WRITE_RATE_LIMIT_PER_5MIN: '2' } });
+  try {
+    const user = await createUser(limited);
+    const other = await createUser(limited);
+    const { headers } = await oauthToken(limited, user);
+    const follow = () =>
+      limited.app.inject({ method: 'POST', url: `/api/v1/accounts/${other.id}/follow`, headers });
+    expectStatus(await follow(), 200);
+    expectStatus(await follow(), 200);
+    const refused = await follow();
+    assert.equal(refused.statusCode, 429);
+    assert.match(refused.json().error, /Too many writes/);
+  } finally {
+    await limited.close();
+  }
+});
