@@ -134,6 +134,29 @@ export const mastodonRoutes =
       );
     }
 
+    app.get(
+      '/api/v1/follow_requests',
+      { config: required('read:follows'), schema: { ...hide, querystring: PageQuerySchema } },
+      async (request, reply) =>
+        sendPage(
+          request,
+          reply,
+          await mastodon.followRequests(deps, actorOf(request), request.query),
+          false,
+        ),
+    );
+    for (const [action, accept] of [
+      ['authorize', true],
+      ['reject', false],
+    ] as const) {
+      app.post(
+        `/api/v1/follow_requests/:id/${action}`,
+        { config: required('write:follows'), schema: { ...hide, params: IdParams } },
+        async (request) =>
+          mastodon.answerFollowRequest(deps, actorOf(request), request.params.id, accept),
+      );
+    }
+
     // Statuses ----------------------------------------------------------------------------
     app.post(
       '/api/v1/statuses',
@@ -163,6 +186,11 @@ export const mastodonRoutes =
       '/api/v1/statuses/:id/context',
       { config: optional('read:statuses'), schema: { ...hide, params: IdParams } },
       async (request) => mastodon.statusContext(deps, request.actor, request.params.id),
+    );
+    app.get(
+      '/api/v1/statuses/:id/history',
+      { config: optional('read:statuses'), schema: { ...hide, params: IdParams } },
+      async (request) => mastodon.statusHistory(deps, request.actor, request.params.id),
     );
     app.get(
       '/api/v1/statuses/:id/favourited_by',
@@ -291,6 +319,21 @@ export const mastodonRoutes =
       async (request) =>
         mastodon.updateMastodonMedia(deps, actorOf(request), request.params.id, bodyOf(request)),
     );
+
+    // Trends ------------------------------------------------------------------------------
+    const TrendsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1 })) });
+    app.get(
+      '/api/v1/trends/statuses',
+      { config: required('read:statuses'), schema: { ...hide, querystring: TrendsQuery } },
+      async (request) => mastodon.trendingStatuses(deps, actorOf(request), request.query),
+    );
+    for (const path of ['/api/v1/trends', '/api/v1/trends/tags']) {
+      app.get(
+        path,
+        { config: required('read:statuses'), schema: { ...hide, querystring: TrendsQuery } },
+        async (request) => mastodon.trendingTags(deps, actorOf(request), request.query),
+      );
+    }
 
     // Search ------------------------------------------------------------------------------
     app.get(

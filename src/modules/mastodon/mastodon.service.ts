@@ -10,8 +10,16 @@ import {
   setCommentLike,
 } from '../comments/comments.service.js';
 import type { CommentDto } from '../comments/comments.schema.js';
-import { homeFeed } from '../feed/feed.service.js';
-import { follow, listFollows, unfollow } from '../follows/follows.service.js';
+import { explore, homeFeed } from '../feed/feed.service.js';
+import {
+  approveRequest,
+  declineRequest,
+  follow,
+  listFollows,
+  listRequests,
+  requestIdFrom,
+  unfollow,
+} from '../follows/follows.service.js';
 import { listLikers, setPostLike } from '../likes/likes.service.js';
 import { getOwnMedia, setProfileImage, uploadMedia } from '../media/media.service.js';
 import type { MediaDto } from '../media/media.schema.js';
@@ -148,14 +156,49 @@ export async function accountFollows(
   query: PageQuery,
 ) {
   const owner = await profileOf(deps, actor?.id ?? null, id);
-  const cursor = parseStatusId(query.max_id ?? '') ? undefined : query.max_id || undefined;
-  const page = await listFollows(deps, actor, owner.username, side, {
-    limit: pageLimit(query),
-    cursor,
+  const page = await listFollows(deps, actor, owner.username, side, nativePage(query));
+  return accountPage(deps, actor?.id ?? null, page);
+}
+
+export async function followRequests(deps: AppDeps, actor: Actor, query: PageQuery) {
+  const page = await listRequests(deps, actor, nativePage(query));
+  return accountPage(deps, actor.id, {
+    data: page.data.map((request) => request.user),
+    next_cursor: page.next_cursor,
   });
+}
+
+/** Authorize or reject the request of account `id`; answers the relationship with it. */
+export async function answerFollowRequest(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  accept: boolean,
+) {
+  const requestId = await requestIdFrom(deps, actor, userId(id));
+  if (accept) await approveRequest(deps, actor, requestId);
+  else await declineRequest(deps, actor, requestId);
+  return toRelationship(await profileOf(deps, actor.id, id));
+}
+
+/**
+ * Paging of lists that are not lists of posts (people, bookmarks): only the opaque cursor of
+ * this server's own Link header places them; a status id there starts from the top.
+ */
+const nativePage = (query: PageQuery) => ({
+  limit: pageLimit(query),
+  cursor: parseStatusId(query.max_id ?? '') ? undefined : query.max_id || undefined,
+});
+
+/** A native page of people as Mastodon accounts (with counts): one more statement. */
+async function accountPage(
+  deps: AppDeps,
+  actorId: number | null,
+  page: { data: { id: string }[]; next_cursor: string | null },
+) {
   const accounts = await accountsOf(
     deps,
-    actor?.id ?? null,
+    actorId,
     page.data.map((user) => Number(user.id)),
   );
   return {
@@ -256,8 +299,7 @@ export async function accountStatuses(
 }
 
 export async function bookmarks(deps: AppDeps, actor: Actor, query: PageQuery) {
-  const cursor = parseStatusId(query.max_id ?? '') ? undefined : query.max_id || undefined;
-  const page = await listSaved(deps, actor, { limit: pageLimit(query), cursor });
+  const page = await listSaved(deps, actor, nativePage(query));
   return { items: await statusesOfPosts(deps, actor.id, page.data), nextCursor: page.next_cursor };
 }
 
@@ -427,20 +469,59 @@ export async function favouritedBy(
 ) {
   const ref = statusRef(id);
   if (ref.kind !== 'post') return { items: [], nextCursor: null };
-  const cursor = parseStatusId(query.max_id ?? '') ? undefined : query.max_id || undefined;
-  const page = await listLikers(deps, actor?.id ?? null, ref.id, {
-    limit: pageLimit(query),
-    cursor,
-  });
-  const accounts = await accountsOf(
-    deps,
-    actor?.id ?? null,
-    page.data.map((u) => Number(u.id)),
-  );
-  return {
-    items: page.data.flatMap((u) => accounts.get(Number(u.id)) ?? []),
-    nextCursor: page.next_cursor,
-  };
+  const page = await listLikers(deps, actor?.id ?? null, ref.id, nativePage(query));
+  return accountPage(deps, actor?.id ?? null, page);
+}
+
+/**
+ * The versions of a status. Photogram keeps only the current caption, so this is one version
+ * (Mastodon lists the original first and every edit after it).
+ */
+export async function statusHistory(deps: AppDeps, actor: Actor | null, id: string) {
+  const status = await getStatus(deps, actor, id);
+  return [
+    {
+      content: status.content,
+      spoiler_text: '',
+      sensitive: false,
+      created_at: status.edited_at ?? status.created_at,
+      account: status.account,
+      poll: null,
+      media_attachments: status.media_attachments,
+      emojis: [],
+    },
+  ];
+}
+
+// Trends --------------------------------------------------------------------------------------
+
+/** Explore's most engaging recent posts, as Mastodon's trending statuses. */
+export async function trendingStatuses(deps: AppDeps, actor: Actor, query: { limit?: number }) {
+  const page = await explore(deps, actor, { limit: pageLimit(query) });
+  return statusesOfPosts(deps, actor.id, page.data);
+}
+
+/** The hashtags of explore's posts, most used first: what is trending on Photogram now. */
+export async function trendingTags(deps: AppDeps, actor: Actor, query: { limit?: number }) {
+  const page = await explore(deps, actor, { limit: 40 });
+  const uses = new Map<string, { uses: number; accounts: Set<string> }>();
+  for (const post of page.data) {
+    for (const tag of post.hashtags) {
+      const entry = uses.get(tag) ?? { uses: 0, accounts: new Set<string>() };
+      entry.uses += 1;
+      entry.accounts.add(post.author.id);
+      uses.set(tag, entry);
+    }
+  }
+  const day = String(Math.floor(deps.clock.now().getTime() / 86_400_000) * 86_400);
+  return [...uses]
+    .sort((a, b) => b[1].uses - a[1].uses || a[0].localeCompare(b[0]))
+    .slice(0, Math.min(query.limit ?? 10, 20))
+    .map(([name, entry]) => ({
+      name,
+      url: `${linksOf(deps).web}/tags/${encodeURIComponent(name)}`,
+      history: [{ day, uses: String(entry.uses), accounts: String(entry.accounts.size) }],
+    }));
 }
 
 // Media ---------------------------------------------------------------------------------------

@@ -430,9 +430,56 @@ describe('timelines', () => {
   });
 });
 
+test('follow requests of a locked account: list, authorize, reject', async () => {
+  const locked = await createUser(t, { isPrivate: true });
+  const { headers } = await oauthToken(t, locked);
+  const [gina, hal] = [await createUser(t), await createUser(t)];
+  for (const asker of [gina, hal]) {
+    const { headers: theirs } = await oauthToken(t, asker);
+    const rel = expectStatus(
+      await call('POST', `/api/v1/accounts/${locked.id}/follow`, theirs),
+      200,
+    );
+    assert.deepEqual([rel.following, rel.requested], [false, true]);
+  }
+  const pending = expectStatus(await call('GET', '/api/v1/follow_requests', headers), 200);
+  assert.deepEqual(
+    pending.map((a: { id: string }) => a.id).sort(),
+    [String(gina.id), String(hal.id)].sort(),
+  );
+  const ok = expectStatus(
+    await call('POST', `/api/v1/follow_requests/${gina.id}/authorize`, headers),
+    200,
+  );
+  assert.equal(ok.followed_by, true);
+  const no = expectStatus(
+    await call('POST', `/api/v1/follow_requests/${hal.id}/reject`, headers),
+    200,
+  );
+  assert.deepEqual([no.followed_by, no.requested], [false, false]);
+  assert.deepEqual(expectStatus(await call('GET', '/api/v1/follow_requests', headers), 200), []);
+  const again = await call('POST', `/api/v1/follow_requests/${hal.id}/authorize`, headers);
+  assert.equal(again.statusCode, 404);
+});
+
+test('history (the current version) and trends from explore', async () => {
+  const ivy = await createUser(t);
+  const id = await post(ivy, 'Trending #lighthouse #sea');
+  await call('POST', `/api/v1/statuses/${id}/favourite`, bobApp);
+  const history = expectStatus(await call('GET', `/api/v1/statuses/${id}/history`), 200);
+  assert.equal(history.length, 1);
+  assert.match(history[0].content, /lighthouse/);
+  const statuses = expectStatus(await call('GET', '/api/v1/trends/statuses'), 200);
+  assert.ok(statuses.some((s: { id: string }) => s.id === id));
+  const tags = expectStatus(await call('GET', '/api/v1/trends/tags'), 200);
+  const names = tags.map((tag: { name: string }) => tag.name);
+  assert.ok(names.includes('lighthouse') && names.includes('sea'), names.join());
+  assert.match(tags[0].history[0].uses, /^\d+$/);
+});
+
 test('search v2: accounts, statuses, hashtags', async () => {
-  const id = await post(bob, 'Searchable lighthouse');
-  const result = expectStatus(await call('GET', `/api/v2/search?q=lighthouse`), 200);
+  const id = await post(bob, 'Searchable zeppelin');
+  const result = expectStatus(await call('GET', `/api/v2/search?q=zeppelin`), 200);
   assert.deepEqual(
     result.statuses.map((s: { id: string }) => s.id),
     [id],
@@ -441,10 +488,8 @@ test('search v2: accounts, statuses, hashtags', async () => {
     await call('GET', `/api/v2/search?q=${bob.username}&type=accounts`),
     200,
   );
-  assert.deepEqual(
-    people.accounts.map((a: { id: string }) => a.id),
-    [String(bob.id)],
-  );
+  // Usernames are prefixes of later ones (user…2, user…20): Bob comes first, by username.
+  assert.equal(people.accounts[0].id, String(bob.id));
   assert.deepEqual(people.statuses, []);
 });
 
