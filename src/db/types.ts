@@ -265,6 +265,18 @@ export interface MediaDescriptionsTable {
   updated_at: DbTime;
 }
 
+/** Where a client stopped reading a timeline (Mastodon's markers; src/modules/mastodon/). */
+export interface TimelineMarkersTable {
+  id: Generated<number>;
+  user_id: number;
+  /** `home` or `notifications`. */
+  timeline: string;
+  last_read_id: string;
+  /** Counts the saves, so clients can tell a newer marker from an older one. */
+  version: number;
+  updated_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -290,6 +302,7 @@ export interface DB {
   oauth_codes: OauthCodesTable;
   oauth_tokens: OauthTokensTable;
   media_descriptions: MediaDescriptionsTable;
+  timeline_markers: TimelineMarkersTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -453,6 +466,14 @@ export const tableColumns = {
     'media_id',
     'description',
     'focus',
+    'updated_at',
+  ]),
+  timeline_markers: columns<TimelineMarkersTable>()([
+    'id',
+    'user_id',
+    'timeline',
+    'last_read_id',
+    'version',
     'updated_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };

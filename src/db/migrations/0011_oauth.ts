@@ -4,7 +4,8 @@ import { type AnyDb, createTable, idColumn, primaryId, refType, timeType } from 
  * OAuth 2 for the Mastodon client API (issue #20, src/modules/oauth/): registered client apps,
  * single-use authorization codes (with their PKCE challenge) and long-lived access tokens.
  * Secrets, codes and tokens are stored as sha256 hex digests only. Also the Mastodon
- * surface's own media metadata (a description and focal point per upload).
+ * surface's own media metadata (a description and focal point per upload) and its
+ * timeline read markers.
  */
 export async function up(db: AnyDb): Promise<void> {
   const id = idColumn(db);
@@ -62,9 +63,20 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('focus', 'varchar(32)')
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute();
+
+  await createTable(db, 'timeline_markers')
+    .addColumn('id', id, primaryId)
+    .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('timeline', 'varchar(20)', (c) => c.notNull())
+    .addColumn('last_read_id', 'varchar(40)', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', time, (c) => c.notNull())
+    .addUniqueConstraint('timeline_markers_user_timeline_unique', ['user_id', 'timeline'])
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
+  await db.schema.dropTable('timeline_markers').execute();
   await db.schema.dropTable('media_descriptions').execute();
   await db.schema.dropTable('oauth_tokens').execute();
   await db.schema.dropTable('oauth_codes').execute();

@@ -335,6 +335,26 @@ export const mastodonRoutes =
       );
     }
 
+    // Markers -----------------------------------------------------------------------------
+    app.get(
+      '/api/v1/markers',
+      {
+        config: required('read:statuses'),
+        schema: {
+          ...hide,
+          querystring: Type.Object({
+            timeline: Type.Optional(Type.Array(Type.String({ maxLength: 20 }), { maxItems: 5 })),
+          }),
+        },
+      },
+      async (request) => mastodon.getMarkers(deps, actorOf(request), request.query.timeline ?? []),
+    );
+    app.post(
+      '/api/v1/markers',
+      { config: required('write:statuses'), schema: hide },
+      async (request) => mastodon.saveMarkers(deps, actorOf(request), bodyOf(request)),
+    );
+
     // Search ------------------------------------------------------------------------------
     app.get(
       '/api/v2/search',

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../deps.js';
-import { toDbTime } from '../../db/time.js';
+import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { AppError, notFound } from '../../http/errors.js';
 import {
@@ -599,6 +599,38 @@ export async function updateMastodonMedia(
   const media = await getOwnMedia(deps, actor, mediaId);
   const saved = await saveMeta(deps, mediaId, mediaMeta(input));
   return attachment(media, saved ?? (await repo.findDescriptions(deps.db, [mediaId])).get(mediaId));
+}
+
+// Markers -------------------------------------------------------------------------------------
+
+const MARKER_TIMELINES = ['home', 'notifications'];
+
+export async function getMarkers(deps: AppDeps, actor: Actor, timelines: readonly string[]) {
+  const wanted = timelines.filter((name) => MARKER_TIMELINES.includes(name));
+  const rows = wanted.length > 0 ? await repo.findMarkers(deps.db, actor.id, wanted) : [];
+  return Object.fromEntries(
+    rows.map((row) => [
+      row.timeline,
+      { last_read_id: row.last_read_id, version: row.version, updated_at: toIso(row.updated_at) },
+    ]),
+  );
+}
+
+/** `{home: {last_read_id}}` (JSON) or `home[last_read_id]=…` (a form). */
+export async function saveMarkers(deps: AppDeps, actor: Actor, input: Record<string, unknown>) {
+  const saved: string[] = [];
+  for (const timeline of MARKER_TIMELINES) {
+    const nested = input[timeline] as { last_read_id?: unknown } | undefined;
+    const raw = nested?.last_read_id ?? input[`${timeline}[last_read_id]`];
+    if (raw === undefined) continue;
+    const lastReadId = String(raw);
+    if (!/^\d{1,20}$/.test(lastReadId)) {
+      throw unprocessable(`Validation failed: ${timeline}.last_read_id must be a status id`);
+    }
+    await repo.saveMarker(deps.db, actor.id, timeline, lastReadId, toDbTime(deps.clock.now()));
+    saved.push(timeline);
+  }
+  return getMarkers(deps, actor, saved);
 }
 
 // Search --------------------------------------------------------------------------------------

@@ -477,6 +477,39 @@ test('history (the current version) and trends from explore', async () => {
   assert.match(tags[0].history[0].uses, /^\d+$/);
 });
 
+test('markers: saved from JSON or a form, versions counted', async () => {
+  const jay = await createUser(t);
+  const { headers } = await oauthToken(t, jay);
+  assert.deepEqual(
+    expectStatus(await call('GET', '/api/v1/markers?timeline[]=home', headers), 200),
+    {},
+  );
+  const first = expectStatus(
+    await call('POST', '/api/v1/markers', headers, { home: { last_read_id: '5' } }),
+    200,
+  );
+  assert.equal(first.home.last_read_id, '5');
+  assert.equal(first.home.version, 1);
+  const second = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/markers',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'home[last_read_id]=7',
+  });
+  assert.deepEqual(
+    [expectStatus(second, 200).home.last_read_id, second.json().home.version],
+    ['7', 2],
+  );
+  const read = expectStatus(
+    await call('GET', '/api/v1/markers?timeline[]=home&timeline[]=notifications', headers),
+    200,
+  );
+  assert.deepEqual(Object.keys(read), ['home']);
+  assert.match(read.home.updated_at, /Z$/);
+  const bad = await call('POST', '/api/v1/markers', headers, { home: { last_read_id: 'x' } });
+  assert.equal(bad.statusCode, 422);
+});
+
 test('search v2: accounts, statuses, hashtags', async () => {
   const id = await post(bob, 'Searchable zeppelin');
   const result = expectStatus(await call('GET', `/api/v2/search?q=zeppelin`), 200);
