@@ -69,7 +69,8 @@ export const oauthRoutes =
   async (app) => {
     await registerAuthRateLimit(app, deps.config, deps.redis);
 
-    app.post('/api/v1/apps', { schema: hide }, async (request) =>
+    // Registering apps costs a row each: limited per address like signup and login.
+    app.post('/api/v1/apps', { config: { rateLimit: {} }, schema: hide }, async (request) =>
       createApp(deps, (request.body ?? {}) as NewApp),
     );
 

@@ -368,6 +368,21 @@ describe('tokens', () => {
     assert.equal(after.statusCode, 401);
   });
 
+  test('a deactivated account’s tokens stop working', async () => {
+    const gone = await createUser(t);
+    const { headers } = await oauthToken(t, gone);
+    expectStatus(await t.app.inject({ method: 'GET', url: '/api/v1/preferences', headers }), 200);
+    const deactivated = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/me',
+      headers: gone.headers,
+      payload: { password: FACTORY_PASSWORD },
+    });
+    assert.equal(deactivated.statusCode, 204, deactivated.body);
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/preferences', headers });
+    assert.equal(after.statusCode, 401);
+  });
+
   test('/.well-known/oauth-authorization-server names the endpoints and S256', async () => {
     const meta = expectStatus(
       await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' }),
