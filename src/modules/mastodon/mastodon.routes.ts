@@ -254,6 +254,18 @@ export const mastodonRoutes =
         ),
     );
 
+    app.get(
+      '/api/v1/favourites',
+      { config: required('read:favourites'), schema: { ...hide, querystring: PageQuerySchema } },
+      async (request, reply) =>
+        sendPage(
+          request,
+          reply,
+          await mastodon.favourites(deps, actorOf(request), request.query),
+          false,
+        ),
+    );
+
     // Timelines ---------------------------------------------------------------------------
     app.get(
       '/api/v1/timelines/home',

@@ -20,7 +20,7 @@ import {
   requestIdFrom,
   unfollow,
 } from '../follows/follows.service.js';
-import { listLikers, setPostLike } from '../likes/likes.service.js';
+import { listLiked, listLikers, setPostLike } from '../likes/likes.service.js';
 import { getOwnMedia, setProfileImage, uploadMedia } from '../media/media.service.js';
 import type { MediaDto } from '../media/media.schema.js';
 import { listPosts, listUserPosts } from '../posts/post-lists.service.js';
@@ -300,6 +300,11 @@ export async function accountStatuses(
 
 export async function bookmarks(deps: AppDeps, actor: Actor, query: PageQuery) {
   const page = await listSaved(deps, actor, nativePage(query));
+  return { items: await statusesOfPosts(deps, actor.id, page.data), nextCursor: page.next_cursor };
+}
+
+export async function favourites(deps: AppDeps, actor: Actor, query: PageQuery) {
+  const page = await listLiked(deps, actor, nativePage(query));
   return { items: await statusesOfPosts(deps, actor.id, page.data), nextCursor: page.next_cursor };
 }
 

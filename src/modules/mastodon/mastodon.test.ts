@@ -238,6 +238,8 @@ describe('statuses', () => {
       by.map((a: { id: string }) => a.id),
       [String(alice.id)],
     );
+    const favs = expectStatus(await call('GET', '/api/v1/favourites'), 200);
+    assert.equal(favs[0].id, id);
     const marks = expectStatus(await call('GET', '/api/v1/bookmarks'), 200);
     assert.equal(marks[0].id, id);
     const unfav = expectStatus(await call('POST', `/api/v1/statuses/${id}/unfavourite`), 200);
