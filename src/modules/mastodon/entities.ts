@@ -58,6 +58,28 @@ export function textToHtml(text: string, links: Links): string {
     .join('');
 }
 
+/** The @usernames a text mentions, lowercased, in order of first appearance. */
+export function mentionedUsernames(text: string): string[] {
+  const names = [...text.matchAll(/(?:^|[^\p{L}\p{N}_&])@([A-Za-z0-9._]{1,30})/gu)].map((m) =>
+    m[1]!.replace(/\.+$/, '').toLowerCase(),
+  );
+  return [...new Set(names)].filter(Boolean);
+}
+
+export interface Mention {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+}
+
+export const toMention = (id: number, username: string, links: Links): Mention => ({
+  id: String(id),
+  username,
+  acct: username,
+  url: `${links.web}/u/${username}`,
+});
+
 export function toAccount(profile: ProfileDto, links: Links) {
   const avatar = profile.profile_image_url ?? links.missingAvatar;
   return {
@@ -175,7 +197,7 @@ const statusBase = {
   card: null,
   language: null,
   emojis: [],
-  mentions: [],
+  mentions: [] as Mention[],
   reblogged: false,
   muted: false,
   pinned: false,

@@ -33,18 +33,21 @@ import {
   getProfilesByIds,
   searchUsers,
   updateMe,
+  usersByUsernames,
 } from '../users/users.service.js';
 import {
   type AccountEntity,
   commentStatusId,
   commentToStatus,
   type Links,
+  mentionedUsernames,
   parseStatusId,
   postToStatus,
   type StatusRef,
   toAccount,
   toCredentialAccount,
   toMediaAttachment,
+  toMention,
   toRelationship,
 } from './entities.js';
 import * as repo from './mastodon.repository.js';
@@ -209,6 +212,23 @@ async function accountPage(
 
 // Statuses ------------------------------------------------------------------------------------
 
+/** Fills each status's `mentions` with the accounts its text names: one statement for all. */
+async function withMentions<S extends { text: string; mentions: ReturnType<typeof toMention>[] }>(
+  deps: AppDeps,
+  statuses: S[],
+): Promise<S[]> {
+  const names = statuses.map((status) => mentionedUsernames(status.text));
+  const users = await usersByUsernames(deps, names.flat());
+  const links = linksOf(deps);
+  statuses.forEach((status, i) => {
+    status.mentions = names[i]!.flatMap((name) => {
+      const id = users.get(name);
+      return id === undefined ? [] : [toMention(id, name, links)];
+    });
+  });
+  return statuses;
+}
+
 async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: PostDto[]) {
   const [accounts, descriptions] = await Promise.all([
     accountsOf(
@@ -222,7 +242,7 @@ async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: Pos
     ),
   ]);
   const links = linksOf(deps);
-  return posts.flatMap((post) => {
+  const statuses = posts.flatMap((post) => {
     const account = accounts.get(Number(post.author.id));
     if (!account) return [];
     const status = postToStatus(post, account, links);
@@ -231,6 +251,7 @@ async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: Pos
     );
     return [status];
   });
+  return withMentions(deps, statuses);
 }
 
 export type StatusPage = Awaited<ReturnType<typeof statusesOfPosts>>;
@@ -326,7 +347,10 @@ async function commentStatus(deps: AppDeps, actorId: number, comment: CommentDto
     ? { id: commentStatusId(parent.id), accountId: parent.author.id }
     : { id: thePost.id, accountId: thePost.author.id };
   const visibility = thePost.author.is_private ? 'private' : 'public';
-  return commentToStatus(comment, account, inReplyTo, visibility, linksOf(deps));
+  const [status] = await withMentions(deps, [
+    commentToStatus(comment, account, inReplyTo, visibility, linksOf(deps)),
+  ]);
+  return status!;
 }
 
 export async function getStatus(deps: AppDeps, actor: Actor | null, id: string) {
@@ -439,14 +463,20 @@ export async function statusContext(deps: AppDeps, actor: Actor | null, id: stri
       : { id: post.id, accountId: post.author.id };
     return [commentToStatus(comment, account, inReplyTo, visibility, links)];
   };
-  if (ref.kind === 'post') return { ancestors: [], descendants: thread.flatMap(asStatus) };
+  if (ref.kind === 'post') {
+    return { ancestors: [], descendants: await withMentions(deps, thread.flatMap(asStatus)) };
+  }
   const comment = byId.get(String(ref.id));
   const parent = comment?.parent_id ? byId.get(comment.parent_id) : undefined;
+  const replies = thread.filter(
+    (c) => comment && comment.parent_id === null && c.parent_id === comment.id,
+  );
   return {
-    ancestors: [await postStatus(deps, actorId, post), ...(parent ? asStatus(parent) : [])],
-    descendants: thread
-      .filter((c) => comment && comment.parent_id === null && c.parent_id === comment.id)
-      .flatMap(asStatus),
+    ancestors: [
+      await postStatus(deps, actorId, post),
+      ...(await withMentions(deps, parent ? asStatus(parent) : [])),
+    ],
+    descendants: await withMentions(deps, replies.flatMap(asStatus)),
   };
 }
 

@@ -157,6 +157,14 @@ describe('statuses', () => {
       status.tags.map((tag: { name: string }) => tag.name),
       ['porto'],
     );
+    assert.deepEqual(status.mentions, [
+      {
+        id: String(bob.id),
+        username: bob.username,
+        acct: bob.username,
+        url: `http://photogram.test/u/${bob.username}`,
+      },
+    ]);
     assert.equal(status.reblogs_count, 0);
     assert.equal(status.reblog, null);
     assert.equal(status.favourites_count, 0);
@@ -251,13 +259,20 @@ describe('statuses', () => {
   test('replies are comments: ids never collide with posts; context from either end', async () => {
     const id = await post(bob, 'Thread');
     const reply = expectStatus(
-      await call('POST', '/api/v1/statuses', aliceApp, { status: 'Nice!', in_reply_to_id: id }),
+      await call('POST', '/api/v1/statuses', aliceApp, {
+        status: `Nice! @${bob.username} @nobody_here`,
+        in_reply_to_id: id,
+      }),
       200,
     );
     assert.ok(Number(reply.id) > COMMENT_ID_BASE);
     assert.equal(reply.in_reply_to_id, id);
     assert.equal(reply.in_reply_to_account_id, String(bob.id));
     assert.deepEqual(reply.media_attachments, []);
+    assert.deepEqual(
+      reply.mentions.map((m: { id: string }) => m.id),
+      [String(bob.id)],
+    );
     const nested = expectStatus(
       await call('POST', '/api/v1/statuses', bobApp, {
         status: 'Thanks',
