@@ -18,18 +18,58 @@ import { inTransaction } from '../src/db/transaction.js';
 import { insertFollow } from '../src/modules/follows/follows.repository.js';
 import { insertLocation } from '../src/modules/locations/locations.repository.js';
 import { attachToPost, insertMedia } from '../src/modules/media/media.repository.js';
-import { insertPost, postPage, type PostFilters } from '../src/modules/posts/posts.repository.js';
+import { insertComment } from '../src/modules/comments/comments.repository.js';
+import { insertPostLike } from '../src/modules/likes/likes.repository.js';
+import { adjustCommentCount, adjustLikeCount } from '../src/modules/posts/post-counters.js';
+import {
+  insertPost,
+  postPage,
+  type PostFilters,
+  type PostOrder,
+} from '../src/modules/posts/posts.repository.js';
 import { findProfile, insertAccount } from '../src/modules/users/users.repository.js';
 import { countFollows, countPost, lockAccounts } from '../src/modules/users/profile-counters.js';
 import { loadUserSummaries } from '../src/modules/users/user-summary.js';
 
 let printing = false;
+const WIDTH = 100;
+
+/** Words packed into lines of at most WIDTH characters; a longer single word is cut. */
+function wrap(text: string, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const fits = line.length + 1 + word.length <= WIDTH;
+    if (line.trim() && !fits) {
+      lines.push(line);
+      line = rest;
+    }
+    line += (line.trim() ? ' ' : '') + word;
+  }
+  lines.push(line);
+  return lines.flatMap((l) => l.match(new RegExp(`.{1,${WIDTH}}`, 'g')) ?? []);
+}
+
+/** Rows as aligned columns (console.table adds an index column and quotes, too wide here). */
+function printRows(rows: Record<string, unknown>[]) {
+  if (!rows.length) return console.log('  (no rows)');
+  const columns = Object.keys(rows[0]!);
+  const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '-')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (values: string[]) => '  ' + values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  console.log([line(columns), ...cells.map(line)].join('\n').replace(/ +$/gm, ''));
+}
+
+const shorten = (value: unknown) =>
+  typeof value === 'string' && value.length > 24 ? `${value.slice(0, 21)}…` : value;
+
 const printQuery = (event: LogEvent) => {
   if (!printing) return;
-  const params = event.query.parameters.length
-    ? `   -- ${JSON.stringify(event.query.parameters)}`
-    : '';
-  console.log(`  SQL> ${event.query.sql.replace(/\s+/g, ' ')}${params}`);
+  console.log(wrap(event.query.sql, '  SQL>', '       ').join('\n'));
+  if (event.query.parameters.length) {
+    const params = JSON.stringify(event.query.parameters.map(shorten));
+    console.log(wrap(params, '       --', '         ').join('\n'));
+  }
 };
 
 async function section<T>(title: string, run: () => Promise<T>): Promise<T> {
@@ -49,7 +89,7 @@ async function main() {
   console.log(`Photogram ORM walkthrough on ${target.label}`);
   const db = createDb(target.config, { onQuery: printQuery });
   try {
-    console.log(`migrations: ${(await migrateToLatest(db)).join(', ')}`);
+    console.log(wrap((await migrateToLatest(db)).join(', '), 'migrations:', '  ').join('\n'));
     await walkthrough(db);
   } finally {
     await db.destroy();
@@ -145,9 +185,36 @@ async function walkthrough(db: Db) {
     }
   });
 
-  const showPosts = async (title: string, filters: PostFilters) => {
+  await section('bob and carol like and comment (with the post counters)', async () => {
+    const reactions: [post: number, likers: number[], comments: number][] = [
+      [1, [bob, carol], 1],
+      [2, [alice], 3],
+      [3, [alice, bob], 2],
+    ];
+    for (const [postId, likers, comments] of reactions) {
+      await inTransaction(db, async (trx) => {
+        for (const liker of likers) {
+          if (await insertPostLike(trx, postId, liker, now()))
+            await adjustLikeCount(trx, postId, 1);
+        }
+        for (let i = 0; i < comments; i++) {
+          await insertComment(trx, {
+            post_id: postId,
+            author_id: carol,
+            parent_id: null,
+            text: `comment ${i + 1}`,
+            mentions: null,
+            created_at: now(),
+          });
+          await adjustCommentCount(trx, postId, 1);
+        }
+      });
+    }
+  });
+
+  const showPosts = async (title: string, filters: PostFilters, order?: PostOrder) => {
     const rows = await section(title, async () => {
-      const page = await postPage(db, null, filters, null, 20);
+      const page = await postPage(db, null, filters, null, 20, order);
       const authors = await loadUserSummaries(
         db,
         page.map((p) => p.author_id),
@@ -156,23 +223,45 @@ async function walkthrough(db: Db) {
         id: p.id,
         author: authors.get(p.author_id)?.username,
         type: p.type,
-        caption: p.caption,
-        location_id: p.location_id,
-        created_at: toIso(p.created_at),
+        caption: String(shorten(p.caption)),
+        location: p.location_id,
+        likes: p.like_count,
+        comments: p.comment_count,
+        created_at: toIso(p.created_at).slice(11, 23),
       }));
     });
-    console.table(rows);
+    printRows(rows);
   };
   await showPosts('all posts with their authors (newest first)', {});
   await showPosts('posts filtered by author: bob', { author: 'bob' });
   await showPosts('posts filtered by type: post', { type: 'post' });
   await showPosts('posts whose caption contains "sunset"', { captionContains: 'sunset' });
   await showPosts('posts at the location Seoul Forest', { locationId: seoul });
+  // The original's django-filter set: GET /posts?min_likes&max_likes&min_comments&ordering
+  await showPosts('posts with 2 likes or more (?min_likes=2)', { minLikes: 2 });
+  await showPosts('posts with 1 to 1 likes and 2 comments or more', {
+    minLikes: 1,
+    maxLikes: 1,
+    minComments: 2,
+  });
+  await showPosts(
+    'most liked first, ties by newest (?ordering=-like_count)',
+    {},
+    { column: 'like_count', direction: 'desc' },
+  );
+  await showPosts(
+    'most commented first (?ordering=-comment_count)',
+    {},
+    { column: 'comment_count', direction: 'desc' },
+  );
 
   const profile = await section("alice's profile with counts, as bob sees it", () =>
     findProfile(db, bob, { username: 'alice' }),
   );
-  console.table([{ ...profile, created_at: profile ? toIso(profile.created_at) : null }]);
+  for (const [field, value] of Object.entries(profile ?? {})) {
+    const shown = field === 'created_at' ? toIso(String(value)) : JSON.stringify(value);
+    console.log(`  ${field.padEnd(24)} ${shown}`);
+  }
 }
 
 interface Throwaway {

@@ -36,6 +36,8 @@ import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
+import { createNotificationBus } from './modules/notifications/notification-bus.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
@@ -121,6 +123,7 @@ export async function buildApp(
     mediaUrl: (key) => storage.url(key),
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
     redis,
+    notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
   };
   const jobs = createJobRunner({
     db,
@@ -143,6 +146,8 @@ export async function buildApp(
   // a database closed by the caller's own hook). New requests are already answered 503 by then;
   // no new job is claimed: queued jobs wait in the table for another process or the restart.
   const requests = trackInFlightRequests(app);
+  // Live streams never end by themselves: they end first, so requests can drain.
+  app.addHook('preClose', async () => deps.notifications.close());
   app.addHook('preClose', async () => {
     const [drained] = await Promise.all([
       requests.drained(REQUEST_DRAIN_MS),
@@ -218,6 +223,7 @@ export async function buildApp(
       await api.register(savesRoutes(deps));
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
+      await api.register(notificationsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

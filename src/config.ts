@@ -90,6 +90,8 @@ export const EnvSchema = Type.Object({
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   /** Background jobs this process runs at once (src/jobs/); 0 for a web-only replica. */
   JOB_CONCURRENCY: integer(0, 64, 2),
+  /** Seconds between the comment lines that keep GET /notifications/stream open through proxies. */
+  SSE_HEARTBEAT_SECONDS: integer(1, 3600, 25),
 });
 
 type EnvSettings = Settings<typeof EnvSchema>;

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Storage } from './media/storage.js';
 import type { JobRunner } from './jobs/runner.js';
+import type { NotificationBus } from './modules/notifications/notification-bus.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
 
 /** What services and routes receive explicitly, instead of reaching for globals. */
@@ -17,4 +18,6 @@ export interface AppDeps {
   jobs: Pick<JobRunner, 'wake' | 'runNow'>;
   /** The shared Redis connection when REDIS_URL is set (rate limits across replicas). */
   redis: Redis | null;
+  /** Wakes live notification streams (across replicas through Redis when it is configured). */
+  notifications: NotificationBus;
 }

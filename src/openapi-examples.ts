@@ -52,6 +52,7 @@ export const exampleImage = {
   thumbnail_url: `${MEDIA_BASE}/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg`,
   poster_url: null,
   blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+  alt_text: 'Tiled rooftops of Porto at sunset, the river in the background',
 };
 
 export const exampleVideo = {
@@ -64,6 +65,7 @@ export const exampleVideo = {
   thumbnail_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg`,
   poster_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg`,
   blurhash: 'L6PZfSi_.AyE_3t7t7R**0o#DgR4',
+  alt_text: null,
 };
 
 export const exampleLocation = {
@@ -82,19 +84,26 @@ export const examplePost = {
   media: [exampleImage, exampleVideo],
   location: exampleLocation,
   hashtags: ['porto', 'film'],
+  mentions: [],
   like_count: 87,
   comment_count: 6,
+  view_count: 412,
   liked_by_me: true,
   saved_by_me: false,
+  comments_disabled: false,
+  hide_like_count: false,
   created_at: '2026-11-24T21:17:19.000Z',
-  updated_at: '2026-11-24T21:17:19.000Z',
+  updated_at: '2026-11-24T21:30:02.000Z',
+  edited_at: '2026-11-24T21:30:02.000Z',
+  archived_at: null,
 };
 
 export const exampleComment = {
   id: '7731',
   post_id: examplePost.id,
   author: exampleFollower,
-  text: 'That light! Which film stock?',
+  text: 'That light! Which film stock? @ada.lovelace',
+  mentions: [{ id: exampleUser.id, username: exampleUser.username }],
   parent_id: null,
   reply_count: 1,
   like_count: 3,

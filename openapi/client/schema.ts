@@ -255,6 +255,26 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/v1/me/archive/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your archived posts
+         * @description Newest first.
+         */
+        get: operations["listArchivedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/follow-requests": {
         parameters: {
             query?: never;
@@ -393,6 +413,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to me
+         * @description Newest first. Kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like. A notification whose actor is deactivated, or whose post the caller can no longer see, is not listed.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/grouped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notifications grouped by kind, subject and day
+         * @description "alice, bob and 12 others liked your post": one group per kind and subject (the post, the comment, the story; all follows) within a UTC day, the group with the newest notification first.
+         */
+        get: operations["listNotificationGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description Marks `up_to_id` and every older notification of the caller read.
+         */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New notifications, live (Server-Sent Events)
+         * @description Each new notification is an `event: notification` whose `id` is the notification id and whose `data` is the Notification as JSON. Reconnect with `Last-Event-ID` to get what was missed; without it the stream starts with what happens next. A comment line is sent every SSE_HEARTBEAT_SECONDS (25 by default). Works across replicas through Redis when REDIS_URL is set. Without a valid bearer token the answer is a 401 problem, before any stream starts.
+         */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many notifications are unread */
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts": {
         parameters: {
             query?: never;
@@ -439,10 +556,34 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit caption or location (author only)
-         * @description Hashtags are re-extracted from a new caption; `location_id: null` clears it.
+         * Edit a post (author only)
+         * @description Caption, location, media (add, remove, reorder), alt texts, `comments_disabled` and `hide_like_count`. Hashtags are re-extracted from a new caption; `location_id: null` clears it. A change of caption, location or media keeps the version it replaces (`GET /posts/{id}/history`) and sets `edited_at`. 403 for another person's post.
          */
         patch: operations["updatePost"];
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a post (author only)
+         * @description Hidden from everyone but its author (feeds, profile, lists; a direct lookup is 404) and not counted in the profile, with its likes and comments kept. Repeating it changes nothing.
+         */
+        post: operations["archivePost"];
+        /**
+         * Restore an archived post
+         * @description Shown again where it was before. Repeating it changes nothing.
+         */
+        delete: operations["unarchivePost"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/posts/{id}/comments": {
@@ -463,6 +604,26 @@ export interface paths {
          * @description One level of replies: a reply to a reply is attached to its top-level comment. The post’s `comment_count` counts comments and replies.
          */
         post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's versions (author only)
+         * @description Newest first: the current version (first page only, `current: true`), then each one an edit replaced. 404 for anyone but the author.
+         */
+        get: operations["listPostHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -879,7 +1040,13 @@ export interface components {
          *         "profile_image_url": null,
          *         "is_private": true
          *       },
-         *       "text": "That light! Which film stock?",
+         *       "text": "That light! Which film stock? @ada.lovelace",
+         *       "mentions": [
+         *         {
+         *           "id": "42",
+         *           "username": "ada.lovelace"
+         *         }
+         *       ],
          *       "parent_id": null,
          *       "reply_count": 1,
          *       "like_count": 3,
@@ -900,6 +1067,8 @@ export interface components {
             post_id: string;
             author: components["schemas"]["User"];
             text: string;
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
             /** @description The top-level comment this replies to; null for a top-level comment */
             parent_id: string | null;
             reply_count: number;
@@ -1064,7 +1233,8 @@ export interface components {
          *       "duration_ms": null,
          *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *       "poster_url": null,
-         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *     }
          */
         Media: {
@@ -1084,6 +1254,170 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+            /** @description Text for people who cannot see the image (screen readers); null if none */
+            alt_text: string | null;
+        };
+        /**
+         * Mention
+         * @example {
+         *       "id": "57",
+         *       "username": "grace_h"
+         *     }
+         */
+        Mention: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            username: string;
+        };
+        /**
+         * Notification
+         * @example {
+         *       "id": "9120",
+         *       "type": "like",
+         *       "created_at": "2026-11-24T21:44:10.000Z",
+         *       "read": false,
+         *       "actor": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "post": {
+         *         "id": "305",
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+         *       }
+         *     }
+         */
+        Notification: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description What happened
+             * @enum {unknown}
+             */
+            type: "follow" | "follow_request" | "follow_accepted" | "like" | "comment" | "reply" | "comment_like" | "mention" | "tag" | "story_like";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+            read: boolean;
+            actor: components["schemas"]["User"];
+            post?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                thumbnail_url: string | null;
+            };
+            comment?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                text: string;
+            };
+            story?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+        };
+        /**
+         * NotificationGroup
+         * @example {
+         *       "type": "like",
+         *       "post": {
+         *         "id": "305",
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+         *       },
+         *       "count": 14,
+         *       "latest_actors": [
+         *         {
+         *           "id": "57",
+         *           "username": "grace_h",
+         *           "name": "Grace Hopper",
+         *           "profile_image_url": null,
+         *           "is_private": true
+         *         },
+         *         {
+         *           "id": "42",
+         *           "username": "ada.lovelace",
+         *           "name": "Ada Lovelace",
+         *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *           "is_private": false
+         *         }
+         *       ],
+         *       "latest_at": "2026-11-24T21:44:10.000Z",
+         *       "latest_id": "9120",
+         *       "read": false
+         *     }
+         */
+        NotificationGroup: {
+            /**
+             * @description What happened
+             * @enum {unknown}
+             */
+            type: "follow" | "follow_request" | "follow_accepted" | "like" | "comment" | "reply" | "comment_like" | "mention" | "tag" | "story_like";
+            post?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                thumbnail_url: string | null;
+            };
+            comment?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+                text: string;
+            };
+            story?: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            /** @description Notifications in the group */
+            count: number;
+            /** @description Up to three people, most recent first */
+            latest_actors: components["schemas"]["User"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            latest_at: string;
+            /** @description The group's newest notification: POST /notifications/read up to it */
+            latest_id: string;
+            /** @description Every notification of the group is read */
+            read: boolean;
+        };
+        /** NotificationGroupPage */
+        NotificationGroupPage: {
+            data: components["schemas"]["NotificationGroup"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
         };
         /**
          * Post
@@ -1108,7 +1442,8 @@ export interface components {
          *           "duration_ms": null,
          *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *           "poster_url": null,
-         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *         },
          *         {
          *           "id": "1188",
@@ -1119,7 +1454,8 @@ export interface components {
          *           "duration_ms": 14520,
          *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
          *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+         *           "alt_text": null
          *         }
          *       ],
          *       "location": {
@@ -1133,12 +1469,18 @@ export interface components {
          *         "porto",
          *         "film"
          *       ],
+         *       "mentions": [],
          *       "like_count": 87,
          *       "comment_count": 6,
+         *       "view_count": 412,
          *       "liked_by_me": true,
          *       "saved_by_me": false,
+         *       "comments_disabled": false,
+         *       "hide_like_count": false,
          *       "created_at": "2026-11-24T21:17:19.000Z",
-         *       "updated_at": "2026-11-24T21:17:19.000Z"
+         *       "updated_at": "2026-11-24T21:30:02.000Z",
+         *       "edited_at": "2026-11-24T21:30:02.000Z",
+         *       "archived_at": null
          *     }
          */
         Post: {
@@ -1159,11 +1501,19 @@ export interface components {
             location: components["schemas"]["Location"] | null;
             /** @description Lowercased, in order of first appearance in the caption */
             hashtags: string[];
-            like_count: number;
+            /** @description Accounts mentioned as `@username` (case-insensitive; not the @ of an e-mail address), in order of first appearance */
+            mentions: components["schemas"]["Mention"][];
+            /** @description null when the author hides it (`hide_like_count`) from everyone but themselves */
+            like_count: number | null;
             /** @description Comments and replies */
             comment_count: number;
+            /** @description Posts with a video: views (one per viewer and day); null for photos only */
+            view_count: number | null;
             liked_by_me: boolean;
             saved_by_me: boolean;
+            /** @description Nobody may comment while true */
+            comments_disabled: boolean;
+            hide_like_count: boolean;
             /**
              * Format: date-time
              * @example 2026-11-24T21:17:19.000Z
@@ -1174,10 +1524,46 @@ export interface components {
              * @example 2026-11-24T21:17:19.000Z
              */
             updated_at: string;
+            /** @description Last change of caption, location or media; null if never edited */
+            edited_at: string | null;
+            /** @description Set while archived: then only the author sees the post */
+            archived_at: string | null;
         };
         /** PostPage */
         PostPage: {
             data: components["schemas"]["Post"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * PostVersion
+         * @description `edited_at`: when this version was written (the first version: when the post was created)
+         * @example {
+         *       "caption": "Morning light #porto",
+         *       "location_id": null,
+         *       "media_ids": [
+         *         "1187",
+         *         "1188"
+         *       ],
+         *       "edited_at": "2026-11-24T21:17:19.000Z",
+         *       "current": false
+         *     }
+         */
+        PostVersion: {
+            caption: string;
+            location_id: string | null;
+            /** @description In the carousel order of that version */
+            media_ids: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            edited_at: string;
+            current: boolean;
+        };
+        /** PostVersionPage */
+        PostVersionPage: {
+            data: components["schemas"]["PostVersion"][];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1261,7 +1647,8 @@ export interface components {
          *         "duration_ms": null,
          *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *         "poster_url": null,
-         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *       },
          *       "created_at": "2026-11-25T07:58:10.000Z",
          *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -1326,7 +1713,8 @@ export interface components {
          *             "duration_ms": null,
          *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *             "poster_url": null,
-         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *           },
          *           "created_at": "2026-11-25T07:58:10.000Z",
          *           "expires_at": "2026-11-26T07:58:10.000Z",
@@ -1383,6 +1771,10 @@ export interface components {
             token_type: "Bearer";
             /** @description Access token lifetime in seconds */
             expires_in: number;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            count: number;
         };
         /**
          * User
@@ -1943,7 +2335,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2271,7 +2669,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2468,7 +2872,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -2666,7 +3076,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -2827,7 +3243,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2838,7 +3255,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -2852,12 +3270,18 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -2975,7 +3399,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2986,7 +3411,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -3000,12 +3426,18 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -3865,6 +4297,162 @@ export interface operations {
             };
         };
     };
+    listArchivedPosts: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "mentions": [],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "view_count": 412,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listFollowRequests: {
         parameters: {
             query?: {
@@ -4577,7 +5165,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -4588,7 +5177,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -4602,12 +5192,18 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -4727,7 +5323,8 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -4916,7 +5513,8 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -5025,6 +5623,516 @@ export interface operations {
             };
         };
     };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                types?: string;
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                exclude_types?: string;
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "9120",
+                     *           "type": "like",
+                     *           "created_at": "2026-11-24T21:44:10.000Z",
+                     *           "read": false,
+                     *           "actor": {
+                     *             "id": "57",
+                     *             "username": "grace_h",
+                     *             "name": "Grace Hopper",
+                     *             "profile_image_url": null,
+                     *             "is_private": true
+                     *           },
+                     *           "post": {
+                     *             "id": "305",
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotificationGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                types?: string;
+                /**
+                 * @description Comma-separated kinds: follow, follow_request, follow_accepted, like, comment, reply, comment_like, mention, tag, story_like
+                 * @example like,comment
+                 */
+                exclude_types?: string;
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "type": "like",
+                     *           "post": {
+                     *             "id": "305",
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg"
+                     *           },
+                     *           "count": 14,
+                     *           "latest_actors": [
+                     *             {
+                     *               "id": "57",
+                     *               "username": "grace_h",
+                     *               "name": "Grace Hopper",
+                     *               "profile_image_url": null,
+                     *               "is_private": true
+                     *             },
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace",
+                     *               "name": "Ada Lovelace",
+                     *               "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *               "is_private": false
+                     *             }
+                     *           ],
+                     *           "latest_at": "2026-11-24T21:44:10.000Z",
+                     *           "latest_id": "9120",
+                     *           "read": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationGroupPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "up_to_id": "9120"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Marks this notification and every older one read */
+                    up_to_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPosts: {
         parameters: {
             query?: {
@@ -5041,6 +6149,14 @@ export interface operations {
                 type?: "post" | "reel";
                 /** @description Caption contains this text (case-insensitive; % and _ are literal) */
                 q?: string;
+                /** @description Only posts with at least this many likes */
+                min_likes?: number;
+                /** @description Only posts with at most this many likes */
+                max_likes?: number;
+                /** @description Only posts with at least this many comments */
+                min_comments?: number;
+                /** @description Sort key, `-` for descending; ties are broken by id in the same direction. A cursor belongs to the ordering that produced it. */
+                ordering?: "-created_at" | "created_at" | "-like_count" | "like_count" | "-comment_count";
                 /** @description Page size (1–100) */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */
@@ -5082,7 +6198,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -5093,7 +6210,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -5107,12 +6225,18 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -5214,7 +6338,7 @@ export interface operations {
                      * @enum {unknown}
                      */
                     type?: "post" | "reel";
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description 1–10 of the caller's unattached media, in display order */
                     media_ids: string[];
@@ -5223,6 +6347,19 @@ export interface operations {
                      * @example 42
                      */
                     location_id?: string;
+                    /** @default false */
+                    comments_disabled?: boolean;
+                    /** @default false */
+                    hide_like_count?: boolean;
+                    /** @description Alt text per media item of the post; null or '' clears one */
+                    alt_texts?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        alt_text: string | null;
+                    }[];
                 };
             };
         };
@@ -5263,7 +6400,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5274,7 +6412,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5288,12 +6427,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -5494,7 +6639,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5505,7 +6651,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5519,12 +6666,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -5827,14 +6980,37 @@ export interface operations {
                 /**
                  * @example {
                  *       "caption": "Morning light over the Douro #porto",
-                 *       "location_id": null
+                 *       "location_id": null,
+                 *       "media_ids": [
+                 *         "1188",
+                 *         "1187"
+                 *       ],
+                 *       "alt_texts": [
+                 *         {
+                 *           "media_id": "1187",
+                 *           "alt_text": "Tiled rooftops at sunset"
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": {
-                    /** @description Up to 2,200 characters; `#tags` become hashtags */
+                    /** @description Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20) */
                     caption?: string;
                     /** @description null clears the location */
                     location_id?: string | null;
+                    /** @description The post's media in their new order: ids it has keep their files, the caller's unattached uploads are added, the ones left out are deleted. A reel stays exactly one video. */
+                    media_ids?: string[];
+                    /** @description Alt text per media item of the post; null or '' clears one */
+                    alt_texts?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        alt_text: string | null;
+                    }[];
+                    comments_disabled?: boolean;
+                    hide_like_count?: boolean;
                 };
             };
         };
@@ -5873,7 +7049,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5884,7 +7061,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5898,12 +7076,500 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archivePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "mentions": [],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "view_count": 412,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unarchivePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "305",
+                     *       "type": "post",
+                     *       "caption": "Morning light over the river #porto #film",
+                     *       "author": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "media": [
+                     *         {
+                     *           "id": "1187",
+                     *           "type": "image",
+                     *           "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *           "width": 1080,
+                     *           "height": 1350,
+                     *           "duration_ms": null,
+                     *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *           "poster_url": null,
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *         },
+                     *         {
+                     *           "id": "1188",
+                     *           "type": "video",
+                     *           "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *           "width": 1080,
+                     *           "height": 1920,
+                     *           "duration_ms": 14520,
+                     *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
+                     *         }
+                     *       ],
+                     *       "location": {
+                     *         "id": "9",
+                     *         "name": "Porto Ribeira",
+                     *         "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *         "lat": 41.1407,
+                     *         "lng": -8.6131
+                     *       },
+                     *       "hashtags": [
+                     *         "porto",
+                     *         "film"
+                     *       ],
+                     *       "mentions": [],
+                     *       "like_count": 87,
+                     *       "comment_count": 6,
+                     *       "view_count": 412,
+                     *       "liked_by_me": true,
+                     *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
+                     *       "created_at": "2026-11-24T21:17:19.000Z",
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -6098,7 +7764,13 @@ export interface operations {
                      *             "profile_image_url": null,
                      *             "is_private": true
                      *           },
-                     *           "text": "That light! Which film stock?",
+                     *           "text": "That light! Which film stock? @ada.lovelace",
+                     *           "mentions": [
+                     *             {
+                     *               "id": "42",
+                     *               "username": "ada.lovelace"
+                     *             }
+                     *           ],
                      *           "parent_id": null,
                      *           "reply_count": 1,
                      *           "like_count": 3,
@@ -6240,6 +7912,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description `@username`s become mentions (at most 20) */
                     text: string;
                     /** @description Reply to this comment of the same post. A reply to a reply is attached to its top-level comment. */
                     parent_id?: string | null;
@@ -6272,7 +7945,13 @@ export interface operations {
                      *         "profile_image_url": null,
                      *         "is_private": true
                      *       },
-                     *       "text": "That light! Which film stock?",
+                     *       "text": "That light! Which film stock? @ada.lovelace",
+                     *       "mentions": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace"
+                     *         }
+                     *       ],
                      *       "parent_id": null,
                      *       "reply_count": 1,
                      *       "like_count": 3,
@@ -6489,6 +8168,155 @@ export interface operations {
             };
         };
     };
+    listPostHistory: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "caption": "Morning light #porto",
+                     *           "location_id": null,
+                     *           "media_ids": [
+                     *             "1187",
+                     *             "1188"
+                     *           ],
+                     *           "edited_at": "2026-11-24T21:17:19.000Z",
+                     *           "current": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostVersionPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     likePost: {
         parameters: {
             query?: never;
@@ -6538,7 +8366,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6549,7 +8378,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6563,12 +8393,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -6771,7 +8607,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6782,7 +8619,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6796,12 +8634,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7150,7 +8994,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7161,7 +9006,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7175,12 +9021,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7383,7 +9235,8 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7394,7 +9247,8 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "alt_text": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7408,12 +9262,18 @@ export interface operations {
                      *         "porto",
                      *         "film"
                      *       ],
+                     *       "mentions": [],
                      *       "like_count": 87,
                      *       "comment_count": 6,
+                     *       "view_count": 412,
                      *       "liked_by_me": true,
                      *       "saved_by_me": false,
+                     *       "comments_disabled": false,
+                     *       "hide_like_count": false,
                      *       "created_at": "2026-11-24T21:17:19.000Z",
-                     *       "updated_at": "2026-11-24T21:17:19.000Z"
+                     *       "updated_at": "2026-11-24T21:30:02.000Z",
+                     *       "edited_at": "2026-11-24T21:30:02.000Z",
+                     *       "archived_at": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -7624,7 +9484,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7831,7 +9692,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             "created_at": "2026-11-25T07:58:10.000Z",
                      *             "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7926,7 +9788,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8262,7 +10125,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8467,7 +10331,8 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -10062,7 +11927,8 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
                      *               "id": "1188",
@@ -10073,7 +11939,8 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "alt_text": null
                      *             }
                      *           ],
                      *           "location": {
@@ -10087,12 +11954,18 @@ export interface operations {
                      *             "porto",
                      *             "film"
                      *           ],
+                     *           "mentions": [],
                      *           "like_count": 87,
                      *           "comment_count": 6,
+                     *           "view_count": 412,
                      *           "liked_by_me": true,
                      *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
                      *           "created_at": "2026-11-24T21:17:19.000Z",
-                     *           "updated_at": "2026-11-24T21:17:19.000Z"
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -10248,7 +12121,8 @@ export interface operations {
                      *             "duration_ms": null,
                      *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *             "poster_url": null,
-                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *           },
                      *           "created_at": "2026-11-25T07:58:10.000Z",
                      *           "expires_at": "2026-11-26T07:58:10.000Z",

@@ -65,6 +65,15 @@ export interface PostsTable {
   created_at: DbTime;
   updated_at: DbTime;
   deleted_at: DbTime | null;
+  /** Null until the first edit. */
+  edited_at: DbTime | null;
+  /** Archived posts are seen by their author only. */
+  archived_at: DbTime | null;
+  comments_disabled: Generated<number>;
+  hide_like_count: Generated<number>;
+  view_count: Generated<number>;
+  /** JSON [{id, username}] of the accounts the caption mentions (src/modules/mentions/); null: none. */
+  mentions: string | null;
 }
 
 export type MediaKind = 'image' | 'video';
@@ -86,6 +95,7 @@ export interface MediaTable {
   blurhash: string | null;
   bytes: number;
   created_at: DbTime;
+  alt_text: string | null;
 }
 
 export interface PostLikesTable {
@@ -111,6 +121,8 @@ export interface CommentsTable {
   reply_count: Generated<number>;
   like_count: Generated<number>;
   created_at: DbTime;
+  /** JSON [{id, username}] of the accounts the text mentions; null: none. */
+  mentions: string | null;
 }
 
 export interface CommentLikesTable {
@@ -136,6 +148,49 @@ export interface StoriesTable {
   media_id: number;
   created_at: DbTime;
   expires_at: DbTime;
+  audience: Generated<StoryAudience>;
+}
+
+export type StoryAudience = 'everyone' | 'close_friends';
+
+/** A post as it was before one edit (caption, location, media ids as a JSON array). */
+export interface PostVersionsTable {
+  id: Generated<number>;
+  post_id: number;
+  caption: string;
+  location_id: number | null;
+  media_ids: string;
+  created_at: DbTime;
+}
+
+/** One row per viewer, video post and UTC day. */
+export interface PostViewsTable {
+  post_id: number;
+  viewer_id: number;
+  day: string;
+  created_at: DbTime;
+}
+
+export interface CloseFriendsTable {
+  owner_id: number;
+  friend_id: number;
+  created_at: DbTime;
+}
+
+export interface HighlightsTable {
+  id: Generated<number>;
+  owner_id: number;
+  title: string;
+  cover_media_id: number | null;
+  position: number;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+export interface HighlightStoriesTable {
+  highlight_id: number;
+  story_id: number;
+  position: number;
 }
 
 export interface StoryViewsTable {
@@ -215,6 +270,36 @@ export interface IdempotencyKeysTable {
   created_at: DbTime;
 }
 
+export type NotificationType =
+  | 'follow'
+  | 'follow_request'
+  | 'follow_accepted'
+  | 'like'
+  | 'comment'
+  | 'reply'
+  | 'comment_like'
+  | 'mention'
+  | 'tag'
+  | 'story_like';
+
+/** Something that happened to `recipient_id` (src/modules/notifications/). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  actor_id: number;
+  type: NotificationType;
+  post_id: number | null;
+  comment_id: number | null;
+  story_id: number | null;
+  follow_id: number | null;
+  /** Unique per recipient: the same event never notifies twice. */
+  dedupe_key: string;
+  /** What the grouped list folds together (within a day). */
+  group_key: string;
+  is_read: Generated<number>;
+  created_at: DbTime;
+}
+
 /** A client app registered through POST /api/v1/apps (src/modules/oauth/). */
 export interface OauthAppsTable {
   id: Generated<number>;
@@ -255,16 +340,6 @@ export interface OauthTokensTable {
   created_at: DbTime;
 }
 
-/** Alt text and focal point of an upload, set through the Mastodon API (src/modules/mastodon/). */
-export interface MediaDescriptionsTable {
-  id: Generated<number>;
-  media_id: number;
-  description: string;
-  /** "x,y", each in -1.0…1.0, as Mastodon's `focus` parameter. */
-  focus: string | null;
-  updated_at: DbTime;
-}
-
 /** Where a client stopped reading a timeline (Mastodon's markers; src/modules/mastodon/). */
 export interface TimelineMarkersTable {
   id: Generated<number>;
@@ -298,10 +373,15 @@ export interface DB {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   idempotency_keys: IdempotencyKeysTable;
+  post_versions: PostVersionsTable;
+  post_views: PostViewsTable;
+  close_friends: CloseFriendsTable;
+  highlights: HighlightsTable;
+  highlight_stories: HighlightStoriesTable;
+  notifications: NotificationsTable;
   oauth_apps: OauthAppsTable;
   oauth_codes: OauthCodesTable;
   oauth_tokens: OauthTokensTable;
-  media_descriptions: MediaDescriptionsTable;
   timeline_markers: TimelineMarkersTable;
 }
 
@@ -358,6 +438,12 @@ export const tableColumns = {
     'created_at',
     'updated_at',
     'deleted_at',
+    'edited_at',
+    'archived_at',
+    'comments_disabled',
+    'hide_like_count',
+    'view_count',
+    'mentions',
   ]),
   media: columns<MediaTable>()([
     'id',
@@ -376,6 +462,7 @@ export const tableColumns = {
     'blurhash',
     'bytes',
     'created_at',
+    'alt_text',
   ]),
   post_likes: columns<PostLikesTable>()(['id', 'post_id', 'user_id', 'created_at']),
   saves: columns<SavesTable>()(['id', 'user_id', 'post_id', 'created_at']),
@@ -388,11 +475,19 @@ export const tableColumns = {
     'reply_count',
     'like_count',
     'created_at',
+    'mentions',
   ]),
   comment_likes: columns<CommentLikesTable>()(['id', 'comment_id', 'user_id', 'created_at']),
   hashtags: columns<HashtagsTable>()(['id', 'name']),
   post_hashtags: columns<PostHashtagsTable>()(['post_id', 'hashtag_id']),
-  stories: columns<StoriesTable>()(['id', 'author_id', 'media_id', 'created_at', 'expires_at']),
+  stories: columns<StoriesTable>()([
+    'id',
+    'author_id',
+    'media_id',
+    'created_at',
+    'expires_at',
+    'audience',
+  ]),
   story_views: columns<StoryViewsTable>()(['id', 'story_id', 'viewer_id', 'liked', 'viewed_at']),
   refresh_tokens: columns<RefreshTokensTable>()([
     'id',
@@ -430,6 +525,40 @@ export const tableColumns = {
     'response_body',
     'created_at',
   ]),
+  post_versions: columns<PostVersionsTable>()([
+    'id',
+    'post_id',
+    'caption',
+    'location_id',
+    'media_ids',
+    'created_at',
+  ]),
+  post_views: columns<PostViewsTable>()(['post_id', 'viewer_id', 'day', 'created_at']),
+  close_friends: columns<CloseFriendsTable>()(['owner_id', 'friend_id', 'created_at']),
+  highlights: columns<HighlightsTable>()([
+    'id',
+    'owner_id',
+    'title',
+    'cover_media_id',
+    'position',
+    'created_at',
+    'updated_at',
+  ]),
+  highlight_stories: columns<HighlightStoriesTable>()(['highlight_id', 'story_id', 'position']),
+  notifications: columns<NotificationsTable>()([
+    'id',
+    'recipient_id',
+    'actor_id',
+    'type',
+    'post_id',
+    'comment_id',
+    'story_id',
+    'follow_id',
+    'dedupe_key',
+    'group_key',
+    'is_read',
+    'created_at',
+  ]),
   oauth_apps: columns<OauthAppsTable>()([
     'id',
     'client_id',
@@ -460,13 +589,6 @@ export const tableColumns = {
     'scopes',
     'revoked_at',
     'created_at',
-  ]),
-  media_descriptions: columns<MediaDescriptionsTable>()([
-    'id',
-    'media_id',
-    'description',
-    'focus',
-    'updated_at',
   ]),
   timeline_markers: columns<TimelineMarkersTable>()([
     'id',

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
+  | 'comments_disabled'
   | 'service_unavailable'
   | 'internal_error';
 

@@ -122,6 +122,8 @@ async function photograph(page: Page, name: string) {
   const original = page.viewportSize();
   for (const size of [PHONE, DESKTOP]) {
     await page.setViewportSize(size);
+    // From the top of the screen: a resize keeps the scroll position the other width had.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(shots, `${name}-${size.width}.png`) });
   }

@@ -43,6 +43,7 @@ const router = createBrowserRouter([
       { path: '/locations/:locationId', element: page(() => import('./routes/PostList')) },
       { path: '/saved', element: page(() => import('./routes/PostList')) },
       { path: '/requests', element: page(() => import('./routes/Requests')) },
+      { path: '/notifications', element: page(() => import('./routes/Notifications')) },
       { path: '/settings', element: page(() => import('./routes/Settings')) },
       { path: '*', element: page(() => import('./routes/NotFound')) },
     ],

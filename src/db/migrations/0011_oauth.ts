@@ -4,8 +4,7 @@ import { type AnyDb, createTable, idColumn, primaryId, refType, timeType } from 
  * OAuth 2 for the Mastodon client API (issue #20, src/modules/oauth/): registered client apps,
  * single-use authorization codes (with their PKCE challenge) and long-lived access tokens.
  * Secrets, codes and tokens are stored as sha256 hex digests only. Also the Mastodon
- * surface's own media metadata (a description and focal point per upload) and its
- * timeline read markers.
+ * surface's timeline read markers.
  */
 export async function up(db: AnyDb): Promise<void> {
   const id = idColumn(db);
@@ -54,16 +53,6 @@ export async function up(db: AnyDb): Promise<void> {
     .column('user_id')
     .execute();
 
-  await createTable(db, 'media_descriptions')
-    .addColumn('id', id, primaryId)
-    .addColumn('media_id', ref, (c) =>
-      c.notNull().unique().references('media.id').onDelete('cascade'),
-    )
-    .addColumn('description', 'varchar(1500)', (c) => c.notNull())
-    .addColumn('focus', 'varchar(32)')
-    .addColumn('updated_at', time, (c) => c.notNull())
-    .execute();
-
   await createTable(db, 'timeline_markers')
     .addColumn('id', id, primaryId)
     .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -77,7 +66,6 @@ export async function up(db: AnyDb): Promise<void> {
 
 export async function down(db: AnyDb): Promise<void> {
   await db.schema.dropTable('timeline_markers').execute();
-  await db.schema.dropTable('media_descriptions').execute();
   await db.schema.dropTable('oauth_tokens').execute();
   await db.schema.dropTable('oauth_codes').execute();
   await db.schema.dropTable('oauth_apps').execute();

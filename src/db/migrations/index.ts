@@ -5,7 +5,11 @@ import * as followCountIndexes from './0003_follow_count_indexes.js';
 import * as profileCounters from './0004_profile_counters.js';
 import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
+import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
+import * as notifications from './0009_notifications.js';
+import * as mentionsTags from './0009b_mentions_tags.js';
 import * as oauth from './0011_oauth.js';
+import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -18,5 +22,9 @@ export const migrations: Record<string, Migration> = {
   '0004_profile_counters': profileCounters,
   '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
+  '0007_post_popularity_indexes': postPopularityIndexes,
+  '0009_notifications': notifications,
+  '0009b_mentions_tags': mentionsTags,
   '0011_oauth': oauth,
+  '0012_posts_stories_second_round': postsStoriesSecondRound,
 };

@@ -17,6 +17,7 @@ const COLUMNS = [
   'comments.reply_count',
   'comments.like_count',
   'comments.created_at',
+  'comments.mentions',
 ] as const;
 
 /**
@@ -78,7 +79,10 @@ export async function lockComment(trx: Trx, id: number): Promise<CommentRow | un
 
 export async function insertComment(
   trx: Trx,
-  values: Pick<CommentRow, 'post_id' | 'author_id' | 'parent_id' | 'text' | 'created_at'>,
+  values: Pick<
+    CommentRow,
+    'post_id' | 'author_id' | 'parent_id' | 'text' | 'created_at' | 'mentions'
+  >,
 ): Promise<number> {
   const result = await trx.insertInto('comments').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Cursor, Id, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 import { exampleComment } from '../../openapi-examples.js';
+import { Mentions } from '../mentions/mentions.schema.js';
 
 export const CommentSchema = Type.Object(
   {
@@ -8,6 +9,7 @@ export const CommentSchema = Type.Object(
     post_id: Id,
     author: UserSummary,
     text: Type.String(),
+    mentions: Mentions,
     parent_id: Type.Union([Id, Type.Null()], {
       description: 'The top-level comment this replies to; null for a top-level comment',
     }),
@@ -22,7 +24,11 @@ export type CommentDto = Static<typeof CommentSchema>;
 
 export const CreateCommentBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 2200 }),
+    text: Type.String({
+      minLength: 1,
+      maxLength: 2200,
+      description: '`@username`s become mentions (at most 20)',
+    }),
     parent_id: Type.Optional(
       Type.Union([Id, Type.Null()], {
         description:

@@ -3,8 +3,10 @@ import type { Executor } from '../../db/transaction.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
-import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { mentionsOf, resolveMentions } from '../mentions/mentions.service.js';
+import { announce, type NewNotification, notify } from '../notifications/notifications.service.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
 import { lockVisiblePost, requireVisiblePost } from '../posts/posts.service.js';
 import { authorSummaryOf, type MediaUrl, toUserSummary } from '../users/user-summary.js';
@@ -29,6 +31,7 @@ function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
     post_id: String(row.post_id),
     author: toUserSummary(authorSummaryOf(row), mediaUrl),
     text: row.text,
+    mentions: mentionsOf(row.mentions),
     parent_id: row.parent_id === null ? null : String(row.parent_id),
     reply_count: row.reply_count,
     like_count: row.like_count,
@@ -126,28 +129,69 @@ export async function createComment(
 ): Promise<CommentDto> {
   await requireVisiblePost(deps.db, actor.id, postId);
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
-  const row = await inTransaction(deps.db, async (trx) => {
-    await lockVisiblePost(trx, postId);
-    let topId: number | null = null;
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
+    const post = await lockVisiblePost(trx, postId);
+    if (post.comments_disabled) {
+      throw new AppError(403, 'comments_disabled', 'Comments are turned off for this post.');
+    }
+    let parent: { id: number; author_id: number } | null = null;
     if (parentId !== null) {
-      const parent = await lockComment(trx, parentId);
-      if (!parent || parent.post_id !== postId) {
+      const found = await lockComment(trx, parentId);
+      if (!found || found.post_id !== postId) {
         throw invalidField('parent_id', `comment ${parentId} is not a comment of post ${postId}`);
       }
-      topId = parent.parent_id ?? parent.id;
+      parent =
+        found.parent_id === null ? found : { id: found.parent_id, author_id: found.author_id };
     }
+    // Mentioned people who may see the post: its author's content, seen as they would see it.
+    const mentions = await resolveMentions(trx, input.text, post.author_id, 'text');
     const id = await insertComment(trx, {
       post_id: postId,
       author_id: actor.id,
-      parent_id: topId,
+      parent_id: parent?.id ?? null,
       text: input.text,
-      created_at: toDbTime(deps.clock.now()),
+      created_at: now,
+      mentions: mentions.stored,
     });
     await adjustCommentCount(trx, postId, 1);
-    if (topId !== null) await adjustCommentCounter(trx, topId, 'reply_count', 1);
-    return commentInWrite(trx, actor.id, id);
+    if (parent !== null) await adjustCommentCounter(trx, parent.id, 'reply_count', 1);
+    const notified = await notify(
+      trx,
+      now,
+      commentNotifications(actor.id, post.author_id, { id, postId }, parent, mentions.notifiable),
+    );
+    return { row: await commentInWrite(trx, actor.id, id), notified };
   });
+  announce(deps, notified);
   return toCommentDto(row, deps.mediaUrl);
+}
+
+/**
+ * The post's author hears of every comment; the author of the comment replied to (the one the
+ * actor answered, not its top-level comment) hears of the reply instead of a plain comment;
+ * the other mentioned people who may see the post, of the mention.
+ */
+function commentNotifications(
+  actorId: number,
+  postAuthorId: number,
+  comment: { id: number; postId: number },
+  repliedTo: { author_id: number } | null,
+  mentioned: readonly number[],
+): NewNotification[] {
+  const subject = { actorId, postId: comment.postId, commentId: comment.id };
+  const list: NewNotification[] = [];
+  if (repliedTo !== null)
+    list.push({ type: 'reply', recipientId: repliedTo.author_id, ...subject });
+  if (repliedTo?.author_id !== postAuthorId) {
+    list.push({ type: 'comment', recipientId: postAuthorId, ...subject });
+  }
+  for (const recipientId of mentioned) {
+    if (!list.some((n) => n.recipientId === recipientId)) {
+      list.push({ type: 'mention', recipientId, ...subject });
+    }
+  }
+  return list;
 }
 
 /** By the comment's author or the post's author; a top-level comment takes its replies along. */
@@ -177,13 +221,28 @@ export async function setCommentLike(
   liked: boolean,
 ): Promise<CommentDto> {
   await requireVisibleComment(deps.db, actor.id, commentId);
-  const row = await inTransaction(deps.db, async (trx) => {
-    if (!(await lockComment(trx, commentId))) throw notFound('Comment');
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
+    const comment = await lockComment(trx, commentId);
+    if (!comment) throw notFound('Comment');
     const changed = liked
-      ? await insertCommentLike(trx, commentId, actor.id, toDbTime(deps.clock.now()))
+      ? await insertCommentLike(trx, commentId, actor.id, now)
       : await deleteCommentLike(trx, commentId, actor.id);
     if (changed) await adjustCommentCounter(trx, commentId, 'like_count', liked ? 1 : -1);
-    return commentInWrite(trx, actor.id, commentId);
+    const notified =
+      changed && liked
+        ? await notify(trx, now, [
+            {
+              type: 'comment_like',
+              recipientId: comment.author_id,
+              actorId: actor.id,
+              postId: comment.post_id,
+              commentId,
+            },
+          ])
+        : [];
+    return { row: await commentInWrite(trx, actor.id, commentId), notified };
   });
+  announce(deps, notified);
   return toCommentDto(row, deps.mediaUrl);
 }

@@ -54,6 +54,7 @@ describe('comments and replies', () => {
           is_private: false,
         },
         text: 'first',
+        mentions: [],
         parent_id: null,
         reply_count: 0,
         like_count: 0,

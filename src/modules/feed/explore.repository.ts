@@ -54,6 +54,7 @@ export function exploreQuery(
     .innerJoin('posts', 'posts.author_id', 'explore_authors.author_id')
     .select(['posts.id', SCORE.as('score')])
     .where('posts.created_at', '>=', since)
+    .where('posts.archived_at', 'is', null)
     .$if(cursor !== null, (qb) =>
       qb.where(
         sql<SqlBool>`(${SCORE} < ${cursor![0]} or (${SCORE} = ${cursor![0]} and posts.id < ${cursor![1]}))`,

@@ -26,8 +26,8 @@ export function feedPage(
  * joined to posts, so both engines read each author's posts from posts(author_id, created_at,
  * id) (`author_id IN (... UNION ...)` made MySQL/MariaDB scan all posts). The candidates are
  * sorted on that covering index alone and only the page's rows are then read by id: 5x faster
- * on MariaDB than sorting whole rows. Posts are hard-deleted (deleted_at is not used), which is
- * what lets the inner query stay on the index. Visibility is checked once per followed
+ * on MariaDB than sorting whole rows. Posts are hard-deleted (deleted_at is not used); the
+ * archived check reads each candidate's row. Visibility is checked once per followed
  * account, not once per candidate post.
  */
 export function feedQuery(
@@ -50,6 +50,7 @@ export function feedQuery(
     .$if(straightJoin, (qb) => qb.modifyFront(sql`straight_join`))
     .innerJoin('posts', 'posts.author_id', 'feed_authors.author_id')
     .select(['posts.id', 'posts.created_at'])
+    .where('posts.archived_at', 'is', null)
     .$if(cursor !== null, (qb) =>
       qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )

@@ -12,13 +12,14 @@ export async function insertFollow(
   followingId: number,
   status: FollowStatus,
   now: DbTime,
-): Promise<boolean> {
+): Promise<number | null> {
   const result = await db
     .insertInto('follows')
     .values({ follower_id: followerId, following_id: followingId, status, created_at: now })
     .orIgnore()
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  // The new row's id, or null when the edge was already there.
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1 ? Number(result.insertId) : null;
 }
 
 export async function findFollowStatus(

@@ -11,6 +11,12 @@ import {
   inFollowRemoved,
   inFollowsAccepted,
 } from '../timeline/timeline.service.js';
+import {
+  announce,
+  followRemoved,
+  notify,
+  requestsAccepted,
+} from '../notifications/notifications.service.js';
 import { countFollows, lockAccounts } from '../users/profile-counters.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { requireActiveUser } from '../users/accounts.service.js';
@@ -33,10 +39,19 @@ export async function follow(
     const accounts = await lockAccounts(trx, [actor.id, target.id]);
     // Privacy as of the lock: a concurrent switch to public cannot leave this request pending.
     const wanted = accounts.get(target.id)?.isPrivate ? 'pending' : 'accepted';
-    if (!(await repo.insertFollow(trx, actor.id, target.id, wanted, now))) {
+    const followId = await repo.insertFollow(trx, actor.id, target.id, wanted, now);
+    if (followId === null) {
       const existing = await repo.findFollowStatus(trx, actor.id, target.id);
       return { inserted: false, status: existing, backfills: [] };
     }
+    await notify(trx, now, [
+      {
+        type: wanted === 'pending' ? 'follow_request' : 'follow',
+        recipientId: target.id,
+        actorId: actor.id,
+        followId,
+      },
+    ]);
     if (wanted === 'pending') return { inserted: true, status: wanted, backfills: [] };
     await countFollows(trx, accounts, [[actor.id, target.id]], 1);
     const follow = { followerId: actor.id, authorId: target.id };
@@ -46,6 +61,7 @@ export async function follow(
       backfills: await inFollowsAccepted(trx, [follow], now),
     };
   });
+  if (inserted) announce(deps, [target.id]);
   if (inserted && status === 'accepted') await afterFollowsAccepted(deps, backfills);
   return { status: status === 'pending' ? 'requested' : 'following' };
 }
@@ -71,6 +87,7 @@ const removeEdge = (deps: AppDeps, followerId: number, followingId: number) =>
     if ((await repo.deleteFollow(trx, followerId, followingId)) === 'accepted') {
       await countFollows(trx, accounts, [[followerId, followingId]], -1);
     }
+    await followRemoved(trx, followerId, followingId);
     await inFollowRemoved(trx, followerId, followingId);
   });
 
@@ -84,6 +101,7 @@ export async function acceptAllRequests(trx: Trx, userId: number): Promise<numbe
   if (pending.length === 0) return [];
   const accounts = await lockAccounts(trx, [userId, ...pending]);
   await repo.acceptPending(trx, userId, pending);
+  await requestsAccepted(trx, userId, pending);
   await countFollows(
     trx,
     accounts,
@@ -180,14 +198,20 @@ export async function requestIdFrom(deps: AppDeps, actor: Actor, followerId: num
 export async function approveRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {
   const followerId = await repo.requestSender(deps.db, id, actor.id);
   if (followerId === undefined) throw notFound('Follow request');
+  const now = toDbTime(deps.clock.now());
   const approved = await inTransaction(deps.db, async (trx) => {
     const accounts = await lockAccounts(trx, [followerId, actor.id]);
     if (!(await repo.approveRequest(trx, id, actor.id))) return false;
     await countFollows(trx, accounts, [[followerId, actor.id]], 1);
-    await inFollowsAccepted(trx, [{ followerId, authorId: actor.id }], toDbTime(deps.clock.now()));
+    await inFollowsAccepted(trx, [{ followerId, authorId: actor.id }], now);
+    await requestsAccepted(trx, actor.id, [followerId]);
+    await notify(trx, now, [
+      { type: 'follow_accepted', recipientId: followerId, actorId: actor.id, followId: id },
+    ]);
     return true;
   });
   if (!approved) throw notFound('Follow request');
+  announce(deps, [followerId]);
   afterTimelineChange(deps);
 }
 

@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { toDbTime } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { announce, notify } from '../notifications/notifications.service.js';
 import { adjustLikeCount } from '../posts/post-counters.js';
 import type { PostDto } from '../posts/posts.schema.js';
 import { lockVisiblePost, postView, requireVisiblePost } from '../posts/posts.service.js';
@@ -21,16 +22,24 @@ export async function setPostLike(
   liked: boolean,
 ): Promise<PostDto> {
   await requireVisiblePost(deps.db, actor.id, postId);
-  const row = await inTransaction(deps.db, async (trx) => {
+  const now = toDbTime(deps.clock.now());
+  const { row, notified } = await inTransaction(deps.db, async (trx) => {
     const post = await lockVisiblePost(trx, postId);
     const changed = liked
-      ? await insertPostLike(trx, postId, actor.id, toDbTime(deps.clock.now()))
+      ? await insertPostLike(trx, postId, actor.id, now)
       : await deletePostLike(trx, postId, actor.id);
-    if (!changed) return post;
+    if (!changed) return { row: post, notified: [] };
     const delta = liked ? 1 : -1;
     await adjustLikeCount(trx, postId, delta);
-    return { ...post, like_count: post.like_count + delta };
+    // Un-liking keeps the notification; liking again finds it there (no second one).
+    const notified = liked
+      ? await notify(trx, now, [
+          { type: 'like', recipientId: post.author_id, actorId: actor.id, postId },
+        ])
+      : [];
+    return { row: { ...post, like_count: post.like_count + delta }, notified };
   });
+  announce(deps, notified);
   return postView(deps, actor.id, row);
 }
 

@@ -157,7 +157,7 @@ function dimensions(width: number, height: number) {
   return { width, height, size: `${width}x${height}`, aspect: height ? width / height : 1 };
 }
 
-export function toMediaAttachment(media: MediaDto, description: string | null = null) {
+export function toMediaAttachment(media: MediaDto) {
   const scale = Math.min(1, THUMBNAIL_WIDTH / Math.max(media.width, 1));
   return {
     id: media.id,
@@ -177,7 +177,7 @@ export function toMediaAttachment(media: MediaDto, description: string | null = 
       small: dimensions(Math.round(media.width * scale), Math.round(media.height * scale)),
       focus: { x: 0, y: 0 },
     },
-    description,
+    description: media.alt_text,
     blurhash: media.blurhash,
   };
 }
@@ -218,7 +218,7 @@ export function postToStatus(post: PostDto, account: AccountEntity, links: Links
     content: textToHtml(post.caption, links),
     text: post.caption,
     visibility: post.author.is_private ? 'private' : 'public',
-    media_attachments: post.media.map((m) => toMediaAttachment(m)),
+    media_attachments: post.media.map(toMediaAttachment),
     tags: post.hashtags.map((name) => ({ name, url: `${links.web}/tags/${name}` })),
     favourites_count: post.like_count,
     replies_count: post.comment_count,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
 import { SIZE_LIMITS } from '../../media/process-upload.js';
+import { MAX_ALT_TEXT_LENGTH } from '../media/media.schema.js';
 import { MAX_CAPTION_LENGTH } from '../posts/posts.schema.js';
 import { baseUrlOf } from './wire.js';
 
@@ -27,7 +28,7 @@ const configuration = {
     video_size_limit: SIZE_LIMITS.video,
     video_frame_rate_limit: 60,
     video_matrix_limit: 8_294_400,
-    description_limit: 1500,
+    description_limit: MAX_ALT_TEXT_LENGTH,
   },
   polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
   translation: { enabled: false },

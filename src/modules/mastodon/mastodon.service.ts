@@ -21,8 +21,13 @@ import {
   unfollow,
 } from '../follows/follows.service.js';
 import { listLiked, listLikers, setPostLike } from '../likes/likes.service.js';
-import { getOwnMedia, setProfileImage, uploadMedia } from '../media/media.service.js';
-import type { MediaDto } from '../media/media.schema.js';
+import { MAX_ALT_TEXT_LENGTH } from '../media/media.schema.js';
+import {
+  getOwnMedia,
+  setProfileImage,
+  setUploadAltText,
+  uploadMedia,
+} from '../media/media.service.js';
 import { listPosts, listUserPosts } from '../posts/post-lists.service.js';
 import { MAX_CAPTION_LENGTH, type PostDto } from '../posts/posts.schema.js';
 import { createPost, deletePost, getPost, updatePost } from '../posts/posts.service.js';
@@ -230,26 +235,16 @@ async function withMentions<S extends { text: string; mentions: ReturnType<typeo
 }
 
 async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: PostDto[]) {
-  const [accounts, descriptions] = await Promise.all([
-    accountsOf(
-      deps,
-      actorId,
-      posts.map((post) => Number(post.author.id)),
-    ),
-    repo.findDescriptions(
-      deps.db,
-      posts.flatMap((post) => post.media.map((m) => Number(m.id))),
-    ),
-  ]);
+  const accounts = await accountsOf(
+    deps,
+    actorId,
+    posts.map((post) => Number(post.author.id)),
+  );
   const links = linksOf(deps);
   const statuses = posts.flatMap((post) => {
     const account = accounts.get(Number(post.author.id));
     if (!account) return [];
-    const status = postToStatus(post, account, links);
-    status.media_attachments = post.media.map((m) =>
-      toMediaAttachment(m, descriptions.get(Number(m.id))?.description ?? null),
-    );
-    return [status];
+    return [postToStatus(post, account, links)];
   });
   return withMentions(deps, statuses);
 }
@@ -563,11 +558,11 @@ export async function trendingTags(deps: AppDeps, actor: Actor, query: { limit?:
 
 const FOCUS = /^(-?(?:0|1)(?:\.\d+)?),(-?(?:0|1)(?:\.\d+)?)$/;
 
-function mediaMeta(input: { description?: unknown; focus?: unknown }) {
-  const description = typeof input.description === 'string' ? input.description : undefined;
-  if (description !== undefined && description.length > 1500) {
-    throw unprocessable('Validation failed: description is too long (maximum is 1500 characters)');
-  }
+/**
+ * `description` is the media's alt text (shared with the native API). `focus` is checked and
+ * accepted but not kept: Photogram crops nothing by focal point.
+ */
+function altTextOf(input: { description?: unknown; focus?: unknown }): string | null | undefined {
   const focus = typeof input.focus === 'string' && input.focus !== '' ? input.focus : undefined;
   if (focus !== undefined) {
     const m = FOCUS.exec(focus);
@@ -575,34 +570,14 @@ function mediaMeta(input: { description?: unknown; focus?: unknown }) {
       throw unprocessable('Validation failed: focus must be "x,y" with each between -1.0 and 1.0');
     }
   }
-  return { description, focus };
-}
-
-function attachment(media: MediaDto, saved?: { description: string; focus: string | null }) {
-  const entity = toMediaAttachment(media, saved?.description ?? null);
-  if (saved?.focus) {
-    const [x, y] = saved.focus.split(',').map(Number);
-    entity.meta.focus = { x: x ?? 0, y: y ?? 0 };
+  if (typeof input.description !== 'string') return undefined;
+  const text = input.description.trim();
+  if (text.length > MAX_ALT_TEXT_LENGTH) {
+    throw unprocessable(
+      `Validation failed: description is too long (maximum is ${MAX_ALT_TEXT_LENGTH} characters)`,
+    );
   }
-  return entity;
-}
-
-async function saveMeta(
-  deps: AppDeps,
-  mediaId: number,
-  meta: { description?: string; focus?: string },
-) {
-  if (meta.description === undefined && meta.focus === undefined) return undefined;
-  const current = (await repo.findDescriptions(deps.db, [mediaId])).get(mediaId);
-  const values = {
-    description: meta.description ?? current?.description ?? '',
-    focus: meta.focus ?? current?.focus ?? null,
-  };
-  await repo.saveDescription(deps.db, mediaId, {
-    ...values,
-    updated_at: toDbTime(deps.clock.now()),
-  });
-  return values;
+  return text === '' ? null : text;
 }
 
 export async function uploadMastodonMedia(
@@ -613,15 +588,14 @@ export async function uploadMastodonMedia(
   if (typeof input.file !== 'string') {
     throw unprocessable('Validation failed: file is required (a multipart part named "file")');
   }
-  const meta = mediaMeta(input);
+  const altText = altTextOf(input);
   const media = await uploadMedia(deps, actor, input.file);
-  return attachment(media, await saveMeta(deps, Number(media.id), meta));
+  if (altText === undefined) return toMediaAttachment(media);
+  return toMediaAttachment(await setUploadAltText(deps, actor, Number(media.id), altText));
 }
 
 export async function getMastodonMedia(deps: AppDeps, actor: Actor, id: string) {
-  const mediaId = userId(id);
-  const media = await getOwnMedia(deps, actor, mediaId);
-  return attachment(media, (await repo.findDescriptions(deps.db, [mediaId])).get(mediaId));
+  return toMediaAttachment(await getOwnMedia(deps, actor, userId(id)));
 }
 
 export async function updateMastodonMedia(
@@ -630,10 +604,12 @@ export async function updateMastodonMedia(
   id: string,
   input: { description?: unknown; focus?: unknown },
 ) {
-  const mediaId = userId(id);
-  const media = await getOwnMedia(deps, actor, mediaId);
-  const saved = await saveMeta(deps, mediaId, mediaMeta(input));
-  return attachment(media, saved ?? (await repo.findDescriptions(deps.db, [mediaId])).get(mediaId));
+  const altText = altTextOf(input);
+  const media =
+    altText === undefined
+      ? await getOwnMedia(deps, actor, userId(id))
+      : await setUploadAltText(deps, actor, userId(id), altText);
+  return toMediaAttachment(media);
 }
 
 // Markers -------------------------------------------------------------------------------------

@@ -327,7 +327,7 @@ describe('statuses', () => {
 });
 
 describe('media', () => {
-  test('POST /api/v2/media → 200 with url; GET and PUT /api/v1/media/:id keep description and focus', async () => {
+  test('POST /api/v2/media → 200 with url; GET and PUT /api/v1/media/:id; the description is the media’s alt text', async () => {
     const image = await makeImage('jpeg', 400, 300);
     const form = multipartForm(image);
     const uploaded = expectStatus(
@@ -356,7 +356,7 @@ describe('media', () => {
       200,
     );
     assert.equal(updated.description, 'A lake');
-    assert.deepEqual(updated.meta.focus, { x: 0.5, y: -0.25 });
+    assert.deepEqual(updated.meta.focus, { x: 0, y: 0 }, 'focus is accepted, not kept');
     const got = expectStatus(await call('GET', `/api/v1/media/${uploaded.id}`), 200);
     assert.equal(got.description, 'A lake');
     // The native API keeps its own GET /api/v1/media/:id for its own tokens.
@@ -364,7 +364,7 @@ describe('media', () => {
       await call('GET', `/api/v1/media/${uploaded.id}`, alice.headers),
       200,
     );
-    assert.equal(native.thumbnail_url !== undefined, true);
+    assert.equal(native.alt_text, 'A lake', 'the same alt text as the native API');
     const status = expectStatus(
       await call('POST', '/api/v1/statuses', aliceApp, { media_ids: [uploaded.id] }),
       200,
@@ -372,6 +372,10 @@ describe('media', () => {
     assert.equal(status.media_attachments[0].description, 'A lake');
     const bobs = await call('GET', `/api/v1/media/${uploaded.id}`, bobApp);
     assert.equal(bobs.statusCode, 404);
+    const theirs = await call('PUT', `/api/v1/media/${uploaded.id}`, bobApp, { description: 'x' });
+    assert.equal(theirs.statusCode, 404);
+    const badFocus = await call('PUT', `/api/v1/media/${uploaded.id}`, aliceApp, { focus: '2,0' });
+    assert.equal(badFocus.statusCode, 422);
   });
 });
 

@@ -157,3 +157,61 @@ export async function deleteStoryMedia(
   }
   return media;
 }
+
+/** A post's media in carousel order, with what an edit needs to check and to delete. */
+export function mediaOfPostForEdit(db: Executor, postId: number) {
+  return db
+    .selectFrom('media')
+    .select(['id', 'kind', 'storage_key', 'thumbnail_key', 'poster_key'])
+    .where('post_id', '=', postId)
+    .orderBy('position')
+    .execute();
+}
+
+/** Sets the carousel order of media already attached to the post. */
+export async function setPostMediaPositions(trx: Trx, postId: number, ids: readonly number[]) {
+  const position = sql<number>`case ${sql.ref('id')} ${sql.join(
+    ids.map((id, index) => sql`when ${id} then ${index}`),
+    sql` `,
+  )} end`;
+  await trx
+    .updateTable('media')
+    .set({ position })
+    .where('post_id', '=', postId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function deleteMediaRows(trx: Trx, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0) await trx.deleteFrom('media').where('id', 'in', ids).execute();
+}
+
+/** An uploader's alt text on any of their media, attached or not; false if it is not theirs. */
+export async function setOwnAltText(
+  db: Executor,
+  ownerId: number,
+  mediaId: number,
+  altText: string | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('media')
+    .set({ alt_text: altText })
+    .where('id', '=', mediaId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function setAltText(
+  trx: Trx,
+  postId: number,
+  mediaId: number,
+  altText: string | null,
+): Promise<void> {
+  await trx
+    .updateTable('media')
+    .set({ alt_text: altText })
+    .where('id', '=', mediaId)
+    .where('post_id', '=', postId)
+    .execute();
+}

@@ -17,6 +17,9 @@ export const MediaSchema = Type.Object(
       description: 'Videos: full-size poster frame; null for images',
     }),
     blurhash: Type.Union([Type.String(), Type.Null()]),
+    alt_text: Type.Union([Type.String(), Type.Null()], {
+      description: 'Text for people who cannot see the image (screen readers); null if none',
+    }),
   },
   { title: 'Media', examples: [exampleImage] },
 );
@@ -33,6 +36,7 @@ export const MEDIA_DTO_COLUMNS = [
   'height',
   'duration_ms',
   'blurhash',
+  'alt_text',
 ] as const;
 export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
 
@@ -46,6 +50,13 @@ export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto =>
   thumbnail_url: mediaUrl(row.thumbnail_key),
   poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
   blurhash: row.blurhash,
+  alt_text: row.alt_text,
+});
+
+export const MAX_ALT_TEXT_LENGTH = 1000;
+export const AltText = Type.String({
+  maxLength: MAX_ALT_TEXT_LENGTH,
+  description: 'Up to 1,000 characters; an empty string clears it',
 });
 
 export const UploadDescription =

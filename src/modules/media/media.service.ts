@@ -20,7 +20,7 @@ const HOUR_MS = 60 * 60 * 1000;
 export const UNATTACHED_TTL_MS = 24 * HOUR_MS;
 
 type MediaFiles = Pick<MediaRowForDto, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
-const filesOf = (media: MediaFiles[]) =>
+const filesOf = (media: readonly MediaFiles[]) =>
   media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
 
 const PROBLEM_OF_REJECTION: Record<MediaRejection, (detail: string) => AppError> = {
@@ -70,6 +70,42 @@ export const attachToStory = (trx: Executor, mediaId: number, ownerId: number, s
 export const fileKeysOfPost = async (trx: Executor, postId: number): Promise<string[]> =>
   filesOf(await repo.fileKeysOfPost(trx, postId));
 
+/** A post's media (carousel order) with kinds and file keys, for an edit. */
+export const mediaOfPostForEdit = (db: Executor, postId: number) =>
+  repo.mediaOfPostForEdit(db, postId);
+
+/**
+ * In a post's edit transaction: the post's media become `keep` (in that order) plus the newly
+ * claimed `add` ids at their places in `order`; the others' rows go and their file keys are
+ * returned, to be removed after commit. Returns null when a concurrent request took some of
+ * the added media.
+ */
+export async function replacePostMedia(
+  trx: Trx,
+  postId: number,
+  ownerId: number,
+  change: {
+    order: readonly number[];
+    add: readonly number[];
+    remove: readonly (MediaFiles & { id: number })[];
+  },
+): Promise<string[] | null> {
+  await repo.deleteMediaRows(
+    trx,
+    change.remove.map((m) => m.id),
+  );
+  if (change.add.length > 0) {
+    const claimed = await repo.attachToPost(trx, postId, ownerId, change.add);
+    if (claimed !== change.add.length) return null;
+  }
+  await repo.setPostMediaPositions(trx, postId, change.order);
+  return filesOf(change.remove);
+}
+
+/** In a post's edit transaction: sets (or clears, with null) one attached media's alt text. */
+export const setAltText = (trx: Trx, postId: number, mediaId: number, altText: string | null) =>
+  repo.setAltText(trx, postId, mediaId, altText);
+
 /** In a story's delete transaction: removes its media rows; returns the keys of their files. */
 export const deleteStoryMedia = async (
   trx: Executor,
@@ -103,7 +139,19 @@ export async function uploadMedia(
     await deps.storage.delete(filesOf([m])).catch(() => undefined);
     throw err;
   }
-  return toMediaDto({ id, ...m }, deps.mediaUrl);
+  return toMediaDto({ id, ...m, alt_text: null }, deps.mediaUrl);
+}
+
+/** Alt text on one of the caller's uploads (the Mastodon API's `description`); 404 if not theirs. */
+export async function setUploadAltText(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+  altText: string | null,
+): Promise<MediaDto> {
+  // MySQL counts an unchanged row as not updated: the read below tells "not yours" apart.
+  await repo.setOwnAltText(deps.db, actor.id, id, altText);
+  return getOwnMedia(deps, actor, id);
 }
 
 /** The caller's own upload; someone else's is a 404, so ids reveal nothing. */

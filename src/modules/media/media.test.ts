@@ -5,6 +5,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { createNotificationBus } from '../notifications/notification-bus.js';
 import type { AppDeps } from '../../deps.js';
 import { toDbTime } from '../../db/time.js';
 import { createStorage } from '../../media/storage.js';
@@ -116,6 +117,7 @@ describe('media', () => {
           thumbnail_url: undefined,
           poster_url: null,
           blurhash: undefined,
+          alt_text: null,
         },
       );
       assert.match(
@@ -466,6 +468,7 @@ describe('media', () => {
         mediaUrl: storage.url,
         jobs: { wake: () => undefined, runNow: async () => undefined },
         redis: null,
+        notifications: createNotificationBus(null, 'test', console),
       };
     };
 

@@ -10,3 +10,6 @@ export const adjustLikeCount = (trx: Trx, postId: number, delta: number) =>
 
 export const adjustCommentCount = (trx: Trx, postId: number, delta: number) =>
   adjustPostCounter(trx, postId, 'comment_count', delta);
+
+export const adjustViewCount = (trx: Trx, postId: number, delta: number) =>
+  adjustPostCounter(trx, postId, 'view_count', delta);

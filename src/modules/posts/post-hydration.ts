@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
+import { mentionsOf } from '../mentions/mentions.service.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
@@ -41,21 +42,28 @@ export async function hydratePosts(
   }
   return rows.map((row) => {
     const author = authors.get(row.author_id);
+    const postMedia = mediaByPost.get(row.id) ?? [];
     if (!author) throw new Error(`post ${row.id}: author ${row.author_id} has no profile`);
     return {
       id: String(row.id),
       type: row.type,
       caption: row.caption,
       author: toUserSummary(author, mediaUrl),
-      media: (mediaByPost.get(row.id) ?? []).map((item) => toMediaDto(item, mediaUrl)),
+      media: postMedia.map((item) => toMediaDto(item, mediaUrl)),
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
       hashtags: extractHashtags(row.caption),
-      like_count: row.like_count,
+      like_count: row.hide_like_count && row.author_id !== actorId ? null : row.like_count,
+      mentions: mentionsOf(row.mentions),
       comment_count: row.comment_count,
+      view_count: postMedia.some((m) => m.kind === 'video') ? row.view_count : null,
       liked_by_me: flags.liked.has(row.id),
       saved_by_me: flags.saved.has(row.id),
+      comments_disabled: Boolean(row.comments_disabled),
+      hide_like_count: Boolean(row.hide_like_count),
       created_at: toIso(row.created_at),
       updated_at: toIso(row.updated_at),
+      edited_at: row.edited_at === null ? null : toIso(row.edited_at),
+      archived_at: row.archived_at === null ? null : toIso(row.archived_at),
     };
   });
 }

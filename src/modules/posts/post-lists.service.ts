@@ -1,12 +1,12 @@
 import type { AppDeps } from '../../deps.js';
-import { notFound, forbidden } from '../../http/errors.js';
+import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { postHasHashtag } from '../hashtags/hashtags.service.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { hydratePosts } from './post-hydration.js';
 import { postCursorOf, type PostRow } from './post-row.js';
 import type { PostDto, PostListQueryInput, UserPostsQueryInput } from './posts.schema.js';
-import { type PostFilters, postPage } from './posts.repository.js';
+import { type PostFilters, type PostOrder, postPage } from './posts.repository.js';
 
 /** Loads one page with `load`, then hydrates it: a fixed statement count for any page size. */
 export async function hydratedPage<Row extends PostRow>(
@@ -27,16 +27,38 @@ export async function listPosts(
   actorId: number | null,
   query: PostListQueryInput,
 ): Promise<Page<PostDto>> {
+  if (
+    query.min_likes !== undefined &&
+    query.max_likes !== undefined &&
+    query.min_likes > query.max_likes
+  ) {
+    throw invalidField('min_likes', `must not be greater than max_likes (${query.max_likes})`);
+  }
   const filters: PostFilters = {
     author: query.author?.toLowerCase(),
     locationId: query.location_id === undefined ? undefined : Number(query.location_id),
     type: query.type,
     tagged: query.hashtag === undefined ? undefined : postHasHashtag('posts.id', query.hashtag),
     captionContains: query.q,
+    minLikes: query.min_likes,
+    maxLikes: query.max_likes,
+    minComments: query.min_comments,
   };
-  return hydratedPage(deps, actorId, query, (cursor, limit) =>
-    postPage(deps.db, actorId, filters, cursor, limit),
-  );
+  const ordering = query.ordering ?? '-created_at';
+  const order: PostOrder = {
+    column: ordering.replace(/^-/, '') as PostOrder['column'],
+    direction: ordering.startsWith('-') ? 'desc' : 'asc',
+  };
+  if (order.column === 'created_at') {
+    return hydratedPage(deps, actorId, query, (cursor, limit) =>
+      postPage(deps.db, actorId, filters, cursor, limit, order),
+    );
+  }
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['number', 'id']);
+  const rows = await postPage(deps.db, actorId, filters, cursor, limit, order);
+  const page = splitPage(rows, limit, (row) => [row[order.column], row.id]);
+  return { data: await hydratePosts(deps, actorId, page.rows), next_cursor: page.next_cursor };
 }
 
 /** A profile's grid: 404 for unknown or deactivated accounts, 403 for private ones to non-followers. */

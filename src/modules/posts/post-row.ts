@@ -15,6 +15,12 @@ export const POST_COLUMNS = [
   'posts.comment_count',
   'posts.created_at',
   'posts.updated_at',
+  'posts.edited_at',
+  'posts.archived_at',
+  'posts.comments_disabled',
+  'posts.hide_like_count',
+  'posts.view_count',
+  'posts.mentions',
 ] as const;
 
 /** The list order everywhere: newest first, ties broken by id. */

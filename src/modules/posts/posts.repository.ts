@@ -3,7 +3,8 @@ import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import { ilike } from '../../db/like.js';
 import type { Executor, Trx } from '../../db/transaction.js';
-import type { PostType } from '../../db/types.js';
+import type { PostsTable, PostType, PostVersionsTable } from '../../db/types.js';
+import type { Insertable, Updateable } from 'kysely';
 import { after } from '../../http/pagination.js';
 import { visibleAuthor } from '../users/visibility.js';
 import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from './post-row.js';
@@ -46,10 +47,7 @@ export async function lockPost(trx: Trx, postId: number): Promise<PostRow | unde
     .executeTakeFirst();
 }
 
-export async function insertPost(
-  trx: Trx,
-  values: Omit<PostRow, 'id' | 'like_count' | 'comment_count'>,
-): Promise<number> {
+export async function insertPost(trx: Trx, values: Insertable<PostsTable>): Promise<number> {
   const result = await trx.insertInto('posts').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);
 }
@@ -57,7 +55,7 @@ export async function insertPost(
 export async function updatePost(
   trx: Trx,
   postId: number,
-  patch: { caption?: string; location_id?: number | null; updated_at: string },
+  patch: Updateable<PostsTable> & { updated_at: string },
 ): Promise<void> {
   await trx.updateTable('posts').set(patch).where('id', '=', postId).execute();
 }
@@ -67,7 +65,7 @@ export async function deletePost(trx: Trx, postId: number): Promise<boolean> {
   return Number(result.numDeletedRows) === 1;
 }
 
-export type CounterColumn = 'like_count' | 'comment_count';
+export type CounterColumn = 'like_count' | 'comment_count' | 'view_count';
 
 export async function adjustPostCounter(
   trx: Trx,
@@ -92,17 +90,28 @@ export interface PostFilters {
   tagged?: Expression<SqlBool>;
   /** Case-insensitive substring of the caption, taken literally. */
   captionContains?: string;
+  minLikes?: number;
+  maxLikes?: number;
+  minComments?: number;
 }
 
-/** A page of posts the actor may see, newest first. */
+/** A list's sort: the key column and its direction; ties are broken by id the same way. */
+export interface PostOrder {
+  column: 'created_at' | 'like_count' | 'comment_count';
+  direction: 'asc' | 'desc';
+}
+export const NEWEST_FIRST: PostOrder = { column: 'created_at', direction: 'desc' };
+
+/** A page of posts the actor may see, newest first unless `order` says otherwise. */
 export async function postPage(
   db: Executor,
   actorId: number | null,
   filters: PostFilters,
-  cursor: readonly [string, number] | null,
+  cursor: readonly [string | number, number] | null,
   limit: number,
+  order: PostOrder = NEWEST_FIRST,
 ): Promise<PostRow[]> {
-  return postPageQuery(db, actorId, filters, cursor, limit).execute();
+  return postPageQuery(db, actorId, filters, cursor, limit, order).execute();
 }
 
 /** The SQL of `postPage`, exposed so a test can check its plans. */
@@ -110,15 +119,19 @@ export function postPageQuery(
   db: Executor,
   actorId: number | null,
   filters: PostFilters,
-  cursor: readonly [string, number] | null,
+  cursor: readonly [string | number, number] | null,
   limit: number,
+  order: PostOrder = NEWEST_FIRST,
 ) {
   const { authorId, author, locationId, type, tagged, captionContains } = filters;
+  const { minLikes, maxLikes, minComments } = filters;
+  const key = `posts.${order.column}` as const;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
     .selectFrom('posts')
     .select(POST_COLUMNS)
     .where('posts.deleted_at', 'is', null)
+    .where('posts.archived_at', 'is', null)
     .$if(authorId !== undefined, (qb) => qb.where('posts.author_id', '=', authorId!))
     .$if(author !== undefined, (qb) =>
       qb.where(
@@ -131,12 +144,15 @@ export function postPageQuery(
     .$if(captionContains !== undefined, (qb) =>
       qb.where(ilike('posts.caption', captionContains!, 'contains')),
     )
+    .$if(minLikes !== undefined, (qb) => qb.where('posts.like_count', '>=', minLikes!))
+    .$if(maxLikes !== undefined, (qb) => qb.where('posts.like_count', '<=', maxLikes!))
+    .$if(minComments !== undefined, (qb) => qb.where('posts.comment_count', '>=', minComments!))
     .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
-      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+      qb.where((eb) => after(eb, [key, 'posts.id'], cursor!, order.direction)),
     )
-    .orderBy('posts.created_at', 'desc')
-    .orderBy('posts.id', 'desc')
+    .orderBy(key, order.direction)
+    .orderBy('posts.id', order.direction)
     .limit(limit + 1);
 }
 
@@ -152,8 +168,51 @@ export async function countVisiblePostsByLocation(
     .select(['location_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('location_id', 'in', locationIds)
     .where('deleted_at', 'is', null)
+    .where('archived_at', 'is', null)
     .where(visibleAuthor(actorId, 'posts.author_id'))
     .groupBy('location_id')
     .execute();
   return new Map(rows.map((r) => [Number(r.location_id), Number(r.n)]));
+}
+
+export async function insertPostVersion(trx: Trx, values: Insertable<PostVersionsTable>) {
+  await trx.insertInto('post_versions').values(values).execute();
+}
+
+/** A post's earlier versions, newest first, keyset-paged by id. */
+export function postVersionsPage(
+  db: Executor,
+  postId: number,
+  beforeId: number | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('post_versions')
+    .select(['id', 'caption', 'location_id', 'media_ids', 'created_at'])
+    .where('post_id', '=', postId)
+    .$if(beforeId !== null, (qb) => qb.where('id', '<', beforeId!))
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** The author's archived posts, newest first. */
+export function archivedPostsPage(
+  db: Executor,
+  authorId: number,
+  cursor: readonly [string, number] | null,
+  limit: number,
+): Promise<PostRow[]> {
+  return db
+    .selectFrom('posts')
+    .select(POST_COLUMNS)
+    .where('posts.author_id', '=', authorId)
+    .where('posts.archived_at', 'is not', null)
+    .$if(cursor !== null, (qb) =>
+      qb.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
+    )
+    .orderBy('posts.created_at', 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

@@ -1,16 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
-import { IdParams, NoContent, Page, UsernameParams } from '../../common.schema.js';
+import { IdParams, NoContent, Page, PageQuery, UsernameParams } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { listPosts, listUserPosts } from './post-lists.service.js';
 import {
   CreatePostBody,
   PostListQuery,
   PostSchema,
+  PostVersionSchema,
   UpdatePostBody,
   UserPostsQuery,
 } from './posts.schema.js';
-import { createPost, deletePost, getPost, updatePost } from './posts.service.js';
+import {
+  createPost,
+  deletePost,
+  getPost,
+  listArchivedPosts,
+  postHistory,
+  setPostArchived,
+  updatePost,
+} from './posts.service.js';
 
 const tags = ['posts'];
 const PostPage = Page(PostSchema, 'Post');
@@ -78,16 +87,73 @@ export const postsRoutes =
         schema: {
           tags,
           operationId: 'updatePost',
-          summary: 'Edit caption or location (author only)',
+          summary: 'Edit a post (author only)',
           description:
-            'Hashtags are re-extracted from a new caption; `location_id: null` clears it.',
+            "Caption, location, media (add, remove, reorder), alt texts, `comments_disabled` and `hide_like_count`. Hashtags are re-extracted from a new caption; `location_id: null` clears it. A change of caption, location or media keeps the version it replaces (`GET /posts/{id}/history`) and sets `edited_at`. 403 for another person's post.",
           params: IdParams,
           body: UpdatePostBody,
           response: { 200: PostSchema },
         },
       },
       async (request) =>
-        updatePost(deps, actorOf(request), Number(request.params.id), request.body),
+        updatePost(deps, actorOf(request), Number(request.params.id), request.body, (err, keys) =>
+          request.log.warn({ err, keys }, 'could not remove media files removed from a post'),
+        ),
+    );
+
+    app.get(
+      '/posts/:id/history',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          operationId: 'listPostHistory',
+          summary: "A post's versions (author only)",
+          description:
+            'Newest first: the current version (first page only, `current: true`), then each one an edit replaced. 404 for anyone but the author.',
+          params: IdParams,
+          querystring: PageQuery,
+          response: { 200: Page(PostVersionSchema, 'PostVersion') },
+        },
+      },
+      async (request) =>
+        postHistory(deps, actorOf(request), Number(request.params.id), request.query),
+    );
+
+    for (const archived of [true, false]) {
+      app.route({
+        method: archived ? 'POST' : 'DELETE',
+        url: '/posts/:id/archive',
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          operationId: archived ? 'archivePost' : 'unarchivePost',
+          summary: archived ? 'Archive a post (author only)' : 'Restore an archived post',
+          description: archived
+            ? 'Hidden from everyone but its author (feeds, profile, lists; a direct lookup is 404) and not counted in the profile, with its likes and comments kept. Repeating it changes nothing.'
+            : 'Shown again where it was before. Repeating it changes nothing.',
+          params: IdParams,
+          response: { 200: PostSchema },
+        },
+        handler: async (request) =>
+          setPostArchived(deps, actorOf(request), Number(request.params.id), archived),
+      });
+    }
+
+    app.get(
+      '/me/archive/posts',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          operationId: 'listArchivedPosts',
+          summary: 'Your archived posts',
+          description: 'Newest first.',
+          querystring: PageQuery,
+          response: { 200: PostPage },
+        },
+      },
+      async (request) => listArchivedPosts(deps, actorOf(request), request.query),
     );
 
     app.delete(

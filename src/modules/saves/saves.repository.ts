@@ -42,6 +42,7 @@ export async function savedPostsPage(
     .select(['saves.id as save_id', 'saves.created_at as saved_at'])
     .where('saves.user_id', '=', userId)
     .where('posts.deleted_at', 'is', null)
+    .where('posts.archived_at', 'is', null)
     .where(visibleAuthorPerRow(userId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb.where((eb) => after(eb, ['saves.created_at', 'saves.id'], cursor!, 'desc')),

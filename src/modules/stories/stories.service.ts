@@ -6,6 +6,7 @@ import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { attachToStory, deleteStoryMedia, findMediaForAttach } from '../media/media.service.js';
+import { announce, notify } from '../notifications/notifications.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
@@ -134,10 +135,13 @@ export async function setStoryLike(
   const story = await accessibleStory(deps, actor, await repo.findStory(deps.db, id), false);
   if (story.author_id === actor.id) throw forbidden('You cannot like your own story.');
   if (liked) {
-    await inTransaction(deps.db, async (trx) => {
+    const notified = await inTransaction(deps.db, async (trx) => {
       await repo.insertView(trx, story.id, actor.id, now(deps));
       await repo.setViewLiked(trx, story.id, actor.id, true);
+      const storyLike = { storyId: story.id, recipientId: story.author_id, actorId: actor.id };
+      return notify(trx, now(deps), [{ type: 'story_like', ...storyLike }]);
     });
+    announce(deps, notified);
   } else {
     await repo.setViewLiked(deps.db, story.id, actor.id, false);
   }

@@ -76,6 +76,7 @@ export async function fanOutPost(db: Executor, postId: number): Promise<void> {
         .select(['follows.follower_id', 'posts.id', 'posts.author_id', 'posts.created_at'])
         .where('posts.id', '=', postId)
         .where('posts.deleted_at', 'is', null)
+        .where('posts.archived_at', 'is', null)
         .where('follows.status', '=', 'accepted')
         .where('users.is_active', '=', 1),
     )
@@ -99,6 +100,7 @@ export async function backfillFollow(db: Executor, followerId: number, authorId:
         ])
         .where('posts.author_id', '=', authorId)
         .where('posts.deleted_at', 'is', null)
+        .where('posts.archived_at', 'is', null)
         .where(({ exists, selectFrom }) =>
           exists(
             selectFrom('follows')
@@ -187,6 +189,7 @@ export async function rebuildTimelines(db: Executor, from: number, to: number) {
     .where('follows.follower_id', '<=', to)
     .where('follows.status', '=', 'accepted')
     .where('posts.deleted_at', 'is', null)
+    .where('posts.archived_at', 'is', null)
     .where('author.is_active', '=', 1)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -207,7 +210,8 @@ export async function rebuildTimelines(db: Executor, from: number, to: number) {
     ])
     .where('posts.author_id', '>=', from)
     .where('posts.author_id', '<=', to)
-    .where('posts.deleted_at', 'is', null);
+    .where('posts.deleted_at', 'is', null)
+    .where('posts.archived_at', 'is', null);
   await db
     .insertInto('home_timeline')
     .columns(['user_id', 'post_id', 'author_id', 'created_at'])
@@ -318,6 +322,7 @@ export function timelineQuery(
           ),
         ),
     )
+    .where('posts.archived_at', 'is', null)
     .$if(cursor !== null, (q) =>
       q.where((eb) => after(eb, ['posts.created_at', 'posts.id'], cursor!, 'desc')),
     )

@@ -19,7 +19,7 @@ export function withLike(post: Post, liked: boolean): Post {
   return {
     ...post,
     liked_by_me: liked,
-    like_count: Math.max(0, post.like_count + (liked ? 1 : -1)),
+    like_count: post.like_count === null ? null : Math.max(0, post.like_count + (liked ? 1 : -1)),
   };
 }
 

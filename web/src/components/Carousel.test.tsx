@@ -17,6 +17,7 @@ const media = (id: string): Media => ({
   duration_ms: null,
   blurhash: null,
   poster_url: null,
+  alt_text: null,
 });
 
 describe('carousel index', () => {

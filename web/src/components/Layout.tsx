@@ -1,5 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useNotificationStream, useUnreadCount } from '../api/notifications';
 import { sessionEndReason } from '../api/session';
 import { useSession } from '../api/useSession';
 import { Avatar, Spinner } from './bits';
@@ -9,6 +10,26 @@ function Icon({ d }: { d: string }) {
     <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" className="icon">
       <path d={d} />
     </svg>
+  );
+}
+
+/** The bell: how many notifications are unread, kept current by the live stream. */
+function NotificationBell() {
+  const unread = useUnreadCount().data?.count ?? 0;
+  return (
+    <NavLink
+      to="/notifications"
+      aria-label={unread > 0 ? `Notifications (${unread} unread)` : 'Notifications'}
+      className="bell"
+    >
+      <Icon d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" />
+      {unread > 0 && (
+        <span className="unread-badge" data-testid="unread-count" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+      <span className="nav-label">Notifications</span>
+    </NavLink>
   );
 }
 
@@ -23,6 +44,7 @@ export function Layout() {
       void navigate('/login', { replace: true, state });
     }
   }, [session, navigate, location.pathname]);
+  useNotificationStream(Boolean(session));
   if (!session) return null;
   const me = session.user;
   return (
@@ -50,6 +72,7 @@ export function Layout() {
           <Icon d="M4 4h16v16H4zM12 8v8M8 12h8" />
           <span className="nav-label">Create</span>
         </NavLink>
+        <NotificationBell />
         <NavLink to="/requests" aria-label="Follow requests" className="nav-desktop">
           <Icon d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 10c0-4 3-6 7-6s7 2 7 6M19 8v6M16 11h6" />
           <span className="nav-label">Requests</span>

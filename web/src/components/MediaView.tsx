@@ -72,7 +72,7 @@ export function MediaView({ media, alt, eager = false, thumbnail = false }: Prop
       sizes={thumbnail ? undefined : '(min-width: 640px) 470px, 100vw'}
       width={media.width}
       height={media.height}
-      alt={alt}
+      alt={media.alt_text ?? alt}
       loading={eager ? 'eager' : 'lazy'}
       decoding="async"
       onLoad={() => setLoaded(true)}

@@ -92,15 +92,17 @@ export function PostCard({
           </svg>
         </button>
       </div>
-      <p className="like-count" aria-live="polite">
-        <strong>{post.like_count === 1 ? '1 like' : `${post.like_count} likes`}</strong>
-      </p>
+      {post.like_count !== null && (
+        <p className="like-count" aria-live="polite">
+          <strong>{post.like_count === 1 ? '1 like' : `${post.like_count} likes`}</strong>
+        </p>
+      )}
       {post.caption && (
         <p className="caption">
           <Link to={`/u/${post.author.username}`} className="username">
             {post.author.username}
           </Link>{' '}
-          <Caption text={post.caption} />
+          <Caption text={post.caption} mentions={post.mentions} />
         </p>
       )}
       {!full && post.comment_count > 0 && (

@@ -35,20 +35,42 @@ export function UserLink({ user, withAvatar = true }: { user: User; withAvatar?:
   );
 }
 
-/** The caption with each #hashtag as a link to its page. */
-export function Caption({ text }: { text: string }) {
-  const parts = text.split(/(#[\p{L}\p{N}_]+)/u);
+/**
+ * A caption or comment with each #hashtag linked to its page and each @mention (of an account
+ * the server resolved, in `mentions`) linked to the profile.
+ */
+export function Caption({
+  text,
+  mentions = [],
+}: {
+  text: string;
+  mentions?: readonly { username: string }[];
+}) {
+  const mentioned = new Set(mentions.map((m) => m.username));
+  const parts = text.split(/(#[\p{L}\p{N}_]+|@[A-Za-z0-9._]+)/u);
   return (
     <>
-      {parts.map((part, i) =>
-        part.startsWith('#') && part.length > 1 ? (
-          <Link key={i} to={`/tags/${encodeURIComponent(part.slice(1).toLowerCase())}`}>
-            {part}
-          </Link>
-        ) : (
-          <Fragment key={i}>{part}</Fragment>
-        ),
-      )}
+      {parts.map((part, i) => {
+        if (part.startsWith('#') && part.length > 1) {
+          return (
+            <Link key={i} to={`/tags/${encodeURIComponent(part.slice(1).toLowerCase())}`}>
+              {part}
+            </Link>
+          );
+        }
+        const name = part.slice(1).replace(/\.+$/, '');
+        if (part.startsWith('@') && mentioned.has(name.toLowerCase())) {
+          return (
+            <Fragment key={i}>
+              <Link to={`/u/${name.toLowerCase()}`} className="mention">
+                @{name}
+              </Link>
+              {part.slice(1 + name.length)}
+            </Fragment>
+          );
+        }
+        return <Fragment key={i}>{part}</Fragment>;
+      })}
     </>
   );
 }

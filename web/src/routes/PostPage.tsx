@@ -6,7 +6,7 @@ import { ApiError, messageOf } from '../api/errors';
 import { postKeys, updatePostEverywhere } from '../api/posts';
 import type { Comment, Post } from '../api/types';
 import { useSession } from '../api/useSession';
-import { ErrorState, FieldError, Spinner, UserLink } from '../components/bits';
+import { Caption, ErrorState, FieldError, Spinner, UserLink } from '../components/bits';
 import { useCursorList } from '../components/InfiniteList';
 import { HeartIcon, PostCard } from '../components/PostCard';
 import { relativeTime } from '../lib/time';
@@ -211,7 +211,8 @@ function CommentItem({
     <li className={isReply ? 'comment reply' : 'comment'}>
       <div className="comment-body">
         <p>
-          <UserLink user={comment.author} /> {comment.text}
+          <UserLink user={comment.author} />{' '}
+          <Caption text={comment.text} mentions={comment.mentions} />
         </p>
         <p className="comment-meta muted">
           <time dateTime={comment.created_at}>{relativeTime(comment.created_at)}</time>

@@ -1,0 +1,27 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/transaction.js';
+
+/**
+ * The active accounts among `usernames`, and whether each may see `authorId`'s content (the
+ * privacy rule of users/visibility.ts, here with the mentioned account as the reader). One statement.
+ */
+export async function findMentionable(
+  db: Executor,
+  usernames: readonly string[],
+  authorId: number,
+) {
+  if (usernames.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(['users.id', 'users.username'])
+    .select(
+      sql<number>`(users.id = ${authorId} or exists (select 1 from profiles ap
+        where ap.user_id = ${authorId} and ap.is_private = 0)
+        or exists (select 1 from follows f where f.follower_id = users.id
+          and f.following_id = ${authorId} and f.status = 'accepted'))`.as('can_see'),
+    )
+    .where('users.username', 'in', usernames)
+    .where('users.is_active', '=', 1)
+    .execute();
+  return rows.map((row) => ({ ...row, can_see: Number(row.can_see) === 1 }));
+}

@@ -1,0 +1,157 @@
+/**
+ * Notifications in the browser (Debian Chromium, real server, fresh SQLite): A has a photo post
+ * open on the home screen; B, in another browser, likes it and comments "@A"; A's bell counts
+ * both without a reload (the live stream); A opens the notifications page (grouped), follows the
+ * mention link, and marks everything read. Screens are checked with axe and photographed.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
+import { expectStatus } from '../helpers/http.js';
+import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { launchChromium } from './chromium.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const shots = path.join(root, 'test-results', 'screenshots');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let t: TestApp;
+let browser: Browser;
+let origin: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  t = await buildTestApp({
+    env: { PUBLIC_URL: origin, WEB_DIST_DIR: path.join(root, 'web/dist') },
+  });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A browser signed in as `account` (the session the login screen would store). */
+async function signedIn(account: SignedUp, viewport: typeof DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(10_000);
+  const session = {
+    accessToken: account.access_token,
+    refreshToken: account.refresh_token,
+    user: account.user,
+  };
+  await context.addInitScript(
+    `localStorage.setItem('photogram.session', ${JSON.stringify(JSON.stringify(session))});`,
+  );
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  return page;
+}
+
+async function expectNoSeriousA11yViolations(page: Page, screen: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe on ${screen}`,
+  );
+}
+
+test('B likes and comments with @A; A sees it live, grouped, and marks it read', async () => {
+  const aliceAccount = await signupViaApi(t, { username: 'alice', name: 'Alice' });
+  const bobAccount = await signupViaApi(t, { username: 'bob', name: 'Bob' });
+  const auth = { authorization: `Bearer ${aliceAccount.access_token}` };
+  const form = multipartForm(await makeImage('jpeg', 800, 800));
+  const uploaded = expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/media',
+      headers: { ...auth, ...form.headers },
+      payload: form.payload,
+    }),
+    201,
+  );
+  const post = expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { media_ids: [uploaded.id], caption: 'Harbour at dawn' },
+    }),
+    201,
+  );
+
+  const a = await signedIn(aliceAccount, DESKTOP);
+  await a.goto(`${origin}/`);
+  const bell = a.getByRole('link', { name: /^Notifications/ });
+  await bell.waitFor();
+  assert.equal(await bell.getAttribute('aria-label'), 'Notifications');
+  // The stream is open before B acts (the bell's count would otherwise come from a reload).
+  await a.waitForTimeout(500);
+
+  const b = await signedIn(bobAccount, PHONE);
+  await b.goto(`${origin}/p/${post.id}`);
+  await b.getByRole('button', { name: 'Like', exact: true }).click();
+  await b.getByRole('button', { name: 'Unlike' }).waitFor();
+  await a.getByTestId('unread-count').getByText('1', { exact: true }).waitFor();
+  await b.getByLabel('Add a comment').fill('Lovely, @Alice!');
+  await b.getByRole('button', { name: 'Post', exact: true }).click();
+  await b.getByRole('link', { name: '@Alice' }).waitFor();
+
+  // No reload on A's side: the count follows the live stream.
+  await a.getByTestId('unread-count').getByText('2', { exact: true }).waitFor();
+  assert.equal(await bell.getAttribute('aria-label'), 'Notifications (2 unread)');
+  assert.equal(new URL(a.url()).pathname, '/');
+
+  await bell.click();
+  await a.waitForURL(`${origin}/notifications`);
+  const items = a.getByRole('listitem').filter({ hasText: 'bob' });
+  await items.filter({ hasText: 'liked your post.' }).waitFor();
+  await items.filter({ hasText: 'commented on your post: “Lovely, @Alice!”' }).waitFor();
+  await expectNoSeriousA11yViolations(a, 'notifications');
+  await a.screenshot({ path: path.join(shots, 'notifications-1280.png') });
+
+  await a.getByRole('button', { name: 'Mark all read' }).click();
+  await a.getByTestId('unread-count').waitFor({ state: 'detached' });
+  assert.equal(await bell.getAttribute('aria-label'), 'Notifications');
+  const unread = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/notifications/unread-count',
+    headers: auth,
+  });
+  assert.deepEqual(expectStatus(unread, 200), { count: 0 });
+
+  // The mention in the comment links to A's profile.
+  await a.goto(`${origin}/p/${post.id}`);
+  await a.getByRole('link', { name: '@Alice' }).click();
+  await a.waitForURL(`${origin}/u/alice`);
+});
