@@ -31,6 +31,8 @@ import {
   idempotencyJobHandlers,
   PRUNE_IDEMPOTENCY_KEYS,
 } from './modules/idempotency/idempotency.service.js';
+import { mastodonApi } from './modules/mastodon/mastodon.plugin.js';
+import { authenticateOAuthToken, isOAuthToken } from './modules/oauth/oauth.service.js';
 import { likesRoutes } from './modules/likes/likes.routes.js';
 import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
@@ -185,6 +187,7 @@ export async function buildApp(
 
   // App plugins.
   const authenticate: Authenticate = async (token) => {
+    if (isOAuthToken(token)) return authenticateOAuthToken(db, token);
     const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
     // One primary-key lookup per request, so a deactivated account's unexpired tokens stop
     // working at once on every replica (a cache would delay that and make statement counts vary).
@@ -232,6 +235,7 @@ export async function buildApp(
     },
     { prefix: '/api/v1' },
   );
+  await app.register(mastodonApi(deps));
   await registerWebApp(app, config.webDistDir);
 
   // Retention, queued as jobs by whichever replica's tick comes first; stopped with the app.

@@ -337,6 +337,58 @@ export interface NotificationsTable {
   created_at: DbTime;
 }
 
+/** A client app registered through POST /api/v1/apps (src/modules/oauth/). */
+export interface OauthAppsTable {
+  id: Generated<number>;
+  client_id: string;
+  client_secret_hash: string;
+  name: string;
+  website: string | null;
+  /** Newline-separated. */
+  redirect_uris: string;
+  /** Space-separated, as OAuth writes them. */
+  scopes: string;
+  created_at: DbTime;
+}
+
+/** An authorization code: single-use, short-lived, bound to its redirect URI and PKCE challenge. */
+export interface OauthCodesTable {
+  id: Generated<number>;
+  code_hash: string;
+  app_id: number;
+  user_id: number;
+  redirect_uri: string;
+  scopes: string;
+  /** base64url(sha256(verifier)) when the client used PKCE (S256). */
+  code_challenge: string | null;
+  expires_at: DbTime;
+  used_at: DbTime | null;
+  created_at: DbTime;
+}
+
+/** A long-lived access token of an app, for an account (or none: client_credentials). */
+export interface OauthTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  app_id: number;
+  user_id: number | null;
+  scopes: string;
+  revoked_at: DbTime | null;
+  created_at: DbTime;
+}
+
+/** Where a client stopped reading a timeline (Mastodon's markers; src/modules/mastodon/). */
+export interface TimelineMarkersTable {
+  id: Generated<number>;
+  user_id: number;
+  /** `home` or `notifications`. */
+  timeline: string;
+  last_read_id: string;
+  /** Counts the saves, so clients can tell a newer marker from an older one. */
+  version: number;
+  updated_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -367,6 +419,10 @@ export interface DB {
   blocks: BlocksTable;
   mutes: MutesTable;
   sessions: SessionsTable;
+  oauth_apps: OauthAppsTable;
+  oauth_codes: OauthCodesTable;
+  oauth_tokens: OauthTokensTable;
+  timeline_markers: TimelineMarkersTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -564,6 +620,45 @@ export const tableColumns = {
     'created_at',
     'last_used_at',
     'revoked_at',
+  ]),
+  oauth_apps: columns<OauthAppsTable>()([
+    'id',
+    'client_id',
+    'client_secret_hash',
+    'name',
+    'website',
+    'redirect_uris',
+    'scopes',
+    'created_at',
+  ]),
+  oauth_codes: columns<OauthCodesTable>()([
+    'id',
+    'code_hash',
+    'app_id',
+    'user_id',
+    'redirect_uri',
+    'scopes',
+    'code_challenge',
+    'expires_at',
+    'used_at',
+    'created_at',
+  ]),
+  oauth_tokens: columns<OauthTokensTable>()([
+    'id',
+    'token_hash',
+    'app_id',
+    'user_id',
+    'scopes',
+    'revoked_at',
+    'created_at',
+  ]),
+  timeline_markers: columns<TimelineMarkersTable>()([
+    'id',
+    'user_id',
+    'timeline',
+    'last_read_id',
+    'version',
+    'updated_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 

@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notAuthenticated } from './errors.js';
+import { forbidden, notAuthenticated } from './errors.js';
 
 export interface Actor {
   id: number;
+  /**
+   * An OAuth token's scopes (the Mastodon client API, src/modules/oauth/); undefined for the
+   * native API's own access tokens, which may do everything their account may.
+   */
+  scopes?: readonly string[];
 }
 
 export type AuthMode = 'required' | 'optional';
@@ -14,6 +19,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Omitted: the route ignores tokens entirely (health, docs). */
     auth?: AuthMode;
+    /**
+     * The OAuth scope an OAuth token needs here (`read:statuses`, `write:media`, …). Routes
+     * without one refuse OAuth tokens (403): the native API is not part of what apps were granted.
+     */
+    scope?: string;
   }
 }
 
@@ -37,6 +47,14 @@ export function registerAuth(app: FastifyInstance, authenticate: Authenticate): 
     }
     const actor = token ? await authenticate(token) : null;
     if (!actor) throw notAuthenticated('The access token is invalid or expired.');
+    const needed = request.routeOptions.config.scope;
+    if (actor.scopes && !grants(actor.scopes, needed)) {
+      throw forbidden(
+        needed
+          ? `This access token lacks the "${needed}" scope.`
+          : 'OAuth tokens work only on the Mastodon client API.',
+      );
+    }
     request.actor = actor;
   });
 }
@@ -52,4 +70,27 @@ function bearerToken(request: FastifyRequest): string | undefined {
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw notAuthenticated();
   return request.actor;
+}
+
+/** The `follow` scope of older Mastodon apps covers these. */
+const FOLLOW_SCOPES = new Set([
+  'read:follows',
+  'write:follows',
+  'read:blocks',
+  'write:blocks',
+  'read:mutes',
+  'write:mutes',
+]);
+
+/**
+ * Whether granted OAuth scopes cover `needed`: the scope itself, its parent (`read` covers
+ * `read:statuses`), or `follow` for the follow-related sub-scopes. `profile` is covered by `read`
+ * and `read:accounts`.
+ */
+export function grants(granted: readonly string[], needed: string | undefined): boolean {
+  if (needed === undefined) return false;
+  const parent = needed.split(':')[0]!;
+  if (granted.includes(needed) || granted.includes(parent)) return true;
+  if (needed === 'profile') return granted.includes('read:accounts');
+  return FOLLOW_SCOPES.has(needed) && granted.includes('follow');
 }

@@ -9,6 +9,7 @@ import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
 import * as notifications from './0009_notifications.js';
 import * as mentionsTags from './0009b_mentions_tags.js';
 import * as trustSafety from './0010_trust_safety.js';
+import * as oauth from './0011_oauth.js';
 import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
 
 /**
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '0009_notifications': notifications,
   '0009b_mentions_tags': mentionsTags,
   '0010_trust_safety': trustSafety,
+  '0011_oauth': oauth,
   '0012_posts_stories_second_round': postsStoriesSecondRound,
 };

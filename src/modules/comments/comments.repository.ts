@@ -156,6 +156,21 @@ const commentsPageQuery = (direction: 'asc' | 'desc') =>
 const oldestCommentsPageQuery = commentsPageQuery('asc');
 const newestCommentsPageQuery = commentsPageQuery('desc');
 
+/** A post's whole thread (comments and replies) in the order written: one statement. */
+export async function threadOfPost(
+  db: Executor,
+  actorId: number,
+  postId: number,
+  take: number,
+): Promise<CommentViewRow[]> {
+  return commentViews(db, actorId)
+    .where('comments.post_id', '=', postId)
+    .orderBy('comments.created_at', 'asc')
+    .orderBy('comments.id', 'asc')
+    .limit(take)
+    .execute();
+}
+
 export async function insertCommentLike(
   trx: Trx,
   commentId: number,

@@ -22,6 +22,7 @@ import {
   insertComment,
   insertCommentLike,
   lockComment,
+  threadOfPost,
 } from './comments.repository.js';
 
 function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
@@ -98,6 +99,18 @@ export async function listComments(
 ): Promise<Page<CommentDto>> {
   await requireVisiblePost(deps.db, actorId, postId);
   return pageOf(deps, actorId, { postId, parentId: null }, query);
+}
+
+/** The first `limit` comments and replies of a post, oldest first (the Mastodon context). */
+export async function listThread(
+  deps: AppDeps,
+  actorId: number,
+  postId: number,
+  limit: number,
+): Promise<CommentDto[]> {
+  await requireVisiblePost(deps.db, actorId, postId);
+  const rows = await threadOfPost(deps.db, actorId, postId, limit);
+  return rows.map((row) => toCommentDto(row, deps.mediaUrl));
 }
 
 export async function listReplies(

@@ -76,6 +76,22 @@ export async function pendingFollowerIds(
 }
 
 /** Who sent the pending request `id` to `userId`. */
+/** The id of `followerId`'s pending request to `userId`, if there is one. */
+export async function pendingRequestId(
+  db: Executor,
+  followerId: number,
+  userId: number,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('follows')
+    .select('id')
+    .where('follower_id', '=', followerId)
+    .where('following_id', '=', userId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export async function requestSender(
   db: Executor,
   id: number,

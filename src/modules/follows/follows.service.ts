@@ -215,6 +215,13 @@ export async function listRequests(
   };
 }
 
+/** The request `followerId` sent the actor (Mastodon names requests by their sender); 404 if none. */
+export async function requestIdFrom(deps: AppDeps, actor: Actor, followerId: number) {
+  const id = await repo.pendingRequestId(deps.db, followerId, actor.id);
+  if (id === undefined) throw notFound('Follow request');
+  return id;
+}
+
 export async function approveRequest(deps: AppDeps, actor: Actor, id: number): Promise<void> {
   const followerId = await repo.requestSender(deps.db, id, actor.id);
   if (followerId === undefined) throw notFound('Follow request');

@@ -1,6 +1,7 @@
 import { notBlocked } from '../users/visibility.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
+import { POST_COLUMNS, visibleAuthorPerRow } from '../posts/post-row.js';
 
 /** True when a row was really added (a repeated like changes nothing). */
 export async function insertPostLike(
@@ -41,6 +42,30 @@ export async function likersPage(
     .where('post_likes.post_id', '=', postId)
     .where('users.is_active', '=', 1)
     .where(notBlocked(actorId, 'post_likes.user_id'))
+    .$if(cursor !== null, (qb) =>
+      qb.where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
+    )
+    .orderBy('post_likes.created_at', 'desc')
+    .orderBy('post_likes.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** The posts a user liked that they may still see, most recently liked first. */
+export async function likedPostsPage(
+  db: Executor,
+  userId: number,
+  cursor: readonly [string, number] | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('post_likes')
+    .innerJoin('posts', 'posts.id', 'post_likes.post_id')
+    .select(POST_COLUMNS)
+    .select(['post_likes.id as like_id', 'post_likes.created_at as liked_at'])
+    .where('post_likes.user_id', '=', userId)
+    .where('posts.deleted_at', 'is', null)
+    .where(visibleAuthorPerRow(userId, 'posts.author_id'))
     .$if(cursor !== null, (qb) =>
       qb.where((eb) => after(eb, ['post_likes.created_at', 'post_likes.id'], cursor!, 'desc')),
     )

@@ -8,7 +8,8 @@ import { adjustLikeCount } from '../posts/post-counters.js';
 import type { PostDto } from '../posts/posts.schema.js';
 import { lockVisiblePost, postView, requireVisiblePost } from '../posts/posts.service.js';
 import { loadUserSummaries, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
-import { deletePostLike, insertPostLike, likersPage } from './likes.repository.js';
+import { hydratedPage } from '../posts/post-lists.service.js';
+import { deletePostLike, insertPostLike, likedPostsPage, likersPage } from './likes.repository.js';
 
 /**
  * Idempotent like/unlike. The post row is locked first (MySQL), so concurrent likes queue on it
@@ -68,4 +69,19 @@ export async function listLikers(
     }),
     next_cursor: page.next_cursor,
   };
+}
+
+/** The posts the caller liked, most recently liked first (Mastodon's favourites). */
+export async function listLiked(
+  deps: AppDeps,
+  actor: Actor,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<PostDto>> {
+  return hydratedPage(
+    deps,
+    actor.id,
+    query,
+    (cursor, limit) => likedPostsPage(deps.db, actor.id, cursor, limit),
+    (row) => [row.liked_at, row.like_id],
+  );
 }

@@ -186,6 +186,22 @@ export async function deleteMediaRows(trx: Trx, ids: readonly number[]): Promise
   if (ids.length > 0) await trx.deleteFrom('media').where('id', 'in', ids).execute();
 }
 
+/** An uploader's alt text on any of their media, attached or not; false if it is not theirs. */
+export async function setOwnAltText(
+  db: Executor,
+  ownerId: number,
+  mediaId: number,
+  altText: string | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('media')
+    .set({ alt_text: altText })
+    .where('id', '=', mediaId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function setAltText(
   trx: Trx,
   postId: number,

@@ -142,6 +142,18 @@ export async function uploadMedia(
   return toMediaDto({ id, ...m, alt_text: null }, deps.mediaUrl);
 }
 
+/** Alt text on one of the caller's uploads (the Mastodon API's `description`); 404 if not theirs. */
+export async function setUploadAltText(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+  altText: string | null,
+): Promise<MediaDto> {
+  // MySQL counts an unchanged row as not updated: the read below tells "not yours" apart.
+  await repo.setOwnAltText(deps.db, actor.id, id, altText);
+  return getOwnMedia(deps, actor, id);
+}
+
 /** The caller's own upload; someone else's is a 404, so ids reveal nothing. */
 export async function getOwnMedia(deps: AppDeps, actor: Actor, id: number): Promise<MediaDto> {
   const row = await repo.findMediaById(deps.db, id);

@@ -28,6 +28,16 @@ const postWithAccessQuery = compiledQuery((db, actor: number, postId: number) =>
 );
 
 /** Re-reads a post inside a transaction; on MySQL it also locks the row so counters stay exact. */
+/** A post's sort key (created_at), whoever may see it; undefined when it does not exist. */
+export async function findPostTime(db: Executor, postId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('posts')
+    .select('created_at')
+    .where('id', '=', postId)
+    .executeTakeFirst();
+  return row?.created_at;
+}
+
 export async function lockPost(trx: Trx, postId: number): Promise<PostRow | undefined> {
   return trx
     .selectFrom('posts')

@@ -32,6 +32,7 @@ import type { CreatePostInput, PostDto, PostVersionDto, UpdatePostInput } from '
 import {
   archivedPostsPage,
   deletePost as deletePostRow,
+  findPostTime,
   findPostWithAccess,
   insertPost,
   insertPostVersion,
@@ -65,6 +66,9 @@ export async function requireVisiblePost(
   }
   return row;
 }
+
+/** The created_at of a post (for keyset positions named by id); undefined if it never existed. */
+export const postTime = (db: Executor, postId: number) => findPostTime(db, postId);
 
 /** Re-reads (and on MySQL locks) a post inside a write; 404 if it was deleted meanwhile. */
 export async function lockVisiblePost(trx: Trx, postId: number): Promise<PostRow> {

@@ -153,6 +153,23 @@ function profileQuery(db: Executor, actor: number) {
   );
 }
 
+/** Profiles of several active accounts as `actorId` sees them: one statement. */
+export function findProfiles(db: Executor, actorId: number | null, ids: readonly number[]) {
+  return profileQuery(db, actorId ?? 0)
+    .where('u.id', 'in', ids)
+    .execute();
+}
+
+/** Active accounts among these (lowercased) usernames: one statement. */
+export function findActiveByUsernames(db: Executor, usernames: readonly string[]) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('username', 'in', usernames)
+    .where('is_active', '=', 1)
+    .execute();
+}
+
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfile>>>;
 
 export async function updateProfile(

@@ -56,6 +56,29 @@ export async function getProfile(
   return toProfile(row, deps);
 }
 
+/** Profiles by user id (active accounts only), as the actor sees them: one statement. */
+export async function getProfilesByIds(
+  deps: AppDeps,
+  actorId: number | null,
+  ids: readonly number[],
+): Promise<Map<number, ProfileDto>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await repo.findProfiles(deps.db, actorId, unique);
+  return new Map(rows.map((row) => [row.id, toProfile(row, deps)]));
+}
+
+/** Which of these usernames (any case) are active accounts, by lowercased name: one statement. */
+export async function usersByUsernames(
+  deps: AppDeps,
+  usernames: readonly string[],
+): Promise<Map<string, number>> {
+  const unique = [...new Set(usernames.map((name) => name.toLowerCase()))];
+  if (unique.length === 0) return new Map();
+  const rows = await repo.findActiveByUsernames(deps.db, unique);
+  return new Map(rows.map((row) => [row.username, row.id]));
+}
+
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
