@@ -58,14 +58,6 @@ export function textToHtml(text: string, links: Links): string {
     .join('');
 }
 
-/** The @usernames a text mentions, lowercased, in order of first appearance. */
-export function mentionedUsernames(text: string): string[] {
-  const names = [...text.matchAll(/(?:^|[^\p{L}\p{N}_&])@([A-Za-z0-9._]{1,30})/gu)].map((m) =>
-    m[1]!.replace(/\.+$/, '').toLowerCase(),
-  );
-  return [...new Set(names)].filter(Boolean);
-}
-
 export interface Mention {
   id: string;
   username: string;
@@ -73,12 +65,13 @@ export interface Mention {
   url: string;
 }
 
-export const toMention = (id: number, username: string, links: Links): Mention => ({
-  id: String(id),
-  username,
-  acct: username,
-  url: `${links.web}/u/${username}`,
-});
+const toMentions = (mentions: { id: string; username: string }[], links: Links): Mention[] =>
+  mentions.map(({ id, username }) => ({
+    id,
+    username,
+    acct: username,
+    url: `${links.web}/u/${username}`,
+  }));
 
 export function toAccount(profile: ProfileDto, links: Links) {
   const avatar = profile.profile_image_url ?? links.missingAvatar;
@@ -197,7 +190,6 @@ const statusBase = {
   card: null,
   language: null,
   emojis: [],
-  mentions: [] as Mention[],
   reblogged: false,
   muted: false,
   pinned: false,
@@ -219,6 +211,7 @@ export function postToStatus(post: PostDto, account: AccountEntity, links: Links
     text: post.caption,
     visibility: post.author.is_private ? 'private' : 'public',
     media_attachments: post.media.map(toMediaAttachment),
+    mentions: toMentions(post.mentions, links),
     tags: post.hashtags.map((name) => ({ name, url: `${links.web}/tags/${name}` })),
     favourites_count: post.like_count ?? 0,
     replies_count: post.comment_count,
@@ -251,6 +244,7 @@ export function commentToStatus(
     text: comment.text,
     visibility,
     media_attachments: [],
+    mentions: toMentions(comment.mentions, links),
     tags: [],
     favourites_count: comment.like_count,
     replies_count: comment.reply_count,

@@ -30,7 +30,13 @@ import {
 } from '../media/media.service.js';
 import { listPosts, listUserPosts } from '../posts/post-lists.service.js';
 import { MAX_CAPTION_LENGTH, type PostDto } from '../posts/posts.schema.js';
-import { createPost, deletePost, getPost, updatePost } from '../posts/posts.service.js';
+import {
+  createPost,
+  deletePost,
+  getPost,
+  postHistory,
+  updatePost,
+} from '../posts/posts.service.js';
 import { listSaved, setPostSave } from '../saves/saves.service.js';
 import {
   getMe,
@@ -38,21 +44,19 @@ import {
   getProfilesByIds,
   searchUsers,
   updateMe,
-  usersByUsernames,
 } from '../users/users.service.js';
 import {
   type AccountEntity,
   commentStatusId,
   commentToStatus,
   type Links,
-  mentionedUsernames,
   parseStatusId,
   postToStatus,
+  textToHtml,
   type StatusRef,
   toAccount,
   toCredentialAccount,
   toMediaAttachment,
-  toMention,
   toRelationship,
 } from './entities.js';
 import * as repo from './mastodon.repository.js';
@@ -217,23 +221,6 @@ async function accountPage(
 
 // Statuses ------------------------------------------------------------------------------------
 
-/** Fills each status's `mentions` with the accounts its text names: one statement for all. */
-async function withMentions<S extends { text: string; mentions: ReturnType<typeof toMention>[] }>(
-  deps: AppDeps,
-  statuses: S[],
-): Promise<S[]> {
-  const names = statuses.map((status) => mentionedUsernames(status.text));
-  const users = await usersByUsernames(deps, names.flat());
-  const links = linksOf(deps);
-  statuses.forEach((status, i) => {
-    status.mentions = names[i]!.flatMap((name) => {
-      const id = users.get(name);
-      return id === undefined ? [] : [toMention(id, name, links)];
-    });
-  });
-  return statuses;
-}
-
 async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: PostDto[]) {
   const accounts = await accountsOf(
     deps,
@@ -246,7 +233,7 @@ async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: Pos
     if (!account) return [];
     return [postToStatus(post, account, links)];
   });
-  return withMentions(deps, statuses);
+  return statuses;
 }
 
 export type StatusPage = Awaited<ReturnType<typeof statusesOfPosts>>;
@@ -342,10 +329,7 @@ async function commentStatus(deps: AppDeps, actorId: number, comment: CommentDto
     ? { id: commentStatusId(parent.id), accountId: parent.author.id }
     : { id: thePost.id, accountId: thePost.author.id };
   const visibility = thePost.author.is_private ? 'private' : 'public';
-  const [status] = await withMentions(deps, [
-    commentToStatus(comment, account, inReplyTo, visibility, linksOf(deps)),
-  ]);
-  return status!;
+  return commentToStatus(comment, account, inReplyTo, visibility, linksOf(deps));
 }
 
 export async function getStatus(deps: AppDeps, actor: Actor | null, id: string) {
@@ -459,7 +443,7 @@ export async function statusContext(deps: AppDeps, actor: Actor | null, id: stri
     return [commentToStatus(comment, account, inReplyTo, visibility, links)];
   };
   if (ref.kind === 'post') {
-    return { ancestors: [], descendants: await withMentions(deps, thread.flatMap(asStatus)) };
+    return { ancestors: [], descendants: thread.flatMap(asStatus) };
   }
   const comment = byId.get(String(ref.id));
   const parent = comment?.parent_id ? byId.get(comment.parent_id) : undefined;
@@ -467,11 +451,8 @@ export async function statusContext(deps: AppDeps, actor: Actor | null, id: stri
     (c) => comment && comment.parent_id === null && c.parent_id === comment.id,
   );
   return {
-    ancestors: [
-      await postStatus(deps, actorId, post),
-      ...(await withMentions(deps, parent ? asStatus(parent) : [])),
-    ],
-    descendants: await withMentions(deps, replies.flatMap(asStatus)),
+    ancestors: [await postStatus(deps, actorId, post), ...(parent ? asStatus(parent) : [])],
+    descendants: replies.flatMap(asStatus),
   };
 }
 
@@ -504,23 +485,29 @@ export async function favouritedBy(
 }
 
 /**
- * The versions of a status. Photogram keeps only the current caption, so this is one version
- * (Mastodon lists the original first and every edit after it).
+ * The versions of a status, oldest first. Its author sees every caption Photogram kept (with
+ * the media still attached); others, like comments, have the current version only.
  */
 export async function statusHistory(deps: AppDeps, actor: Actor | null, id: string) {
   const status = await getStatus(deps, actor, id);
-  return [
-    {
-      content: status.content,
-      spoiler_text: '',
-      sensitive: false,
-      created_at: status.edited_at ?? status.created_at,
-      account: status.account,
-      poll: null,
-      media_attachments: status.media_attachments,
-      emojis: [],
-    },
-  ];
+  const ref = statusRef(id);
+  const version = (text: string, createdAt: string, mediaIds?: readonly string[]) => ({
+    content: textToHtml(text, linksOf(deps)),
+    spoiler_text: '',
+    sensitive: false,
+    created_at: createdAt,
+    account: status.account,
+    poll: null,
+    media_attachments: mediaIds
+      ? status.media_attachments.filter((m) => mediaIds.includes(m.id))
+      : status.media_attachments,
+    emojis: [],
+  });
+  if (ref.kind !== 'post' || !actor || status.account.id !== String(actor.id)) {
+    return [version(status.text, status.edited_at ?? status.created_at)];
+  }
+  const versions = await postHistory(deps, actor, ref.id, { limit: 40 });
+  return versions.data.map((v) => version(v.caption, v.edited_at, v.media_ids)).reverse();
 }
 
 // Trends --------------------------------------------------------------------------------------

@@ -323,6 +323,14 @@ describe('statuses', () => {
       edited.tags.map((x: { name: string }) => x.name),
       ['now'],
     );
+    const history = expectStatus(await call('GET', `/api/v1/statuses/${id}/history`), 200);
+    assert.deepEqual(
+      history.map((v: { content: string }) => v.content.replace(/<[^>]+>/g, '')),
+      ['Before', 'After #now'],
+    );
+    assert.equal(history[0].media_attachments.length, 1);
+    const others = expectStatus(await call('GET', `/api/v1/statuses/${id}/history`, bobApp), 200);
+    assert.equal(others.length, 1);
   });
 });
 

@@ -160,16 +160,6 @@ export function findProfiles(db: Executor, actorId: number | null, ids: readonly
     .execute();
 }
 
-/** Active accounts among these (lowercased) usernames: one statement. */
-export function findActiveByUsernames(db: Executor, usernames: readonly string[]) {
-  return db
-    .selectFrom('users')
-    .select(['id', 'username'])
-    .where('username', 'in', usernames)
-    .where('is_active', '=', 1)
-    .execute();
-}
-
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfile>>>;
 
 export async function updateProfile(

@@ -68,17 +68,6 @@ export async function getProfilesByIds(
   return new Map(rows.map((row) => [row.id, toProfile(row, deps)]));
 }
 
-/** Which of these usernames (any case) are active accounts, by lowercased name: one statement. */
-export async function usersByUsernames(
-  deps: AppDeps,
-  usernames: readonly string[],
-): Promise<Map<string, number>> {
-  const unique = [...new Set(usernames.map((name) => name.toLowerCase()))];
-  if (unique.length === 0) return new Map();
-  const rows = await repo.findActiveByUsernames(deps.db, unique);
-  return new Map(rows.map((row) => [row.username, row.id]));
-}
-
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
