@@ -23,6 +23,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
+import { hashtagsRoutes } from './modules/hashtags/hashtags.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
   idempotencyStore,
@@ -221,6 +222,7 @@ export async function buildApp(
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
       await api.register(notificationsRoutes(deps));
+      await api.register(hashtagsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
