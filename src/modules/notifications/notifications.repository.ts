@@ -65,6 +65,22 @@ export async function deleteFollowNotifications(
     .execute();
 }
 
+/** A caption no longer mentions these accounts: their mention notifications go. */
+export async function deleteCaptionMentions(
+  trx: Trx,
+  postId: number,
+  recipientIds: readonly number[],
+): Promise<void> {
+  if (recipientIds.length === 0) return;
+  await trx
+    .deleteFrom('notifications')
+    .where('type', '=', 'mention')
+    .where('post_id', '=', postId)
+    .where('comment_id', 'is', null)
+    .where('recipient_id', 'in', recipientIds)
+    .execute();
+}
+
 /**
  * A recipient's notifications as they may be shown: the actor is active, and a post subject
  * still exists and is visible to the recipient (users/visibility.ts). Actor summary, the post's

@@ -8,6 +8,7 @@ import { invalidField } from '../../http/errors.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
 import { authorSummaryOf, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
 import {
+  deleteCaptionMentions,
   deleteFollowNotifications,
   type Filters,
   groupMembers,
@@ -109,6 +110,10 @@ export const requestsAccepted = (trx: Trx, userId: number, followerIds: readonly
 /** A follow edge went: what it announced goes too (its rows cascade when they name the edge). */
 export const followRemoved = (trx: Trx, followerId: number, followingId: number) =>
   deleteFollowNotifications(trx, followerId, followingId);
+
+/** An edited caption dropped these mentions: so do the notifications about them. */
+export const mentionsWithdrawn = (trx: Trx, postId: number, recipientIds: readonly number[]) =>
+  deleteCaptionMentions(trx, postId, recipientIds);
 
 function kindList(field: string, value: string | undefined): NotificationType[] | null {
   if (value === undefined) return null;

@@ -7,7 +7,7 @@ import { badRequest, type FieldError, forbidden, notFound } from '../../http/err
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
 import { mentionedIds, resolveMentions } from '../mentions/mentions.service.js';
-import { announce, notify } from '../notifications/notifications.service.js';
+import { announce, mentionsWithdrawn, notify } from '../notifications/notifications.service.js';
 import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
 import { afterTimelineChange, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
@@ -188,10 +188,18 @@ export async function updatePost(
     };
     await updatePostRow(trx, postId, patch);
     if (captionChanged) await setPostHashtags(trx, postId, input.caption!, { replace: true });
-    // Only the newly mentioned hear of an edit.
+    // Only the newly mentioned hear of an edit; those no longer mentioned lose the notification.
     const before = mentionedIds(current.mentions);
     const added = (mentions?.notifiable ?? []).filter((id) => !before.has(id));
     const notified = await notifyMentioned(trx, now, actor.id, postId, added);
+    if (mentions !== null) {
+      const after = mentionedIds(mentions.stored);
+      await mentionsWithdrawn(
+        trx,
+        postId,
+        [...before].filter((id) => !after.has(id)),
+      );
+    }
     return { row: { ...current, ...patch }, notified };
   });
   announce(deps, notified);
