@@ -9,12 +9,12 @@ import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
 import { expectStatus } from '../helpers/http.js';
+import { freePort } from '../helpers/server-process.js';
 import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium } from './chromium.js';
@@ -27,17 +27,6 @@ const PHONE = { width: 390, height: 844 };
 let t: TestApp;
 let browser: Browser;
 let origin: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
