@@ -25,6 +25,7 @@ import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
+import { hashtagsRoutes } from './modules/hashtags/hashtags.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
   idempotencyStore,
@@ -232,6 +233,7 @@ export async function buildApp(
       await api.register(feedRoutes(deps));
       await api.register(notificationsRoutes(deps));
       await api.register(blocksRoutes(deps));
+      await api.register(hashtagsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -2,18 +2,19 @@
  * Notifications in the browser (Debian Chromium, real server, fresh SQLite): A has a photo post
  * open on the home screen; B, in another browser, likes it and comments "@A"; A's bell counts
  * both without a reload (the live stream); A opens the notifications page (grouped), follows the
- * mention link, and marks everything read. Screens are checked with axe and photographed.
+ * mention link, and marks everything read; the caption's hashtag leads to its page (top and
+ * recent grids). Screens are checked with axe and photographed.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
 import { expectStatus } from '../helpers/http.js';
+import { freePort } from '../helpers/server-process.js';
 import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium } from './chromium.js';
@@ -26,17 +27,6 @@ const PHONE = { width: 390, height: 844 };
 let t: TestApp;
 let browser: Browser;
 let origin: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
@@ -105,7 +95,7 @@ test('B likes and comments with @A; A sees it live, grouped, and marks it read',
       method: 'POST',
       url: '/api/v1/posts',
       headers: auth,
-      payload: { media_ids: [uploaded.id], caption: 'Harbour at dawn' },
+      payload: { media_ids: [uploaded.id], caption: 'Harbour at dawn #Harbour' },
     }),
     201,
   );
@@ -154,4 +144,17 @@ test('B likes and comments with @A; A sees it live, grouped, and marks it read',
   await a.goto(`${origin}/p/${post.id}`);
   await a.getByRole('link', { name: '@Alice' }).click();
   await a.waitForURL(`${origin}/u/alice`);
+
+  // The caption's hashtag leads to the tag's page: top and recent grids.
+  await a.goto(`${origin}/p/${post.id}`);
+  await a.getByRole('link', { name: '#Harbour' }).click();
+  await a.waitForURL(`${origin}/tags/harbour`);
+  await a.getByRole('heading', { name: '#harbour' }).waitFor();
+  await a.getByText('1 post', { exact: true }).waitFor();
+  await a.getByRole('tabpanel', { name: 'Top posts' }).getByRole('link').waitFor();
+  await a.getByRole('tab', { name: 'Recent' }).click();
+  await a.getByRole('tabpanel', { name: 'Recent posts' }).getByRole('link').waitFor();
+  await expectNoSeriousA11yViolations(a, 'hashtag');
+  await a.goto(`${origin}/tags/nothing_here`);
+  await a.getByText('No posts with #nothing_here yet.').waitFor();
 });

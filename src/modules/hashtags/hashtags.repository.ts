@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
-import type { Trx } from '../../db/transaction.js';
+import { ilike } from '../../db/like.js';
+import type { Executor, Trx } from '../../db/transaction.js';
 
 /**
  * Inserts the names that are new and returns the ids of all of them: two statements whatever
@@ -45,4 +46,60 @@ export async function unlinkPostHashtags(trx: Trx, postId: number): Promise<void
 export function taggedWith(postIdColumn: string, name: string): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(postIdColumn)} in (select ph.post_id from post_hashtags ph
     inner join hashtags h on h.id = ph.hashtag_id where h.name = ${name})`;
+}
+
+/** Posts carrying the tag, deleted ones and those of deactivated accounts left out. */
+const postCount = sql<number>`count(posts.id)`;
+
+function taggedPosts(db: Executor) {
+  return db
+    .selectFrom('hashtags')
+    .innerJoin('post_hashtags', 'post_hashtags.hashtag_id', 'hashtags.id')
+    .innerJoin('posts', 'posts.id', 'post_hashtags.post_id')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .where('posts.deleted_at', 'is', null)
+    .where('users.is_active', '=', 1);
+}
+
+/** One statement: the tag and how many posts carry it (null: no such tag). */
+export async function findHashtag(db: Executor, name: string) {
+  return db
+    .selectFrom('hashtags')
+    .select(['hashtags.id', 'hashtags.name'])
+    .select((eb) =>
+      eb
+        .selectFrom('post_hashtags')
+        .innerJoin('posts', 'posts.id', 'post_hashtags.post_id')
+        .innerJoin('users', 'users.id', 'posts.author_id')
+        .select(postCount.as('n'))
+        .whereRef('post_hashtags.hashtag_id', '=', 'hashtags.id')
+        .where('posts.deleted_at', 'is', null)
+        .where('users.is_active', '=', 1)
+        .as('post_count'),
+    )
+    .where('hashtags.name', '=', name)
+    .executeTakeFirst();
+}
+
+/** Tags starting with `prefix`, most used first (then by name), after the cursor. */
+export async function hashtagsByPrefix(
+  db: Executor,
+  prefix: string,
+  cursor: readonly [number, string] | null,
+  take: number,
+) {
+  const rows = await taggedPosts(db)
+    .select(['hashtags.name', postCount.as('post_count')])
+    .where(ilike('hashtags.name', prefix, 'prefix', true))
+    .groupBy('hashtags.name')
+    .$if(cursor !== null, (qb) =>
+      qb.having(
+        sql<SqlBool>`(${postCount} < ${cursor![0]} or (${postCount} = ${cursor![0]} and hashtags.name > ${cursor![1]}))`,
+      ),
+    )
+    .orderBy('post_count', 'desc')
+    .orderBy('hashtags.name', 'asc')
+    .limit(take)
+    .execute();
+  return rows.map((row) => ({ name: row.name, post_count: Number(row.post_count) }));
 }

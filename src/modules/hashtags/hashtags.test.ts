@@ -19,5 +19,8 @@ test('hashtags: Unicode letters, marks, digits and underscore; lowercased; de-du
 
 test('hashtags: composed and decomposed forms are one tag; over-long tags are not tags', () => {
   assert.deepEqual(extractHashtags('#Cafe\u0301 #café'), ['café']);
+  // Compatibility forms fold too (NFKC): fullwidth letters, ligatures.
+  assert.deepEqual(extractHashtags('#ｃａｔ #CAT #Ｃａｔ'), ['cat']);
+  assert.deepEqual(extractHashtags('#ﬁsh'), ['fish']);
   assert.deepEqual(extractHashtags(`#${'a'.repeat(100)} #${'b'.repeat(101)}`), ['a'.repeat(100)]);
 });

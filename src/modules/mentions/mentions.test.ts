@@ -40,7 +40,7 @@ describe('mentions in captions and comments', () => {
     }[];
   const mentionList = (user: TestUser) => ({ id: String(user.id), username: user.username });
 
-  test('a caption mentions accounts that exist; each is notified once, new ones after an edit', async () => {
+  test('a caption mentions accounts that exist; each is notified once, new ones after an edit, removed ones lose it', async () => {
     const author = await createUser(t);
     const alice = await createUser(t);
     const carol = await createUser(t);
@@ -73,12 +73,20 @@ describe('mentions in captions and comments', () => {
     assert.deepEqual(await notifications(author), []);
     const read = expectStatus(await api('GET', `/posts/${post.id}`, alice), 200);
     assert.deepEqual(read.mentions, edited.mentions);
-    // Removing every mention clears them.
+    // Removing a mention takes its notification back; removing every mention clears them.
+    const fewer = expectStatus(
+      await api('PATCH', `/posts/${post.id}`, author, { caption: `@${carol.username}` }),
+      200,
+    );
+    assert.deepEqual(fewer.mentions, [mentionList(carol)]);
+    assert.deepEqual(await notifications(alice), []);
+    assert.equal((await notifications(carol)).length, 1);
     const cleared = expectStatus(
       await api('PATCH', `/posts/${post.id}`, author, { caption: 'quiet' }),
       200,
     );
     assert.deepEqual(cleared.mentions, []);
+    assert.deepEqual(await notifications(carol), []);
   });
 
   test("nobody who can't see the post is notified", async () => {

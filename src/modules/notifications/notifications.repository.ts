@@ -1,22 +1,12 @@
 import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/transaction.js';
-import type { NotificationType } from '../../db/types.js';
+import type { NotificationsTable, NotificationType } from '../../db/types.js';
 import type { DbTime } from '../../db/time.js';
 import { AUTHOR_SUMMARY_COLUMNS, type AuthorSummaryColumns } from '../users/user-summary.js';
 import { visibleAuthor } from '../users/visibility.js';
 
-export interface NotificationInsert {
-  recipient_id: number;
-  actor_id: number;
-  type: NotificationType;
-  post_id: number | null;
-  comment_id: number | null;
-  story_id: number | null;
-  follow_id: number | null;
-  dedupe_key: string;
-  group_key: string;
-  created_at: DbTime;
-}
+/** A new row: the table's columns but those the database fills in. */
+export type NotificationInsert = Omit<NotificationsTable, 'id' | 'is_read'>;
 
 /** One statement for any number of rows; a row whose dedupe key the recipient has is skipped. */
 export async function insertNotifications(trx: Trx, rows: NotificationInsert[]): Promise<void> {
@@ -62,6 +52,22 @@ export async function deleteFollowNotifications(
         ]),
       ]),
     )
+    .execute();
+}
+
+/** A caption no longer mentions these accounts: their mention notifications go. */
+export async function deleteCaptionMentions(
+  trx: Trx,
+  postId: number,
+  recipientIds: readonly number[],
+): Promise<void> {
+  if (recipientIds.length === 0) return;
+  await trx
+    .deleteFrom('notifications')
+    .where('type', '=', 'mention')
+    .where('post_id', '=', postId)
+    .where('comment_id', 'is', null)
+    .where('recipient_id', 'in', recipientIds)
     .execute();
 }
 

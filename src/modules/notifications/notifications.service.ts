@@ -8,6 +8,7 @@ import { invalidField } from '../../http/errors.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
 import { authorSummaryOf, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
 import {
+  deleteCaptionMentions,
   deleteFollowNotifications,
   type Filters,
   groupMembers,
@@ -110,6 +111,10 @@ export const requestsAccepted = (trx: Trx, userId: number, followerIds: readonly
 export const followRemoved = (trx: Trx, followerId: number, followingId: number) =>
   deleteFollowNotifications(trx, followerId, followingId);
 
+/** An edited caption dropped these mentions: so do the notifications about them. */
+export const mentionsWithdrawn = (trx: Trx, postId: number, recipientIds: readonly number[]) =>
+  deleteCaptionMentions(trx, postId, recipientIds);
+
 function kindList(field: string, value: string | undefined): NotificationType[] | null {
   if (value === undefined) return null;
   const kinds = value.split(',').map((kind) => kind.trim());
@@ -121,10 +126,15 @@ function kindList(field: string, value: string | undefined): NotificationType[] 
   return kinds as NotificationType[];
 }
 
-const filtersOf = (query: NotificationListQueryInput): Filters => ({
-  types: kindList('types', query.types),
-  excludeTypes: kindList('exclude_types', query.exclude_types),
-});
+/** What both lists read from their query: kinds, page size, and the id the page ends before. */
+function listInput(query: NotificationListQueryInput) {
+  const filters: Filters = {
+    types: kindList('types', query.types),
+    excludeTypes: kindList('exclude_types', query.exclude_types),
+  };
+  const beforeId = decodeCursor(query.cursor, ['id'])?.[0] ?? null;
+  return { filters, limit: query.limit ?? 20, beforeId };
+}
 
 type Subjects = Pick<NotificationDto, 'post' | 'comment' | 'story'>;
 
@@ -163,16 +173,8 @@ export async function listNotifications(
   actor: Actor,
   query: NotificationListQueryInput,
 ): Promise<Page<NotificationDto>> {
-  const filters = filtersOf(query);
-  const limit = query.limit ?? 20;
-  const cursor = decodeCursor(query.cursor, ['id']);
-  const rows = await notificationsPage(
-    deps.db,
-    actor.id,
-    filters,
-    { beforeId: cursor?.[0] ?? null },
-    limit + 1,
-  );
+  const { filters, limit, beforeId } = listInput(query);
+  const rows = await notificationsPage(deps.db, actor.id, filters, { beforeId }, limit + 1);
   const page = rows.slice(0, limit);
   return {
     data: page.map((row) => toNotificationDto(row, deps)),
@@ -191,10 +193,8 @@ export async function listNotificationGroups(
   actor: Actor,
   query: NotificationListQueryInput,
 ): Promise<Page<NotificationGroupDto>> {
-  const filters = filtersOf(query);
-  const limit = query.limit ?? 20;
-  const cursor = decodeCursor(query.cursor, ['id']);
-  const rows = await groupsPage(deps.db, actor.id, filters, cursor?.[0] ?? null, limit + 1);
+  const { filters, limit, beforeId } = listInput(query);
+  const rows = await groupsPage(deps.db, actor.id, filters, beforeId, limit + 1);
   const groups = rows.slice(0, limit);
   const members = await groupMembers(deps.db, actor.id, filters, groups, LATEST_ACTORS);
   const byGroup = new Map<string, NotificationViewRow[]>();

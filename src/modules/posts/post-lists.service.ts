@@ -1,12 +1,13 @@
 import type { AppDeps } from '../../deps.js';
+import { addSeconds, toDbTime } from '../../db/time.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
-import { postHasHashtag } from '../hashtags/hashtags.service.js';
+import { postHasHashtag, requireHashtag } from '../hashtags/hashtags.service.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { hydratePosts } from './post-hydration.js';
 import { postCursorOf, type PostRow } from './post-row.js';
 import type { PostDto, PostListQueryInput, UserPostsQueryInput } from './posts.schema.js';
-import { type PostFilters, type PostOrder, postPage } from './posts.repository.js';
+import { type PostFilters, type PostOrder, postPage, topPostPage } from './posts.repository.js';
 
 /** Loads one page with `load`, then hydrates it: a fixed statement count for any page size. */
 export async function hydratedPage<Row extends PostRow>(
@@ -77,4 +78,30 @@ export async function listUserPosts(
   return hydratedPage(deps, actorId, query, (cursor, limit) =>
     postPage(deps.db, actorId, filters, cursor, limit),
   );
+}
+
+export const TOP_WINDOW_DAYS = 30;
+
+/**
+ * A hashtag page's grid: `recent` newest first; `top` by the explore score over the last
+ * TOP_WINDOW_DAYS days. 404 for a tag no post carries.
+ */
+export async function listHashtagPosts(
+  deps: AppDeps,
+  actorId: number | null,
+  rawName: string,
+  query: { ordering?: 'recent' | 'top'; limit?: number; cursor?: string },
+): Promise<Page<PostDto>> {
+  const tagged = postHasHashtag('posts.id', await requireHashtag(deps, rawName));
+  if (query.ordering !== 'top') {
+    return hydratedPage(deps, actorId, query, (cursor, limit) =>
+      postPage(deps.db, actorId, { tagged }, cursor, limit),
+    );
+  }
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['number', 'id']);
+  const since = addSeconds(toDbTime(deps.clock.now()), -TOP_WINDOW_DAYS * 86_400);
+  const rows = await topPostPage(deps.db, actorId, tagged, since, cursor, limit);
+  const page = splitPage(rows, limit, (row) => [row.score, row.id]);
+  return { data: await hydratePosts(deps, actorId, page.rows), next_cursor: page.next_cursor };
 }

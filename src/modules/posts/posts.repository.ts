@@ -253,3 +253,39 @@ export function archivedPostsPage(
     .limit(limit + 1)
     .execute();
 }
+
+/** The explore score (src/modules/feed/explore.repository.ts): comments weigh double. */
+const TOP_SCORE = sql<number>`(posts.like_count + 2 * posts.comment_count)`;
+
+/**
+ * "Top" posts of a list (a hashtag page): those created since `since` that the actor may see,
+ * by score then id, both descending.
+ */
+export async function topPostPage(
+  db: Executor,
+  actorId: number | null,
+  tagged: Expression<SqlBool>,
+  since: string,
+  cursor: readonly [number, number] | null,
+  limit: number,
+): Promise<(PostRow & { score: number })[]> {
+  const rows = await db
+    .selectFrom('posts')
+    .select(POST_COLUMNS)
+    .select(TOP_SCORE.as('score'))
+    .where('posts.deleted_at', 'is', null)
+    .where('posts.archived_at', 'is', null)
+    .where('posts.created_at', '>=', since)
+    .where(tagged)
+    .where(visibleAuthorPerRow(actorId, 'posts.author_id'))
+    .$if(cursor !== null, (qb) =>
+      qb.where(
+        sql<SqlBool>`(${TOP_SCORE} < ${cursor![0]} or (${TOP_SCORE} = ${cursor![0]} and posts.id < ${cursor![1]}))`,
+      ),
+    )
+    .orderBy(TOP_SCORE, 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return rows.map((row) => ({ ...row, score: Number(row.score) }));
+}

@@ -15,7 +15,7 @@ import {
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
 import { mentionedIds, resolveMentions } from '../mentions/mentions.service.js';
-import { announce, notify } from '../notifications/notifications.service.js';
+import { announce, mentionsWithdrawn, notify } from '../notifications/notifications.service.js';
 import {
   attachToPost,
   fileKeysOfPost,
@@ -284,10 +284,18 @@ export async function updatePost(
     };
     await updatePostRow(trx, postId, patch);
     if (captionChanged) await setPostHashtags(trx, postId, input.caption!, { replace: true });
-    // Only the newly mentioned hear of an edit.
+    // Only the newly mentioned hear of an edit; those no longer mentioned lose the notification.
     const before = mentionedIds(current.mentions);
     const newlyMentioned = (mentions?.notifiable ?? []).filter((id) => !before.has(id));
     const notified = await notifyMentioned(trx, now, actor.id, postId, newlyMentioned);
+    if (mentions !== null) {
+      const after = mentionedIds(mentions.stored);
+      await mentionsWithdrawn(
+        trx,
+        postId,
+        [...before].filter((id) => !after.has(id)),
+      );
+    }
     return { row: { ...current, ...patch }, removedFiles, notified };
   });
   announce(deps, notified);
