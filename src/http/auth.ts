@@ -3,6 +3,8 @@ import { notAuthenticated } from './errors.js';
 
 export interface Actor {
   id: number;
+  /** The login the access token belongs to (GET /me/sessions marks it `current`). */
+  sessionId?: number;
 }
 
 export type AuthMode = 'required' | 'optional';
