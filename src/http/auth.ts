@@ -41,6 +41,11 @@ export function registerAuth(app: FastifyInstance, authenticate: Authenticate): 
     if (!actor) throw notAuthenticated('The access token is invalid or expired.');
     request.actor = actor;
   });
+  // An answer made for one account (its feed, its private lists) is never kept by a browser
+  // or a shared cache, whatever a route says.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.actor) reply.header('cache-control', 'no-store');
+  });
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

@@ -200,3 +200,16 @@ describe('POST /me/password', () => {
     await login(name, 'ua', 'a-brand-new-secret');
   });
 });
+
+test('authenticated answers carry Cache-Control: no-store; anonymous public ones do not', async () => {
+  const name = await account();
+  const pair = await login(name, 'ua');
+  for (const url of ['/me', `/users/${name}`, '/feed']) {
+    const response = await call('GET', url, pair.access_token);
+    assert.equal(response.statusCode, 200, url);
+    assert.equal(response.headers['cache-control'], 'no-store', url);
+  }
+  const anonymous = await call('GET', `/users/${name}`, null);
+  assert.equal(anonymous.statusCode, 200);
+  assert.notEqual(anonymous.headers['cache-control'], 'no-store');
+});
