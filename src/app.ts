@@ -21,6 +21,7 @@ import { registerWebApp } from './http/web-app.js';
 import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { isLiveSession } from './modules/auth/auth.service.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
@@ -51,7 +52,6 @@ import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './job
 import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
 import { usersRoutes } from './modules/users/users.routes.js';
-import { isActiveUser } from './modules/users/accounts.service.js';
 import { closeRedis, connectRedis } from './redis.js';
 
 /** Within close-with-grace's 10 s (src/server.ts), leaving time for the rest of the close. */
@@ -190,10 +190,11 @@ export async function buildApp(
   const authenticate: Authenticate = async (token) => {
     if (isOAuthToken(token)) return authenticateOAuthToken(db, token);
     const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
-    // One primary-key lookup per request, so a deactivated account's unexpired tokens stop
-    // working at once on every replica (a cache would delay that and make statement counts vary).
-    if (!claims || !(await isActiveUser(db, claims.userId))) return null;
-    return { id: claims.userId };
+    // One statement per request (two primary-key lookups): a deactivated or suspended account's
+    // unexpired tokens, and those of a session that was logged out, revoked or ended by a
+    // password change, stop working at once on every replica, with no cache to invalidate.
+    if (!claims || !(await isLiveSession(db, claims.userId, claims.sessionId))) return null;
+    return { id: claims.userId, sessionId: claims.sessionId };
   };
   registerAuth(app, authenticate);
   if (config.testClock) {

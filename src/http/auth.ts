@@ -8,6 +8,8 @@ export interface Actor {
    * native API's own access tokens, which may do everything their account may.
    */
   scopes?: readonly string[];
+  /** The login the access token belongs to (GET /me/sessions marks it `current`). */
+  sessionId?: number;
 }
 
 export type AuthMode = 'required' | 'optional';
@@ -56,6 +58,11 @@ export function registerAuth(app: FastifyInstance, authenticate: Authenticate): 
       );
     }
     request.actor = actor;
+  });
+  // An answer made for one account (its feed, its private lists) is never kept by a browser
+  // or a shared cache, whatever a route says.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.actor) reply.header('cache-control', 'no-store');
   });
 }
 

@@ -18,6 +18,8 @@ export interface TestUser {
   email: string;
   token: string;
   headers: { authorization: string };
+  /** The session its token belongs to. */
+  sessionId: number;
 }
 
 /** Inserts a real user + profile (password FACTORY_PASSWORD) and signs an access token for it. */
@@ -52,13 +54,33 @@ export async function createUser(
       updated_at: now,
     })
     .execute();
+  // A session row as a login makes: access tokens name theirs and die with it.
+  const session = await t.db
+    .insertInto('sessions')
+    .values({
+      user_id: id,
+      family_id: `factory-${id}`,
+      user_agent: 'test factory',
+      ip_address: '127.0.0.1',
+      created_at: now,
+      last_used_at: now,
+    })
+    .executeTakeFirstOrThrow();
   const token = await signAccessToken(
     t.config.jwtSecret,
     id,
     t.config.accessTokenTtlSeconds,
     t.clock.now(),
+    Number(session.insertId),
   );
-  return { id, username, email, token, headers: { authorization: `Bearer ${token}` } };
+  return {
+    id,
+    username,
+    email,
+    token,
+    headers: { authorization: `Bearer ${token}` },
+    sessionId: Number(session.insertId),
+  };
 }
 
 /** Inserts a follow (or request) directly, with the profile counters the services would keep. */

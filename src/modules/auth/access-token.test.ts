@@ -13,13 +13,20 @@ function forge(header: object, claims: object, key = secret) {
   const body = `${b64(header)}.${b64(claims)}`;
   return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }
-const valid = { iss: 'photogram', typ: 'access', sub: '7', iat: nowSeconds, exp: nowSeconds + 60 };
+const valid = {
+  iss: 'photogram',
+  typ: 'access',
+  sub: '7',
+  sid: 3,
+  iat: nowSeconds,
+  exp: nowSeconds + 60,
+};
 
 test('tokens this module signs verify until they expire', async () => {
-  const token = await signAccessToken(secret, 42, 900, now);
-  assert.deepEqual(await verifyAccessToken(secret, token, now), { userId: 42 });
+  const token = await signAccessToken(secret, 42, 900, now, 5);
+  assert.deepEqual(await verifyAccessToken(secret, token, now), { userId: 42, sessionId: 5 });
   const later = new Date(now.getTime() + 899_000);
-  assert.deepEqual(await verifyAccessToken(secret, token, later), { userId: 42 });
+  assert.deepEqual(await verifyAccessToken(secret, token, later), { userId: 42, sessionId: 5 });
   assert.equal(await verifyAccessToken(secret, token, new Date(now.getTime() + 900_000)), null);
   assert.equal(await verifyAccessToken(`${secret}x`, token, now), null);
 });
@@ -27,6 +34,7 @@ test('tokens this module signs verify until they expire', async () => {
 test('a hand-made token with the right fields verifies', async () => {
   assert.deepEqual(await verifyAccessToken(secret, forge({ alg: 'HS256' }, valid), now), {
     userId: 7,
+    sessionId: 3,
   });
 });
 
@@ -56,6 +64,11 @@ test('anything else is refused', async () => {
     forge({ alg: 'HS256' }, { ...valid, sub: '1e3' }),
     forge({ alg: 'HS256' }, { ...valid, sub: 7 }),
     forge({ alg: 'HS256' }, { ...valid, sub: '99999999999999999999' }),
+    // Every access token names its session (revocable at once): none, or a bad one, is refused.
+    forge({ alg: 'HS256' }, { ...valid, sid: undefined }),
+    forge({ alg: 'HS256' }, { ...valid, sid: '3' }),
+    forge({ alg: 'HS256' }, { ...valid, sid: 0 }),
+    forge({ alg: 'HS256' }, { ...valid, sid: 1.5 }),
     forge([], valid),
   ];
   for (const candidate of refused) {
@@ -67,10 +80,10 @@ test('a remembered token is still refused outside its time window', async () => 
   const token = forge({ alg: 'HS256' }, { ...valid, sub: '8', nbf: nowSeconds + 30 });
   const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
   assert.equal(await verifyAccessToken(secret, token, now), null);
-  assert.deepEqual(await verifyAccessToken(secret, token, at(30)), { userId: 8 });
+  assert.deepEqual(await verifyAccessToken(secret, token, at(30)), { userId: 8, sessionId: 3 });
   // Now remembered: the window is checked again on every use.
   assert.equal(await verifyAccessToken(secret, token, at(29)), null);
-  assert.deepEqual(await verifyAccessToken(secret, token, at(59)), { userId: 8 });
+  assert.deepEqual(await verifyAccessToken(secret, token, at(59)), { userId: 8, sessionId: 3 });
   assert.equal(await verifyAccessToken(secret, token, at(60)), null);
   assert.equal(await verifyAccessToken('another-secret-another-secret-0123', token, at(40)), null);
 });

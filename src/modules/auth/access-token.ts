@@ -7,6 +7,8 @@ import { SignJWT } from 'jose';
  */
 export interface AccessTokenClaims {
   userId: number;
+  /** The login (sessions row) the token belongs to: revoking it ends the token at once. */
+  sessionId: number;
 }
 
 const ISSUER = 'photogram';
@@ -19,9 +21,10 @@ export async function signAccessToken(
   userId: number,
   ttlSeconds: number,
   now: Date,
+  sessionId: number,
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ typ: TYPE })
+  return new SignJWT({ typ: TYPE, sid: sessionId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(String(userId))
     .setIssuer(ISSUER)
@@ -102,8 +105,12 @@ function verifyHs256(
   const userId =
     typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : 0;
   if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  const sessionId = claims.sid;
+  if (typeof sessionId !== 'number' || !Number.isSafeInteger(sessionId) || sessionId <= 0) {
+    return null;
+  }
   return {
-    claims: { userId },
+    claims: { userId, sessionId },
     notBefore: typeof claims.nbf === 'number' ? claims.nbf : -Infinity,
     expires: claims.exp,
   };

@@ -1,5 +1,7 @@
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
+import { after } from '../../http/pagination.js';
 
 /** All SQL of refresh_tokens. Tokens are stored only as their sha256 hex. */
 export interface NewRefreshToken {
@@ -85,4 +87,116 @@ export async function deleteStaleRefreshTokens(
     .where('revoked_at', '<', revokedBefore)
     .executeTakeFirst();
   return Number(expired.numDeletedRows) + Number(revoked.numDeletedRows);
+}
+
+/* Sessions: one row per login; its refresh tokens share its family_id. */
+
+export interface NewSession {
+  user_id: number;
+  family_id: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  created_at: DbTime;
+  last_used_at: DbTime;
+}
+
+export async function insertSession(db: Executor, session: NewSession): Promise<number> {
+  const result = await db.insertInto('sessions').values(session).executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+/** The session of a refresh-token family, if it was not revoked. */
+export function findLiveSession(db: Executor, familyId: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'user_id'])
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Executor, id: number, now: DbTime): Promise<void> {
+  await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+/** Revokes sessions and their refresh tokens: by family, one id of a user, or all of a user. */
+export async function revokeSessions(
+  db: Executor,
+  where: { familyId: string } | { userId: number; id?: number; exceptId?: number },
+  now: DbTime,
+): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('revoked_at', 'is', null)
+    .$if('familyId' in where, (qb) =>
+      qb.where('family_id', '=', (where as { familyId: string }).familyId),
+    )
+    .$if('userId' in where, (qb) => qb.where('user_id', '=', (where as { userId: number }).userId))
+    .$if('id' in where && where.id !== undefined, (qb) =>
+      qb.where('id', '=', (where as { id: number }).id),
+    )
+    .$if('exceptId' in where && where.exceptId !== undefined, (qb) =>
+      qb.where('id', '!=', (where as { exceptId: number }).exceptId),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Refresh tokens of the user's sessions that are now revoked (after revokeSessions). */
+export async function revokeTokensOfRevokedSessions(
+  db: Executor,
+  userId: number,
+  now: DbTime,
+): Promise<void> {
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('family_id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions')
+        .select('sessions.family_id')
+        .where('sessions.user_id', '=', userId)
+        .where('sessions.revoked_at', 'is not', null),
+    )
+    .execute();
+}
+
+/** The user's live sessions, most recently used first. */
+export function sessionsPage(
+  db: Executor,
+  userId: number,
+  cursor: readonly [string, number] | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'user_agent', 'ip_address', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .$if(cursor !== null, (qb) =>
+      qb.where((eb) => after(eb, ['sessions.created_at', 'sessions.id'], cursor!, 'desc')),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** Whether the token's account is active and its session live: one primary-key lookup each. */
+const liveSessionQuery = compiledQuery((db, userId: number, sessionId: number) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select('sessions.id')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.user_id', '=', userId)
+    .where('sessions.revoked_at', 'is', null)
+    .where('users.is_active', '=', 1),
+);
+
+export async function isLiveSession(db: Executor, userId: number, sessionId: number) {
+  return (await liveSessionQuery(db, userId, sessionId)).length > 0;
 }

@@ -1,9 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
-import { NoContent, Problem } from '../../common.schema.js';
+import { IdParams, NoContent, Page, PageQuery, Problem } from '../../common.schema.js';
+import { actorOf } from '../../http/auth.js';
 import * as auth from './auth.service.js';
-import { LoginBody, RefreshBody, SignupBody, TokenPair } from './auth.schema.js';
+import {
+  ChangePasswordBody,
+  LoginBody,
+  RefreshBody,
+  Session,
+  SignupBody,
+  TokenPair,
+} from './auth.schema.js';
 import { registerAuthRateLimit } from './rate-limit.js';
 
 /** Usernames and emails are case-insensitive: lowercased before the schema checks them. */
@@ -16,6 +24,11 @@ const lowercase =
       if (typeof body[field] === 'string') body[field] = body[field].toLowerCase();
     }
   };
+
+const clientOf = (request: FastifyRequest): auth.ClientInfo => ({
+  userAgent: request.headers['user-agent'] ?? null,
+  ip: request.ip,
+});
 
 const errors = { 400: Problem, 401: Problem, 409: Problem, 429: Problem };
 
@@ -42,7 +55,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        const result = await auth.signup(deps, request.body);
+        const result = await auth.signup(deps, request.body, clientOf(request));
         return reply
           .status(201)
           .header('Location', `/api/v1/users/${result.user.username}`)
@@ -66,7 +79,7 @@ export const authRoutes =
           response: { 200: TokenPair, ...errors },
         },
       },
-      async (request) => auth.login(deps, request.body),
+      async (request) => auth.login(deps, request.body, clientOf(request)),
     );
 
     app.post(
@@ -100,6 +113,86 @@ export const authRoutes =
       },
       async (request, reply) => {
         await auth.logout(deps, request.body.refresh_token);
+        return reply.status(204).send(null);
+      },
+    );
+
+    const required = { auth: 'required' } as const;
+    const sessionTags = ['sessions'];
+
+    app.get(
+      '/me/sessions',
+      {
+        config: required,
+        schema: {
+          tags: sessionTags,
+          operationId: 'listSessions',
+          summary: 'Your logins that have not ended',
+          description: 'Newest login first; `current` marks the one making this request.',
+          querystring: PageQuery,
+          response: { 200: Page(Session, 'Session'), 400: Problem, 401: Problem },
+        },
+      },
+      async (request) => auth.listSessions(deps, actorOf(request), request.query),
+    );
+
+    app.delete(
+      '/me/sessions/:id',
+      {
+        config: required,
+        schema: {
+          tags: sessionTags,
+          operationId: 'revokeSession',
+          summary: 'End one of your sessions',
+          description:
+            'Its refresh token and its access tokens stop working at once (on every replica). ' +
+            'Ending the current session is logging out. 404 when it is not yours or already ended.',
+          params: IdParams,
+          response: { 204: NoContent, 400: Problem, 401: Problem, 404: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.revokeSession(deps, actorOf(request), Number(request.params.id));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/me/sessions',
+      {
+        config: required,
+        schema: {
+          tags: sessionTags,
+          operationId: 'revokeOtherSessions',
+          summary: 'Log out everywhere else',
+          description: 'Every session but the current one ends at once.',
+          response: { 204: NoContent, 401: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.revokeOtherSessions(deps, actorOf(request));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/me/password',
+      {
+        config: { ...required, verifiesPassword: true },
+        schema: {
+          tags: sessionTags,
+          operationId: 'changePassword',
+          summary: 'Change your password',
+          description:
+            'Needs the current password (403 when wrong). The new one follows the signup rules ' +
+            '(400 naming `new_password`). Every other session ends at once; this one goes on. ' +
+            'Password attempts are rate limited per account and per client address (429).',
+          body: ChangePasswordBody,
+          response: { 204: NoContent, 400: Problem, 401: Problem, 403: Problem, 429: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.changePassword(deps, actorOf(request), request.body);
         return reply.status(204).send(null);
       },
     );

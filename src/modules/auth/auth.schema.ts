@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Username, UserSummary } from '../../common.schema.js';
+import { Id, Timestamp, Username, UserSummary } from '../../common.schema.js';
 import { exampleTokenPair, exampleUser } from '../../openapi-examples.js';
 
 export const Password = Type.String({
@@ -57,4 +57,44 @@ export const TokenPair = Type.Object(
     expires_in: Type.Integer({ description: 'Access token lifetime in seconds' }),
   },
   { title: 'TokenPair', examples: [exampleTokenPair] },
+);
+
+export const ChangePasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 512 }),
+    new_password: Password,
+  },
+  {
+    additionalProperties: false,
+    examples: [{ current_password: 'correct-horse-battery', new_password: 'staple-of-the-horse' }],
+  },
+);
+
+export const Session = Type.Object(
+  {
+    id: Id,
+    user_agent: Type.Union([Type.String(), Type.Null()], { description: 'As the login sent it' }),
+    ip_address: Type.Union([Type.String(), Type.Null()], {
+      description: 'Client address at login',
+    }),
+    created_at: Timestamp,
+    last_used_at: Type.String({
+      format: 'date-time',
+      description: 'The login, or the last refresh of its tokens',
+    }),
+    current: Type.Boolean({ description: 'The session of the token making this request' }),
+  },
+  {
+    title: 'Session',
+    examples: [
+      {
+        id: '31',
+        user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
+        ip_address: '203.0.113.7',
+        created_at: '2026-11-20T08:00:00.000Z',
+        last_used_at: '2026-11-24T21:05:00.000Z',
+        current: true,
+      },
+    ],
+  },
 );

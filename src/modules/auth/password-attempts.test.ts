@@ -65,4 +65,18 @@ describe('password attempts are limited', () => {
     // Another account from a fresh address is not affected.
     assert.equal((await login((await createUser(t)).username, '10.3.0.10')).statusCode, 401);
   });
+
+  test('POST /me/password per account', async () => {
+    const user = await createUser(t);
+    const change = (address: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        headers: user.headers,
+        payload: { current_password: 'not-the-password', new_password: 'a-new-good-one' },
+        remoteAddress: address,
+      });
+    for (let i = 0; i < 3; i++) assert.equal((await change(`10.4.0.${i}`)).statusCode, 403);
+    assertLimited(await change('10.4.0.9'));
+  });
 });

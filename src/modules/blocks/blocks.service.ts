@@ -7,7 +7,7 @@ import { badRequest } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { removeFollowsBetween } from '../follows/follows.service.js';
 import { requireActiveUser } from '../users/accounts.service.js';
-import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import { loadUserSummaries, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
 import * as repo from './blocks.repository.js';
 import type { BlockedUserDto, MuteBody, MutedUserDto, MuteState } from './blocks.schema.js';
 
@@ -37,14 +37,13 @@ export async function unblock(deps: AppDeps, actor: Actor, username: string): Pr
   await repo.deleteBlock(deps.db, actor.id, target.id);
 }
 
-export async function listBlocks(
+/** A page of (account, created_at) rows with each account's summary: two statements. */
+async function pageWithUsers<Row extends { id: number; user_id: number; created_at: string }, T>(
   deps: AppDeps,
-  actor: Actor,
-  input: PageInput,
-): Promise<Page<BlockedUserDto>> {
-  const limit = input.limit ?? 20;
-  const cursor = decodeCursor(input.cursor, ['time', 'id']);
-  const rows = await repo.blocksPage(deps.db, actor.id, cursor, limit);
+  rows: Row[],
+  limit: number,
+  item: (row: Row, user: UserSummaryDto) => T,
+): Promise<Page<T>> {
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
   const users = await loadUserSummaries(
     deps.db,
@@ -53,12 +52,24 @@ export async function listBlocks(
   return {
     data: page.rows.flatMap((row) => {
       const user = users.get(row.user_id);
-      return user
-        ? [{ user: toUserSummary(user, deps.mediaUrl), created_at: toIso(row.created_at) }]
-        : [];
+      return user ? [item(row, toUserSummary(user, deps.mediaUrl))] : [];
     }),
     next_cursor: page.next_cursor,
   };
+}
+
+export async function listBlocks(
+  deps: AppDeps,
+  actor: Actor,
+  input: PageInput,
+): Promise<Page<BlockedUserDto>> {
+  const limit = input.limit ?? 20;
+  const cursor = decodeCursor(input.cursor, ['time', 'id']);
+  const rows = await repo.blocksPage(deps.db, actor.id, cursor, limit);
+  return pageWithUsers(deps, rows, limit, (row, user) => ({
+    user,
+    created_at: toIso(row.created_at),
+  }));
 }
 
 /** Sets what is muted (both by default); muting nothing is the same as unmuting. */
@@ -99,24 +110,10 @@ export async function listMutes(
   const limit = input.limit ?? 20;
   const cursor = decodeCursor(input.cursor, ['time', 'id']);
   const rows = await repo.mutesPage(deps.db, actor.id, cursor, limit);
-  const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
-  const users = await loadUserSummaries(
-    deps.db,
-    page.rows.map((row) => row.user_id),
-  );
-  return {
-    data: page.rows.flatMap((row) => {
-      const user = users.get(row.user_id);
-      if (!user) return [];
-      return [
-        {
-          user: toUserSummary(user, deps.mediaUrl),
-          posts: row.mute_posts === 1,
-          stories: row.mute_stories === 1,
-          created_at: toIso(row.created_at),
-        },
-      ];
-    }),
-    next_cursor: page.next_cursor,
-  };
+  return pageWithUsers(deps, rows, limit, (row, user) => ({
+    user,
+    posts: row.mute_posts === 1,
+    stories: row.mute_stories === 1,
+    created_at: toIso(row.created_at),
+  }));
 }

@@ -268,7 +268,13 @@ describe('Idempotency-Key', () => {
       t.app.inject({ method: 'POST', url: '/api/v1/test/clock', payload: { offset_ms } });
     // Access tokens expire within the hour: sign one at the shifted time.
     const atNow = async (u: TestUser): Promise<TestUser> => {
-      const token = await signAccessToken(t.config.jwtSecret, u.id, 900, t.clock.now());
+      const token = await signAccessToken(
+        t.config.jwtSecret,
+        u.id,
+        900,
+        t.clock.now(),
+        u.sessionId,
+      );
       return { ...u, token, headers: bearer(token) };
     };
     try {

@@ -30,12 +30,15 @@ export async function takenFields(
 /** The id and password hash of the active account with this username or email, if any. */
 export const findCredentials = (db: Executor, login: string) => repo.findCredentials(db, login);
 
-/** Whether a user id from a valid access token still belongs to an active account. */
-export const isActiveUser = (db: Executor, userId: number) => repo.isActiveUser(db, userId);
-
 /** An active account named in a URL (usernames are case-insensitive), or 404. */
 export async function requireActiveUser(db: Executor, username: string) {
   const user = await repo.findActiveByUsername(db, username.toLowerCase());
   if (!user) throw notFound('User');
   return user;
 }
+
+/** The active account's password hash and username (for checks of a new password). */
+export const findPasswordHash = (db: Executor, userId: number) => repo.findPasswordHash(db, userId);
+
+export const setPasswordHash = (db: Executor, userId: number, passwordHash: string) =>
+  repo.setPasswordHash(db, userId, passwordHash);

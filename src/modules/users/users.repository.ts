@@ -62,14 +62,6 @@ export function findCredentials(db: Executor, login: string) {
     .executeTakeFirst();
 }
 
-const activeUserQuery = compiledQuery((db, userId: number) =>
-  db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', 1),
-);
-
-export async function isActiveUser(db: Executor, userId: number): Promise<boolean> {
-  return (await activeUserQuery(db, userId)).length > 0;
-}
-
 /** What follow and privacy checks need about an active account named in a URL. */
 export function findActiveByUsername(db: Executor, username: string) {
   return db
@@ -331,10 +323,18 @@ export function searchUsers(
     .execute();
 }
 
+export async function setPasswordHash(db: Executor, userId: number, passwordHash: string) {
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', userId)
+    .execute();
+}
+
 export function findPasswordHash(db: Executor, userId: number) {
   return db
     .selectFrom('users')
-    .select('password_hash')
+    .select(['password_hash', 'username'])
     .where('id', '=', userId)
     .where('is_active', '=', 1)
     .executeTakeFirst();
