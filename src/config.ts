@@ -90,6 +90,10 @@ export const EnvSchema = Type.Object({
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   /** Background jobs this process runs at once (src/jobs/); 0 for a web-only replica. */
   JOB_CONCURRENCY: integer(0, 64, 2),
+  /** How long POST /media waits for a video's transcode before answering 202 (processing). */
+  MEDIA_SYNC_WAIT_MS: integer(0, 600_000, 10_000),
+  /** Video transcodes this process runs at once (each uses about one core, reniced). */
+  VIDEO_CONCURRENCY: integer(1, 16, 1),
 });
 
 type EnvSettings = Settings<typeof EnvSchema>;

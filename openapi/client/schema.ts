@@ -325,7 +325,7 @@ export interface paths {
         get?: never;
         /**
          * Set your profile image (centre-cropped square, 320 px)
-         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos are refused (415); for posts, videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.
+         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos are refused (415); for posts, videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`.
          */
         put: operations["setProfileImage"];
         post?: never;
@@ -367,7 +367,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an image or video (unattached until used by a post or story)
-         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.
+         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`.
          */
         post: operations["uploadMedia"];
         delete?: never;
@@ -383,7 +383,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of your uploads */
+        /** One of your uploads, with its processing status */
         get: operations["getMedia"];
         put?: never;
         post?: never;
@@ -408,7 +408,7 @@ export interface paths {
         put?: never;
         /**
          * Create a post, carousel or reel
-         * @description `media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written.
+         * @description `media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written; a video still processing (or that failed to) is 409 `media_not_ready`.
          */
         post: operations["createPost"];
         delete?: never;
@@ -548,7 +548,7 @@ export interface paths {
         put?: never;
         /**
          * Post a story
-         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default). A story is active until `expires_at`; afterwards it is gone from every list.
+         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 `media_not_ready`. A story is active until `expires_at`; afterwards it is gone from every list.
          */
         post: operations["createStory"];
         delete?: never;
@@ -1064,7 +1064,9 @@ export interface components {
          *       "duration_ms": null,
          *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *       "poster_url": null,
-         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *       "status": "ready",
+         *       "failure_reason": null
          *     }
          */
         Media: {
@@ -1084,6 +1086,10 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+            /** @description Videos are transcoded after the upload: while `processing`, `url`, `thumbnail_url` and `poster_url` name files that do not exist yet, and `width`, `height` and `duration_ms` are estimates. Only `ready` media can be used by a post or story. */
+            status: "processing" | "ready" | "failed";
+            /** @description Why processing failed (status `failed`), in words; null otherwise */
+            failure_reason: string | null;
         };
         /**
          * Post
@@ -1108,7 +1114,9 @@ export interface components {
          *           "duration_ms": null,
          *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *           "poster_url": null,
-         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *           "status": "ready",
+         *           "failure_reason": null
          *         },
          *         {
          *           "id": "1188",
@@ -1119,7 +1127,9 @@ export interface components {
          *           "duration_ms": 14520,
          *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
          *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+         *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+         *           "status": "ready",
+         *           "failure_reason": null
          *         }
          *       ],
          *       "location": {
@@ -1261,7 +1271,9 @@ export interface components {
          *         "duration_ms": null,
          *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *         "poster_url": null,
-         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *         "status": "ready",
+         *         "failure_reason": null
          *       },
          *       "created_at": "2026-11-25T07:58:10.000Z",
          *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -1326,7 +1338,9 @@ export interface components {
          *             "duration_ms": null,
          *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *             "poster_url": null,
-         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+         *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *             "status": "ready",
+         *             "failure_reason": null
          *           },
          *           "created_at": "2026-11-25T07:58:10.000Z",
          *           "expires_at": "2026-11-26T07:58:10.000Z",
@@ -2827,7 +2841,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2838,7 +2854,9 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             }
                      *           ],
                      *           "location": {
@@ -2975,7 +2993,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             {
                      *               "id": "1188",
@@ -2986,7 +3006,9 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             }
                      *           ],
                      *           "location": {
@@ -4577,7 +4599,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             {
                      *               "id": "1188",
@@ -4588,7 +4612,9 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             }
                      *           ],
                      *           "location": {
@@ -4727,7 +4753,41 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1187",
+                     *       "type": "image",
+                     *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *       "width": 1080,
+                     *       "height": 1350,
+                     *       "duration_ms": null,
+                     *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *       "poster_url": null,
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -4916,7 +4976,9 @@ export interface operations {
                      *       "duration_ms": null,
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
-                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null
                      *     }
                      */
                     "application/json": components["schemas"]["Media"];
@@ -5082,7 +5144,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             {
                      *               "id": "1188",
@@ -5093,7 +5157,9 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             }
                      *           ],
                      *           "location": {
@@ -5263,7 +5329,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5274,7 +5342,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5494,7 +5564,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5505,7 +5577,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -5873,7 +5947,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -5884,7 +5960,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6538,7 +6616,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6549,7 +6629,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -6771,7 +6853,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -6782,7 +6866,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7150,7 +7236,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7161,7 +7249,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7383,7 +7473,9 @@ export interface operations {
                      *           "duration_ms": null,
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
-                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         },
                      *         {
                      *           "id": "1188",
@@ -7394,7 +7486,9 @@ export interface operations {
                      *           "duration_ms": 14520,
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null
                      *         }
                      *       ],
                      *       "location": {
@@ -7624,7 +7718,9 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7831,7 +7927,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             "created_at": "2026-11-25T07:58:10.000Z",
                      *             "expires_at": "2026-11-26T07:58:10.000Z",
@@ -7926,7 +8024,9 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8262,7 +8362,9 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -8467,7 +8569,9 @@ export interface operations {
                      *         "duration_ms": null,
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
-                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
@@ -10062,7 +10166,9 @@ export interface operations {
                      *               "duration_ms": null,
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
-                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             },
                      *             {
                      *               "id": "1188",
@@ -10073,7 +10179,9 @@ export interface operations {
                      *               "duration_ms": 14520,
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
-                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4"
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null
                      *             }
                      *           ],
                      *           "location": {
@@ -10248,7 +10356,9 @@ export interface operations {
                      *             "duration_ms": null,
                      *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *             "poster_url": null,
-                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj"
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null
                      *           },
                      *           "created_at": "2026-11-25T07:58:10.000Z",
                      *           "expires_at": "2026-11-26T07:58:10.000Z",

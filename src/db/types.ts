@@ -68,6 +68,7 @@ export interface PostsTable {
 }
 
 export type MediaKind = 'image' | 'video';
+export type MediaStatus = 'processing' | 'ready' | 'failed';
 
 export interface MediaTable {
   id: Generated<number>;
@@ -86,6 +87,12 @@ export interface MediaTable {
   blurhash: string | null;
   bytes: number;
   created_at: DbTime;
+  /** `processing` until its files are complete (videos: transcoded in a job). */
+  status: Generated<MediaStatus>;
+  /** Why processing failed, in words for the uploader; null otherwise. */
+  failure_reason: string | null;
+  /** A video's stored original while it is processed; deleted (null) once it is ready. */
+  source_key: string | null;
 }
 
 export interface PostLikesTable {
@@ -136,6 +143,8 @@ export interface StoriesTable {
   media_id: number;
   created_at: DbTime;
   expires_at: DbTime;
+  /** Set by the retention job once the story expired: it is in its author's archive. */
+  archived_at: DbTime | null;
 }
 
 export interface StoryViewsTable {
@@ -309,6 +318,9 @@ export const tableColumns = {
     'blurhash',
     'bytes',
     'created_at',
+    'status',
+    'failure_reason',
+    'source_key',
   ]),
   post_likes: columns<PostLikesTable>()(['id', 'post_id', 'user_id', 'created_at']),
   saves: columns<SavesTable>()(['id', 'user_id', 'post_id', 'created_at']),
@@ -325,7 +337,14 @@ export const tableColumns = {
   comment_likes: columns<CommentLikesTable>()(['id', 'comment_id', 'user_id', 'created_at']),
   hashtags: columns<HashtagsTable>()(['id', 'name']),
   post_hashtags: columns<PostHashtagsTable>()(['post_id', 'hashtag_id']),
-  stories: columns<StoriesTable>()(['id', 'author_id', 'media_id', 'created_at', 'expires_at']),
+  stories: columns<StoriesTable>()([
+    'id',
+    'author_id',
+    'media_id',
+    'created_at',
+    'expires_at',
+    'archived_at',
+  ]),
   story_views: columns<StoryViewsTable>()(['id', 'story_id', 'viewer_id', 'liked', 'viewed_at']),
   refresh_tokens: columns<RefreshTokensTable>()([
     'id',

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'media_not_ready'
   | 'request_timeout'
   | 'payload_too_large'
   | 'uri_too_long'
@@ -51,6 +52,10 @@ export const forbidden = (detail = 'You are not allowed to do this.') =>
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 
 export const conflict = (detail: string) => new AppError(409, 'conflict', detail);
+
+/** A post or story named media that is still processing (or whose processing failed). */
+export const mediaNotReady = (detail: string, errors?: FieldError[]) =>
+  new AppError(409, 'media_not_ready', detail, errors);
 
 export const payloadTooLarge = (detail: string) => new AppError(413, 'payload_too_large', detail);
 

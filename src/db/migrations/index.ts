@@ -5,6 +5,7 @@ import * as followCountIndexes from './0003_follow_count_indexes.js';
 import * as profileCounters from './0004_profile_counters.js';
 import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
+import * as mediaProcessing from './0008_media_processing.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_profile_counters': profileCounters,
   '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
+  '0008_media_processing': mediaProcessing,
 };

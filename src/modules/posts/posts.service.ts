@@ -6,7 +6,12 @@ import type { Actor } from '../../http/auth.js';
 import { badRequest, type FieldError, forbidden, notFound } from '../../http/errors.js';
 import { setPostHashtags } from '../hashtags/hashtags.service.js';
 import { locationExists } from '../locations/locations.service.js';
-import { attachToPost, fileKeysOfPost, findMediaForAttach } from '../media/media.service.js';
+import {
+  assertMediaReady,
+  attachToPost,
+  fileKeysOfPost,
+  findMediaForAttach,
+} from '../media/media.service.js';
 import { afterTimelineChange, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
 import { hydratePosts } from './post-hydration.js';
@@ -75,6 +80,10 @@ async function mediaProblems(
   type: 'post' | 'reel',
 ): Promise<FieldError[]> {
   const rows = new Map((await findMediaForAttach(trx, ids)).map((row) => [row.id, row]));
+  assertMediaReady(
+    [...rows.values()].filter((m) => m.owner_id === actorId),
+    'media_ids',
+  );
   const problems: string[] = [];
   for (const id of ids) {
     const media = rows.get(id);

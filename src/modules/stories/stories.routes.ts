@@ -26,7 +26,7 @@ export const storiesRoutes =
           tags,
           operationId: 'createStory',
           summary: 'Post a story',
-          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default). ${EXPIRY}`,
+          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 \`media_not_ready\`. ${EXPIRY}`,
           body: CreateStoryBody,
           response: { 201: StorySchema },
         },

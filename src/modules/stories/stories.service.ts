@@ -5,7 +5,12 @@ import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
-import { attachToStory, deleteStoryMedia, findMediaForAttach } from '../media/media.service.js';
+import {
+  assertMediaReady,
+  attachToStory,
+  deleteStoryMedia,
+  findMediaForAttach,
+} from '../media/media.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
@@ -35,6 +40,7 @@ export async function createStory(
     if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
     const used = () => invalidField('media_id', 'is already used by a post or a story');
     if (media.post_id !== null || media.story_id !== null) throw used();
+    assertMediaReady([media], 'media_id');
     const story = {
       author_id: actor.id,
       media_id: mediaId,
