@@ -54,6 +54,23 @@ export const storiesRoutes =
     );
 
     app.get(
+      '/me/stories/archive',
+      {
+        config: auth,
+        schema: {
+          tags,
+          operationId: 'listArchivedStories',
+          summary: 'My story archive, most recent first',
+          description:
+            'Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.',
+          querystring: PageQuery,
+          response: { 200: StoryPage },
+        },
+      },
+      async (request) => stories.listArchivedStories(deps, actorOf(request), request.query),
+    );
+
+    app.get(
       '/users/:username/stories',
       {
         config: auth,

@@ -118,6 +118,19 @@ export async function listUserStories(
   return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
 }
 
+/** The caller's archive: their expired stories, kept after they left every viewer's list. */
+export async function listArchivedStories(
+  deps: AppDeps,
+  actor: Actor,
+  query: PageInput,
+): Promise<Page<StoryDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
+  const rows = await repo.archivedStoriesOf(deps.db, actor.id, cursor, limit + 1);
+  const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
+  return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
+}
+
 export async function storyTray(deps: AppDeps, actor: Actor): Promise<TrayGroup[]> {
   const rows = await repo.trayStories(deps.db, actor.id, now(deps));
   return groupTray(actor.id, await hydrateStories(deps, actor.id, rows));
