@@ -18,40 +18,16 @@ import { PROCESS_MEDIA } from './media.jobs.js';
 const run = promisify(execFile);
 
 /** An iPhone-like clip: HEVC (hvc1) with AAC audio and a location tag, in a QuickTime .mov. */
-async function makeHevcMov(dir: string): Promise<string> {
-  const out = join(dir, 'IMG_0001.mov');
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=duration=2:size=1280x720:rate=30',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=2',
-    '-c:v',
-    'libx265',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-x265-params',
-    'log-level=error',
-    '-tag:v',
-    'hvc1',
-    '-c:a',
-    'aac',
-    '-metadata',
-    'location=+48.8577+002.2950/',
-    '-f',
-    'mov',
-    '-y',
-    out,
-  ]);
-  return out;
-}
+const makeHevcMov = (dir: string) =>
+  makeVideo(dir, 'IMG_0001.mov', {
+    container: 'mov',
+    hevc: true,
+    audio: true,
+    seconds: 2,
+    size: '1280x720',
+    rate: 30,
+    location: '+48.8577+002.2950/',
+  });
 
 /** An MP4 that plays for `seconds` while its headers (mvhd, tkhd, mdhd) claim one second. */
 async function makeVideoClaimingOneSecond(dir: string, seconds: number): Promise<string> {

@@ -15,7 +15,7 @@ import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
 import * as repo from './stories.repository.js';
-import type { StoryRow } from './stories.repository.js';
+import type { StoryRow, StoryWithFlags } from './stories.repository.js';
 import type { StoryDto, StoryViewerDto } from './stories.schema.js';
 
 interface PageInput {
@@ -114,6 +114,11 @@ export async function listUserStories(
     cursor,
     limit + 1,
   );
+  return storyPage(deps, actor, rows, limit);
+}
+
+/** A page of stories (fetched with one row more than `limit`), hydrated for the caller. */
+async function storyPage(deps: AppDeps, actor: Actor, rows: StoryWithFlags[], limit: number) {
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
   return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
 }
@@ -127,8 +132,7 @@ export async function listArchivedStories(
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
   const rows = await repo.archivedStoriesOf(deps.db, actor.id, cursor, limit + 1);
-  const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
-  return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
+  return storyPage(deps, actor, rows, limit);
 }
 
 export async function storyTray(deps: AppDeps, actor: Actor): Promise<TrayGroup[]> {
