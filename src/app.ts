@@ -45,6 +45,7 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
+import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
@@ -135,6 +136,7 @@ export async function buildApp(
       ...mediaJobHandlers(deps, app.log),
       ...authJobHandlers(deps),
       ...idempotencyJobHandlers(deps),
+      ...storiesJobHandlers(deps),
       ...jobsRetentionHandlers(db, () => clock.now()),
     },
     concurrency: config.jobConcurrency,
@@ -244,12 +246,16 @@ export async function buildApp(
   // Retention, queued as jobs by whichever replica's tick comes first; stopped with the app.
   const stopSchedule = startSchedule(
     db,
-    [SWEEP_MEDIA, PRUNE_REFRESH_TOKENS, PRUNE_IDEMPOTENCY_KEYS, PRUNE_FINISHED_JOBS].map(
-      (kind) => ({
-        kind,
-        everyMs: HOUR_MS,
-      }),
-    ),
+    [
+      SWEEP_MEDIA,
+      PRUNE_REFRESH_TOKENS,
+      PRUNE_IDEMPOTENCY_KEYS,
+      PRUNE_FINISHED_JOBS,
+      ARCHIVE_EXPIRED_STORIES,
+    ].map((kind) => ({
+      kind,
+      everyMs: HOUR_MS,
+    })),
     {
       now: () => clock.now(),
       onQueued: () => jobs.wake(),

@@ -92,6 +92,10 @@ export const EnvSchema = Type.Object({
   JOB_CONCURRENCY: integer(0, 64, 2),
   /** Seconds between the comment lines that keep GET /notifications/stream open through proxies. */
   SSE_HEARTBEAT_SECONDS: integer(1, 3600, 25),
+  /** How long POST /media waits for a video's transcode before answering 202 (processing). */
+  MEDIA_SYNC_WAIT_MS: integer(0, 600_000, 10_000),
+  /** Video transcodes this process runs at once (each uses about one core, reniced). */
+  VIDEO_CONCURRENCY: integer(1, 16, 1),
 });
 
 type EnvSettings = Settings<typeof EnvSchema>;

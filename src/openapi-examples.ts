@@ -54,6 +54,8 @@ export const exampleImage = {
   thumbnail_url: `${MEDIA_BASE}/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg`,
   poster_url: null,
   blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+  status: 'ready',
+  failure_reason: null,
   alt_text: 'Tiled rooftops of Porto at sunset, the river in the background',
 };
 
@@ -67,6 +69,8 @@ export const exampleVideo = {
   thumbnail_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg`,
   poster_url: `${MEDIA_BASE}/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg`,
   blurhash: 'L6PZfSi_.AyE_3t7t7R**0o#DgR4',
+  status: 'ready',
+  failure_reason: null,
   alt_text: null,
 };
 

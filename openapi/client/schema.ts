@@ -465,7 +465,7 @@ export interface paths {
         get?: never;
         /**
          * Set your profile image (centre-cropped square, 320 px)
-         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos are refused (415); for posts, videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.
+         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos are refused (415); for posts, videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`.
          */
         put: operations["setProfileImage"];
         post?: never;
@@ -540,6 +540,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/stories/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My story archive, most recent first
+         * @description Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.
+         */
+        get: operations["listArchivedStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/media": {
         parameters: {
             query?: never;
@@ -551,7 +571,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an image or video (unattached until used by a post or story)
-         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.
+         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`.
          */
         post: operations["uploadMedia"];
         delete?: never;
@@ -567,7 +587,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of your uploads */
+        /** One of your uploads, with its processing status */
         get: operations["getMedia"];
         put?: never;
         post?: never;
@@ -689,7 +709,7 @@ export interface paths {
         put?: never;
         /**
          * Create a post, carousel or reel
-         * @description `media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written.
+         * @description `media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written; a video still processing (or that failed to) is 409 `media_not_ready`.
          */
         post: operations["createPost"];
         delete?: never;
@@ -873,7 +893,7 @@ export interface paths {
         put?: never;
         /**
          * Post a story
-         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default). A story is active until `expires_at`; afterwards it is gone from every list.
+         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 `media_not_ready`. A story is active until `expires_at`; afterwards it is gone from every list.
          */
         post: operations["createStory"];
         delete?: never;
@@ -1502,6 +1522,8 @@ export interface components {
          *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *       "poster_url": null,
          *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *       "status": "ready",
+         *       "failure_reason": null,
          *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *     }
          */
@@ -1522,6 +1544,10 @@ export interface components {
             /** @description Videos: full-size poster frame; null for images */
             poster_url: string | null;
             blurhash: string | null;
+            /** @description Videos are transcoded after the upload: while `processing`, `url`, `thumbnail_url` and `poster_url` name files that do not exist yet, and `width`, `height` and `duration_ms` are estimates. Only `ready` media can be used by a post or story. */
+            status: "processing" | "ready" | "failed";
+            /** @description Why processing failed (status `failed`), in words; null otherwise */
+            failure_reason: string | null;
             /** @description Text for people who cannot see the image (screen readers); null if none */
             alt_text: string | null;
         };
@@ -1749,6 +1775,8 @@ export interface components {
          *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *           "poster_url": null,
          *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *           "status": "ready",
+         *           "failure_reason": null,
          *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *         },
          *         {
@@ -1761,6 +1789,8 @@ export interface components {
          *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
          *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
          *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+         *           "status": "ready",
+         *           "failure_reason": null,
          *           "alt_text": null
          *         }
          *       ],
@@ -1998,6 +2028,8 @@ export interface components {
          *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *         "poster_url": null,
          *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *         "status": "ready",
+         *         "failure_reason": null,
          *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *       },
          *       "created_at": "2026-11-25T07:58:10.000Z",
@@ -2064,6 +2096,8 @@ export interface components {
          *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
          *             "poster_url": null,
          *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *             "status": "ready",
+         *             "failure_reason": null,
          *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
          *           },
          *           "created_at": "2026-11-25T07:58:10.000Z",
@@ -3594,6 +3628,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -3606,6 +3642,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -3750,6 +3788,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -3762,6 +3802,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -4143,6 +4185,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -4155,6 +4199,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -5127,6 +5173,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -5139,6 +5187,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -6324,6 +6374,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -6336,6 +6388,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -6803,6 +6857,129 @@ export interface operations {
             };
         };
     };
+    listArchivedStories: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StoryPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     uploadMedia: {
         parameters: {
             query?: never;
@@ -6850,6 +7027,41 @@ export interface operations {
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
                      *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null,
+                     *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1187",
+                     *       "type": "image",
+                     *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *       "width": 1080,
+                     *       "height": 1350,
+                     *       "duration_ms": null,
+                     *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *       "poster_url": null,
+                     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null,
                      *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
@@ -7040,6 +7252,8 @@ export interface operations {
                      *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *       "poster_url": null,
                      *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *       "status": "ready",
+                     *       "failure_reason": null,
                      *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *     }
                      */
@@ -7725,6 +7939,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -7737,6 +7953,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -7927,6 +8145,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -7939,6 +8159,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -8166,6 +8388,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -8178,6 +8402,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -8576,6 +8802,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -8588,6 +8816,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -8817,6 +9047,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -8829,6 +9061,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -9058,6 +9292,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -9070,6 +9306,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -9893,6 +10131,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -9905,6 +10145,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -10134,6 +10376,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -10146,6 +10390,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -10521,6 +10767,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -10533,6 +10781,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -10762,6 +11012,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *           "poster_url": null,
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *         },
                      *         {
@@ -10774,6 +11026,8 @@ export interface operations {
                      *           "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *           "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *           "status": "ready",
+                     *           "failure_reason": null,
                      *           "alt_text": null
                      *         }
                      *       ],
@@ -11011,6 +11265,8 @@ export interface operations {
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
                      *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
                      *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
@@ -11219,6 +11475,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             "created_at": "2026-11-25T07:58:10.000Z",
@@ -11315,6 +11573,8 @@ export interface operations {
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
                      *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
                      *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
@@ -11652,6 +11912,8 @@ export interface operations {
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
                      *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
                      *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
@@ -11858,6 +12120,8 @@ export interface operations {
                      *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *         "poster_url": null,
                      *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
                      *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *       },
                      *       "created_at": "2026-11-25T07:58:10.000Z",
@@ -14177,6 +14441,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *               "poster_url": null,
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *             },
                      *             {
@@ -14189,6 +14455,8 @@ export interface operations {
                      *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
                      *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
                      *               "alt_text": null
                      *             }
                      *           ],
@@ -14371,6 +14639,8 @@ export interface operations {
                      *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
                      *             "poster_url": null,
                      *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
                      *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
                      *           },
                      *           "created_at": "2026-11-25T07:58:10.000Z",

@@ -154,6 +154,9 @@ export function createPostGenerator(shape: SeedShape, image: BenchImage, anchor:
             image.blurhash,
             image.bytes,
             created,
+            'ready',
+            null,
+            null,
           ]);
         }
         block.postHashtags.push([postId, tagA + 1], [postId, tagB + 1]);

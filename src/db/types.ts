@@ -83,6 +83,7 @@ export interface PostsTable {
 }
 
 export type MediaKind = 'image' | 'video';
+export type MediaStatus = 'processing' | 'ready' | 'failed';
 
 export interface MediaTable {
   id: Generated<number>;
@@ -102,6 +103,12 @@ export interface MediaTable {
   bytes: number;
   created_at: DbTime;
   alt_text: string | null;
+  /** `processing` until its files are complete (videos: transcoded in a job). */
+  status: Generated<MediaStatus>;
+  /** Why processing failed, in words for the uploader; null otherwise. */
+  failure_reason: string | null;
+  /** A video's stored original while it is processed; deleted (null) once it is ready. */
+  source_key: string | null;
 }
 
 export interface PostLikesTable {
@@ -154,6 +161,8 @@ export interface StoriesTable {
   media_id: number;
   created_at: DbTime;
   expires_at: DbTime;
+  /** Set by the retention job once the story expired: it is in its author's archive. */
+  archived_at: DbTime | null;
   audience: Generated<StoryAudience>;
 }
 
@@ -506,6 +515,9 @@ export const tableColumns = {
     'bytes',
     'created_at',
     'alt_text',
+    'status',
+    'failure_reason',
+    'source_key',
   ]),
   post_likes: columns<PostLikesTable>()(['id', 'post_id', 'user_id', 'created_at']),
   saves: columns<SavesTable>()(['id', 'user_id', 'post_id', 'created_at']),
@@ -530,6 +542,7 @@ export const tableColumns = {
     'created_at',
     'expires_at',
     'audience',
+    'archived_at',
   ]),
   story_views: columns<StoryViewsTable>()(['id', 'story_id', 'viewer_id', 'liked', 'viewed_at']),
   refresh_tokens: columns<RefreshTokensTable>()([

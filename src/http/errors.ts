@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'blocked'
   | 'not_found'
   | 'conflict'
+  | 'media_not_ready'
   | 'request_timeout'
   | 'payload_too_large'
   | 'uri_too_long'
@@ -57,6 +58,10 @@ export const blocked = (detail = 'You cannot do this: one of you has blocked the
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 
 export const conflict = (detail: string) => new AppError(409, 'conflict', detail);
+
+/** A post or story named media that is still processing (or whose processing failed). */
+export const mediaNotReady = (detail: string, errors?: FieldError[]) =>
+  new AppError(409, 'media_not_ready', detail, errors);
 
 export const payloadTooLarge = (detail: string) => new AppError(413, 'payload_too_large', detail);
 

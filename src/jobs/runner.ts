@@ -13,8 +13,17 @@ import {
   markFailedAttempt,
 } from './jobs.repository.js';
 
-/** Runs one job. Must be idempotent: a job can run again after a crash or a lost lease. */
-export type JobHandler = (payload: unknown) => Promise<void>;
+/** Which attempt this is: a handler may record a final failure on its last one. */
+export interface JobAttempt {
+  attempt: number;
+  last: boolean;
+}
+
+/**
+ * Runs one job. Must be idempotent: a job can run again after a crash or a lost lease. The
+ * runner always passes `attempt`; a direct call (tests) may leave it out.
+ */
+export type JobHandler = (payload: unknown, attempt?: JobAttempt) => Promise<void>;
 export type JobHandlers = Readonly<Record<string, JobHandler>>;
 
 export interface JobRunnerOptions {
@@ -73,7 +82,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     try {
       const handler = handlers[job.kind];
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      await handler(JSON.parse(job.payload));
+      await handler(JSON.parse(job.payload), {
+        attempt: job.attempts,
+        last: job.attempts >= job.max_attempts,
+      });
       await markDone(db, job.id, workerId, toDbTime(now()));
     } catch (error) {
       options.onError(error, job);

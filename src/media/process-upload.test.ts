@@ -14,7 +14,8 @@ import {
   tempDir,
   writeFixture,
 } from '../../test/helpers/media-fixtures.js';
-import { processUpload } from './process-upload.js';
+import { processUpload, processVideo } from './process-upload.js';
+import { createLimiter } from './semaphore.js';
 import { createStorage, isValidMediaKey, type Storage } from './storage.js';
 
 const exists = (path: string) =>
@@ -113,25 +114,51 @@ describe('processUpload', () => {
     await rejects(video, 'unsupported_type', /profile image must be an image/, { profile: true });
   });
 
-  it('stores a video with a poster, a thumbnail and no location metadata', async () => {
+  it('stores a video as it came, after recording it; processVideo then transcodes it', async () => {
     const path = await makeVideo(uploads, 'upload-4', {
       container: 'mp4',
       location: '+48.8577+002.2950/',
     });
-    const media = await processUpload(path, storage);
+    const original = await readFile(path);
+    let recorded: string[] | undefined;
+    const media = await processUpload(path, storage, {
+      beforeWrite: async () => {
+        recorded = await stored();
+      },
+    });
     assert.equal(await exists(path), false);
+    assert.deepEqual(recorded, before_, 'recorded before any file was written');
+    assert.equal(media.status, 'processing');
     assert.equal(media.kind, 'video');
     assert.equal(media.mime, 'video/mp4');
     assert.deepEqual([media.width, media.height, media.duration_ms], [640, 360, 2000]);
-    assert.ok(media.storage_key.endsWith('.mp4'));
-    assert.ok(media.poster_key?.endsWith('.jpg'));
-    const poster = await sharp(join(mediaDir, media.poster_key!)).metadata();
+    assert.deepEqual(await readFile(join(mediaDir, media.source_key!)), original);
+    assert.deepEqual((await stored()).length, before_.length + 1, 'only the original so far');
+
+    const work = await tempDir('photogram-work-');
+    cleanups.push(work.cleanup);
+    const keys = {
+      storage_key: media.storage_key,
+      poster_key: media.poster_key!,
+      thumbnail_key: media.thumbnail_key,
+    };
+    const video = await processVideo(
+      join(mediaDir, media.source_key!),
+      work.dir,
+      keys,
+      storage,
+      createLimiter(1),
+    );
+    assert.deepEqual([video.width, video.height], [640, 360]);
+    assert.match(video.blurhash, /^.{6,}$/);
+    const poster = await sharp(join(mediaDir, keys.poster_key)).metadata();
     assert.deepEqual([poster.width, poster.height, poster.exif], [640, 360, undefined]);
-    const thumb = await sharp(join(mediaDir, media.thumbnail_key)).metadata();
+    const thumb = await sharp(join(mediaDir, keys.thumbnail_key)).metadata();
     assert.deepEqual([thumb.width, thumb.height], [320, 180]);
-    const probe = await ffprobeJson(join(mediaDir, media.storage_key));
+    const probe = await ffprobeJson(join(mediaDir, keys.storage_key));
     assert.equal(probe.format.tags?.location, undefined);
-    assert.equal(media.bytes, (await readFile(join(mediaDir, media.storage_key))).length);
+    assert.equal(probe.streams[0]?.codec_name, 'h264');
+    assert.equal(video.bytes, (await readFile(join(mediaDir, keys.storage_key))).length);
   });
 
   it('rejects a text file named .jpg as an unsupported type and leaves nothing behind', async () => {

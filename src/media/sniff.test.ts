@@ -61,7 +61,7 @@ describe('sniff', () => {
     await rejects(
       path,
       'unsupported_type',
-      /plain text.*Accepted: images \(JPEG, PNG, WebP, GIF\) and videos \(MP4, MOV, WebM\)/,
+      /plain text.*Accepted: images \(JPEG, PNG, WebP, GIF\) and videos \(MP4, MOV, WebM, MKV\)/,
     );
   });
 

@@ -10,7 +10,8 @@ export type AcceptedMime =
   | 'image/gif'
   | 'video/mp4'
   | 'video/quicktime'
-  | 'video/webm';
+  | 'video/webm'
+  | 'video/x-matroska';
 
 export interface Sniffed {
   kind: MediaKind;
@@ -29,9 +30,13 @@ const ACCEPTED: Record<string, Sniffed> = {
   'video/x-m4v': { kind: 'video', mime: 'video/mp4' },
   'video/quicktime': { kind: 'video', mime: 'video/quicktime' },
   'video/webm': { kind: 'video', mime: 'video/webm' },
+  'video/x-matroska': { kind: 'video', mime: 'video/x-matroska' },
+  // file-type's name for Matroska (.mkv).
+  'video/matroska': { kind: 'video', mime: 'video/x-matroska' },
 };
 
-export const ACCEPTED_TEXT = 'Accepted: images (JPEG, PNG, WebP, GIF) and videos (MP4, MOV, WebM).';
+export const ACCEPTED_TEXT =
+  'Accepted: images (JPEG, PNG, WebP, GIF) and videos (MP4, MOV, WebM, MKV).';
 
 /** The media type of a file, decided from its bytes only (never its name or the client's Content-Type). */
 export async function sniff(path: string): Promise<Sniffed> {

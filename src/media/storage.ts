@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config.js';
@@ -12,6 +13,13 @@ export interface Storage {
   put(key: string, source: string | Buffer, contentType: string): Promise<void>;
   /** Deleting a key that does not exist (or could never exist: not a media key) is not an error. */
   delete(keys: string[]): Promise<void>;
+  /** Copies a stored file to the local path `dest` (a job's input, e.g. a video's original). */
+  get(key: string, dest: string): Promise<void>;
+  /**
+   * Removes partial files a process killed mid-write left behind, older than `maxAgeMs`; returns
+   * how many. Disk only (`<key>.<hex>.tmp` beside the keys); an S3 put is all or nothing.
+   */
+  sweepPartialFiles(maxAgeMs: number): Promise<number>;
   url(key: string): string;
   close(): Promise<void>;
 }
@@ -24,7 +32,7 @@ export interface StorageOptions {
   s3: null | S3Options;
 }
 
-export const MEDIA_EXTENSIONS = ['jpg', 'webp', 'mp4', 'mov', 'webm'] as const;
+export const MEDIA_EXTENSIONS = ['jpg', 'webp', 'mp4', 'mov', 'webm', 'mkv'] as const;
 export type MediaExtension = (typeof MEDIA_EXTENSIONS)[number];
 
 /** Stored files never change under a key, so clients and CDNs may cache them forever. */
@@ -59,6 +67,11 @@ function assertKey(key: string) {
   if (!isValidMediaKey(key)) throw new Error(`Invalid media key: ${key}`);
 }
 
+/** What `put` writes before its rename: `<key>.<12 hex>.tmp`. */
+const PARTIAL_FILE = new RegExp(
+  `^[a-f0-9]{2}/[a-f0-9]{2}/[a-f0-9]{64}\\.(?:${MEDIA_EXTENSIONS.join('|')})\\.[a-f0-9]{12}\\.tmp$`,
+);
+
 function diskStorage(mediaDir: string, publicUrl: string): Storage {
   return {
     driver: 'disk',
@@ -85,6 +98,23 @@ function diskStorage(mediaDir: string, publicUrl: string): Storage {
           });
         }),
       );
+    },
+    async get(key, dest) {
+      assertKey(key);
+      await copyFile(join(mediaDir, key), dest);
+    },
+    async sweepPartialFiles(maxAgeMs) {
+      const names = await readdir(mediaDir, { recursive: true }).catch(() => [] as string[]);
+      let removed = 0;
+      for (const name of names.filter((n) => PARTIAL_FILE.test(n))) {
+        const path = join(mediaDir, name);
+        const info = await stat(path).catch(() => null);
+        if (info?.isFile() && Date.now() - info.mtimeMs > maxAgeMs) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+      return removed;
     },
     url: (key) => `${publicUrl.replace(/\/+$/, '')}/media/${key}`,
     close: async () => {},
@@ -159,6 +189,14 @@ function s3Storage(s3: S3Options): Storage {
         }
       }
     },
+    async get(key, dest) {
+      assertKey(key);
+      const [client, { GetObjectCommand }] = await Promise.all([getClient(), loadS3Sdk()]);
+      const res = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+      if (!res.Body) throw new Error(`S3 object ${key} has no body`);
+      await pipeline(res.Body as Readable, createWriteStream(dest));
+    },
+    sweepPartialFiles: async () => 0,
     url: (key) => `${base}/${key}`,
     close: async () => {
       if (clientPromise) (await clientPromise).destroy();

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { MediaRejected } from './errors.js';
 import { ffprobeJson, makeVideo, tempDir } from '../../test/helpers/media-fixtures.js';
-import { extractPoster, probeVideo, stripVideoMetadata } from './video.js';
+import { createLimiter } from './semaphore.js';
+import { extractPoster, probeVideo, transcodedSize, transcodeVideo } from './video.js';
 
 const rejectsInvalid = (promise: Promise<unknown>, message: RegExp) =>
   assert.rejects(promise, (err: unknown) => {
@@ -69,7 +70,7 @@ describe('video', () => {
     const info = await probeVideo(rotated);
     assert.deepEqual([info.width, info.height], [360, 640]);
     const poster = join(dir, 'portrait.jpg');
-    await extractPoster(rotated, info.duration_ms, poster);
+    await extractPoster(rotated, info.duration_ms ?? 1000, poster);
     const meta = await sharp(poster).metadata();
     assert.deepEqual([meta.width, meta.height], [360, 640]);
   });
@@ -82,22 +83,51 @@ describe('video', () => {
     assert.deepEqual([meta.width, meta.height], [640, 360]);
   });
 
-  it('strips container metadata (GPS location) without re-encoding', async () => {
+  it('transcodes to H.264 High yuv420p + AAC in MP4, index first, without metadata', async () => {
     const before = await ffprobeJson(mp4);
     assert.equal(before.format.tags?.location, '+48.8577+002.2950/', 'fixture carries a location');
     const out = join(dir, 'clean.mp4');
-    await stripVideoMetadata(mp4, 'video/mp4', out);
+    const video = await transcodeVideo(mp4, out, createLimiter(1));
+    assert.deepEqual(video, { width: 640, height: 360, duration_ms: video.duration_ms });
+    assert.ok(Math.abs(video.duration_ms - 2000) < 100, `duration ${video.duration_ms}`);
     const after = await ffprobeJson(out);
     assert.equal(after.format.tags?.location, undefined);
     assert.equal(JSON.stringify(after).includes('48.8577'), false);
     assert.deepEqual(
-      after.streams.map((s) => [s.codec_type, s.codec_name]),
+      after.streams.map((s) => [s.codec_type, s.codec_name, s.profile, s.pix_fmt ?? null]),
       [
-        ['video', 'h264'],
-        ['audio', 'aac'],
+        ['video', 'h264', 'High', 'yuv420p'],
+        ['audio', 'aac', 'LC', null],
       ],
     );
-    assert.equal(Number(after.format.duration).toFixed(1), '2.0');
+    const bytes = await readFile(out);
+    assert.ok(bytes.indexOf('moov') < bytes.indexOf('mdat'), 'faststart: the index comes first');
+  });
+
+  it('scales the longest side to 1080 (even sizes) and caps the frame rate at 60', async () => {
+    assert.deepEqual(transcodedSize(1920, 1080), { width: 1080, height: 606 });
+    assert.deepEqual(transcodedSize(1080, 1920), { width: 606, height: 1080 });
+    assert.deepEqual(transcodedSize(641, 363), { width: 640, height: 362 });
+    const fast = await makeVideo(dir, 'fast.mp4', {
+      container: 'mp4',
+      seconds: 1,
+      size: '1280x720',
+      rate: 120,
+    });
+    const out = join(dir, 'fast-out.mp4');
+    const video = await transcodeVideo(fast, out, createLimiter(1));
+    assert.deepEqual([video.width, video.height], [1080, 606]);
+    const [stream] = (await ffprobeJson(out)).streams;
+    assert.equal(stream?.r_frame_rate, '60/1');
+  });
+
+  it('refuses frames over 8K on either side from the header, before decoding', async () => {
+    const wide = await makeVideo(dir, 'wide.mp4', {
+      container: 'mp4',
+      seconds: 0.04,
+      size: '12000x120',
+    });
+    await rejectsInvalid(probeVideo(wide), /12000×120 pixels; at most 8192 pixels on either side/);
   });
 
   it('rejects a video longer than 180 s', async () => {
@@ -135,7 +165,7 @@ describe('video', () => {
     );
     await rejectsInvalid(
       probeVideo(audioOnly),
-      /not a playable video: it contains no video stream/,
+      /not a playable video: the file has no video stream we can decode/,
     );
   });
 

@@ -31,6 +31,8 @@ before(async () => {
     DATA_DIR: dir,
     JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
     LOG_LEVEL: 'info',
+    // Its uploads are answered when done (201), however loaded the machine.
+    MEDIA_SYNC_WAIT_MS: '120000',
   });
   ({ process: server, base, logs } = started);
 });

@@ -144,6 +144,8 @@ export interface VideoSpec {
   /** An ISO 6709 location tag, as phones write. */
   location?: string;
   audio?: boolean;
+  /** HEVC (tagged hvc1, as iPhones write it) instead of H.264; mp4/mov only. */
+  hevc?: boolean;
 }
 
 /** A test-pattern video made by ffmpeg. */
@@ -153,7 +155,21 @@ export async function makeVideo(dir: string, name: string, spec: VideoSpec): Pro
   const codec =
     spec.container === 'webm'
       ? ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8']
-      : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+      : spec.hevc
+        ? // libx265 logs at info level whatever -v says, unless told otherwise.
+          [
+            '-c:v',
+            'libx265',
+            '-preset',
+            'ultrafast',
+            '-pix_fmt',
+            'yuv420p',
+            '-tag:v',
+            'hvc1',
+            '-x265-params',
+            'log-level=error',
+          ]
+        : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
   const audio = spec.audio
     ? [
         '-f',

@@ -52,6 +52,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Off unless a test checks them: suites make more writes than a person would.
     WRITE_RATE_LIMIT_PER_5MIN: '0',
     UPLOAD_RATE_LIMIT_PER_30MIN: '0',
+    // A loaded machine may take more than the default 10 s to transcode a test clip; tests of
+    // the 202 path set 0.
+    MEDIA_SYNC_WAIT_MS: '120000',
     ...options.env,
   });
   const db = createDb(config.database, { mysqlPoolSize: 20 });

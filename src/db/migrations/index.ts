@@ -6,6 +6,7 @@ import * as profileCounters from './0004_profile_counters.js';
 import * as idempotencyKeys from './0005_idempotency_keys.js';
 import * as jobs from './0006_jobs.js';
 import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
+import * as mediaProcessing from './0008_media_processing.js';
 import * as notifications from './0009_notifications.js';
 import * as mentionsTags from './0009b_mentions_tags.js';
 import * as trustSafety from './0010_trust_safety.js';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0005_idempotency_keys': idempotencyKeys,
   '0006_jobs': jobs,
   '0007_post_popularity_indexes': postPopularityIndexes,
+  '0008_media_processing': mediaProcessing,
   '0009_notifications': notifications,
   '0009b_mentions_tags': mentionsTags,
   '0010_trust_safety': trustSafety,

@@ -5,7 +5,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, NewMedia } from '../../db/types.js';
 import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from './media.schema.js';
 
-const MEDIA_COLUMNS = ['owner_id', ...MEDIA_DTO_COLUMNS] as const;
+const MEDIA_COLUMNS = ['owner_id', 'source_key', ...MEDIA_DTO_COLUMNS] as const;
 
 export async function insertMedia(db: Executor, media: NewMedia): Promise<number> {
   const result = await db.insertInto('media').values(media).executeTakeFirstOrThrow();
@@ -29,6 +29,44 @@ export async function findMediaByIds(
 
 export function findMediaById(db: Executor, id: number) {
   return db.selectFrom('media').select(MEDIA_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Completes a processing media (never one that failed or was already completed). */
+export async function markProcessed(
+  db: Executor,
+  id: number,
+  values: Pick<Media, 'width' | 'height' | 'duration_ms' | 'blurhash' | 'bytes'>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('media')
+    .set({ ...values, status: 'ready' })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markFailed(db: Executor, id: number, reason: string): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({ status: 'failed', failure_reason: reason.slice(0, 500), source_key: null })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .execute();
+}
+
+/** The original is gone from storage: the row stops naming it. */
+export async function clearSource(db: Executor, id: number): Promise<void> {
+  await db.updateTable('media').set({ source_key: null }).where('id', '=', id).execute();
+}
+
+export async function deleteMedia(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('media').where('id', '=', id).execute();
+}
+
+export async function mediaStatus(db: Executor, id: number) {
+  const row = await db.selectFrom('media').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status;
 }
 
 /** Unattached: in no post and no story (checked both ways, whichever side the stories module writes). */
@@ -60,7 +98,7 @@ export async function deleteIfUnattached(db: Executor, id: number): Promise<bool
 export function findMediaForAttach(db: Executor, ids: readonly number[]) {
   return db
     .selectFrom('media')
-    .select(['id', 'owner_id', 'post_id', 'story_id', 'kind'])
+    .select(['id', 'owner_id', 'post_id', 'story_id', 'kind', 'status'])
     .where('id', 'in', ids)
     .execute();
 }
@@ -125,12 +163,12 @@ const mediaOfPostsQuery = compiledQuery((db, postIds: readonly number[]) =>
     .orderBy('position'),
 );
 
-type MediaFileKeys = Pick<Media, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
+type MediaFileKeys = Pick<Media, 'storage_key' | 'thumbnail_key' | 'poster_key' | 'source_key'>;
 
 export function fileKeysOfPost(db: Executor, postId: number): Promise<MediaFileKeys[]> {
   return db
     .selectFrom('media')
-    .select(['storage_key', 'thumbnail_key', 'poster_key'])
+    .select(['storage_key', 'thumbnail_key', 'poster_key', 'source_key'])
     .where('post_id', '=', postId)
     .execute();
 }
@@ -142,7 +180,7 @@ export async function deleteStoryMedia(
 ): Promise<MediaFileKeys[]> {
   const media = await db
     .selectFrom('media')
-    .select(['id', 'storage_key', 'thumbnail_key', 'poster_key'])
+    .select(['id', 'storage_key', 'thumbnail_key', 'poster_key', 'source_key'])
     .where((eb) => eb.or([eb('id', '=', story.media_id), eb('story_id', '=', story.id)]))
     .execute();
   if (media.length > 0) {
@@ -162,7 +200,7 @@ export async function deleteStoryMedia(
 export function mediaOfPostForEdit(db: Executor, postId: number) {
   return db
     .selectFrom('media')
-    .select(['id', 'kind', 'storage_key', 'thumbnail_key', 'poster_key'])
+    .select(['id', 'kind', 'storage_key', 'thumbnail_key', 'poster_key', 'source_key'])
     .where('post_id', '=', postId)
     .orderBy('position')
     .execute();

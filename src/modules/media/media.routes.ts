@@ -59,12 +59,15 @@ export const mediaRoutes =
           summary: 'Upload an image or video (unattached until used by a post or story)',
           description: UploadDescription,
           consumes: ['multipart/form-data'],
-          response: { 201: MediaSchema },
+          response: { 201: MediaSchema, 202: MediaSchema },
         },
       },
       async (request, reply) => {
         const media = await uploadMedia(deps, actorOf(request), request.uploadPath!);
-        return reply.status(201).header('location', `/api/v1/media/${media.id}`).send(media);
+        return reply
+          .status(media.status === 'processing' ? 202 : 201)
+          .header('location', `/api/v1/media/${media.id}`)
+          .send(media);
       },
     );
 
@@ -75,7 +78,7 @@ export const mediaRoutes =
         schema: {
           tags,
           operationId: 'getMedia',
-          summary: 'One of your uploads',
+          summary: 'One of your uploads, with its processing status',
           params: IdParams,
           response: { 200: MediaSchema },
         },

@@ -17,6 +17,16 @@ export const MediaSchema = Type.Object(
       description: 'Videos: full-size poster frame; null for images',
     }),
     blurhash: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union(
+      [Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')],
+      {
+        description:
+          'Videos are transcoded after the upload: while `processing`, `url`, `thumbnail_url` and `poster_url` name files that do not exist yet, and `width`, `height` and `duration_ms` are estimates. Only `ready` media can be used by a post or story.',
+      },
+    ),
+    failure_reason: Type.Union([Type.String(), Type.Null()], {
+      description: 'Why processing failed (status `failed`), in words; null otherwise',
+    }),
     alt_text: Type.Union([Type.String(), Type.Null()], {
       description: 'Text for people who cannot see the image (screen readers); null if none',
     }),
@@ -37,6 +47,8 @@ export const MEDIA_DTO_COLUMNS = [
   'duration_ms',
   'blurhash',
   'alt_text',
+  'status',
+  'failure_reason',
 ] as const;
 export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
 
@@ -50,6 +62,8 @@ export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto =>
   thumbnail_url: mediaUrl(row.thumbnail_key),
   poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
   blurhash: row.blurhash,
+  status: row.status,
+  failure_reason: row.failure_reason,
   alt_text: row.alt_text,
 });
 
@@ -61,5 +75,8 @@ export const AltText = Type.String({
 
 export const UploadDescription =
   'multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to ' +
-  '15 MB and 50 megapixels; videos: MP4, MOV, WebM up to 200 MB and 180 s. The type is sniffed ' +
-  'from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files.';
+  '15 MB and 50 megapixels; videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded ' +
+  'to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon ' +
+  'as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; ' +
+  '202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll ' +
+  '`GET /media/{id}` until it is `ready` or `failed`.';

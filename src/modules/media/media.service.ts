@@ -1,27 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppDeps } from '../../deps.js';
 import {
   AppError,
   badRequest,
+  mediaNotReady,
   notFound,
   payloadTooLarge,
   unsupportedMediaType,
 } from '../../http/errors.js';
 import { type MediaRejection, MediaRejected } from '../../media/errors.js';
 import type { Actor } from '../../http/auth.js';
-import { processUpload } from '../../media/process-upload.js';
+import { type ProcessedMedia, processUpload, processVideo } from '../../media/process-upload.js';
+import type { Limiter } from '../../media/semaphore.js';
+import { insertJob } from '../../jobs/jobs.repository.js';
+import type { Media } from '../../db/types.js';
+import { uploadTempDir } from './receive-upload.js';
 import { toDbTime } from '../../db/time.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import * as repo from './media.repository.js';
 import { getMe, type MeDto, replaceProfileImageKey } from '../users/users.service.js';
-import { toMediaDto, type MediaDto, type MediaRowForDto } from './media.schema.js';
+import { toMediaDto, type MediaDto } from './media.schema.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Uploads not attached to a post or story within this time are swept with their files. */
 export const UNATTACHED_TTL_MS = 24 * HOUR_MS;
 
-type MediaFiles = Pick<MediaRowForDto, 'storage_key' | 'thumbnail_key' | 'poster_key'>;
+type MediaFiles = Pick<Media, 'storage_key' | 'thumbnail_key' | 'poster_key' | 'source_key'>;
 const filesOf = (media: readonly MediaFiles[]) =>
-  media.flatMap((m) => [m.storage_key, m.thumbnail_key, m.poster_key ?? []].flat());
+  media.flatMap((m) =>
+    [m.storage_key, m.thumbnail_key, m.poster_key ?? [], m.source_key ?? []].flat(),
+  );
 
 const PROBLEM_OF_REJECTION: Record<MediaRejection, (detail: string) => AppError> = {
   too_large: payloadTooLarge,
@@ -50,6 +60,26 @@ export const mediaOfPosts = (db: Executor, postIds: readonly number[]) =>
 /** Owner, attachment and kind of the given media, read before a claim for useful messages. */
 export const findMediaForAttach = (trx: Executor, ids: readonly number[]) =>
   repo.findMediaForAttach(trx, ids);
+
+/**
+ * 409 `media_not_ready` when any of these (the caller's own) media is still processing or
+ * failed: a post or story only ever shows finished files.
+ */
+export function assertMediaReady(
+  media: ReadonlyArray<{ id: number; status: string }>,
+  field: string,
+): void {
+  const pending = media.filter((m) => m.status !== 'ready');
+  if (pending.length === 0) return;
+  const errors = pending.map((m) => ({
+    field,
+    message:
+      m.status === 'failed'
+        ? `media ${m.id} failed to process; upload it again`
+        : `media ${m.id} is still processing; try again when GET /media/${m.id} says ready`,
+  }));
+  throw mediaNotReady(`${errors.map((e) => e.message).join('; ')}.`.replace(/^m/, 'M'), errors);
+}
 
 /**
  * In the post's transaction: claims the owner's unattached media in `ids` order. Returns how
@@ -112,34 +142,152 @@ export const deleteStoryMedia = async (
   story: { id: number; media_id: number },
 ): Promise<string[]> => filesOf(await repo.deleteStoryMedia(trx, story));
 
-/** Processes an already-received temp file (always consumed) into stored files plus an unattached row. */
+/** The job that transcodes an uploaded video (src/modules/media/media.jobs.ts runs it). */
+export const PROCESS_MEDIA = 'media.process';
+/** Transcode failures other than the file's own (ffmpeg missing, storage down) are retried. */
+const PROCESS_ATTEMPTS = 3;
+const POLL_MS = 200;
+
+/**
+ * Processes an already-received temp file (always consumed). The row is written first, with
+ * status `processing`, then the files: a crash at any point leaves a row the unattached sweep
+ * removes with its files. Images are finished here; a video's original is stored and a job
+ * transcodes it: the answer waits for it up to MEDIA_SYNC_WAIT_MS, else it is `processing`.
+ */
 export async function uploadMedia(
   deps: AppDeps,
   actor: Actor,
   tempPath: string,
 ): Promise<MediaDto> {
-  const m = await processOrRefuse(tempPath, deps.storage);
-  let id: number;
-  try {
+  let id: number | undefined;
+  const beforeWrite = async (m: ProcessedMedia) => {
     id = await repo.insertMedia(deps.db, {
+      ...m,
       owner_id: actor.id,
-      kind: m.kind,
-      storage_key: m.storage_key,
-      thumbnail_key: m.thumbnail_key,
-      poster_key: m.poster_key,
-      mime: m.mime,
-      width: m.width,
-      height: m.height,
-      duration_ms: m.duration_ms,
-      blurhash: m.blurhash,
-      bytes: m.bytes,
+      status: 'processing',
       created_at: toDbTime(deps.clock.now()),
     });
+  };
+  let m: ProcessedMedia;
+  try {
+    m = await processOrRefuse(tempPath, deps.storage, { beforeWrite });
   } catch (err) {
-    await deps.storage.delete(filesOf([m])).catch(() => undefined);
+    // processUpload removed what it wrote; the row goes too.
+    if (id !== undefined) await repo.deleteMedia(deps.db, id).catch(() => undefined);
     throw err;
   }
-  return toMediaDto({ id, ...m, alt_text: null }, deps.mediaUrl);
+  const mediaId = id!;
+  if (m.status === 'ready') {
+    await repo.markProcessed(deps.db, mediaId, m);
+  } else {
+    const jobId = await insertJob(
+      deps.db,
+      { kind: PROCESS_MEDIA, payload: { media_id: mediaId }, maxAttempts: PROCESS_ATTEMPTS },
+      toDbTime(deps.clock.now()),
+    );
+    await waitForProcessing(deps, mediaId, jobId);
+  }
+  const row = await repo.findMediaById(deps.db, mediaId);
+  if (!row) throw notFound('Media');
+  if (row.status === 'failed') {
+    // Refused while the client still waits: the problem is the answer, and nothing is kept.
+    await repo.deleteMedia(deps.db, mediaId);
+    throw badRequest(row.failure_reason ?? 'The video could not be processed.');
+  }
+  return toMediaDto(row, deps.mediaUrl);
+}
+
+/**
+ * Up to MEDIA_SYNC_WAIT_MS: runs the job in this request when this process runs jobs (another
+ * worker may have taken it first), then watches the row until it is no longer processing.
+ */
+async function waitForProcessing(deps: AppDeps, mediaId: number, jobId: number): Promise<void> {
+  const waitMs = deps.config.mediaSyncWaitMs;
+  if (waitMs === 0 || deps.config.jobConcurrency === 0) deps.jobs.wake();
+  if (waitMs === 0) return;
+  const deadline = Date.now() + waitMs;
+  if (deps.config.jobConcurrency > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      // Past the wait, the job keeps running here, holding its lease like any worker's.
+      deps.jobs.runNow([jobId]).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+  while (Date.now() < deadline && (await repo.mediaStatus(deps.db, mediaId)) === 'processing') {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
+  }
+}
+
+/**
+ * The `media.process` job: transcodes a video's stored original into the keys its row names,
+ * marks it ready and deletes the original. A file that cannot be made playable marks the media
+ * failed with the reason (no retry); other errors are retried, and the last attempt marks it
+ * failed. Idempotent: a media no longer processing only has its original removed.
+ */
+export async function processQueuedVideo(
+  deps: AppDeps,
+  mediaId: number,
+  options: { transcodes: Limiter; lastAttempt: boolean },
+): Promise<void> {
+  const row = await repo.findMediaById(deps.db, mediaId);
+  if (!row) return;
+  if (row.status !== 'processing') {
+    if (row.source_key) await removeSource(deps, mediaId, row.source_key);
+    return;
+  }
+  if (!row.source_key || !row.poster_key) {
+    await repo.markFailed(deps.db, mediaId, 'The upload is incomplete; upload the video again.');
+    return;
+  }
+  const root = uploadTempDir(deps.config);
+  await removeEarlierAttempts(root, mediaId);
+  const workDir = join(root, `transcode-${mediaId}-${randomBytes(6).toString('hex')}`);
+  await mkdir(workDir, { recursive: true });
+  try {
+    const source = join(workDir, 'source');
+    await deps.storage.get(row.source_key, source);
+    const video = await processVideo(
+      source,
+      workDir,
+      {
+        storage_key: row.storage_key,
+        poster_key: row.poster_key,
+        thumbnail_key: row.thumbnail_key,
+      },
+      deps.storage,
+      options.transcodes,
+    );
+    await repo.markProcessed(deps.db, mediaId, video);
+    await removeSource(deps, mediaId, row.source_key);
+  } catch (err) {
+    const refused = err instanceof MediaRejected;
+    if (refused || options.lastAttempt) {
+      const reason = refused
+        ? err.detail
+        : 'The video could not be processed because of a problem on our side; upload it again later.';
+      await repo.markFailed(deps.db, mediaId, reason);
+      await deps.storage.delete(filesOf([row])).catch(() => undefined);
+    }
+    if (!refused) throw err;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function removeSource(deps: AppDeps, mediaId: number, key: string) {
+  await deps.storage.delete([key]);
+  await repo.clearSource(deps.db, mediaId);
+}
+
+/** Work folders of earlier attempts at this media (a process killed mid-transcode). */
+async function removeEarlierAttempts(root: string, mediaId: number) {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const prefix = `transcode-${mediaId}-`;
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
+    await rm(join(root, name), { recursive: true, force: true });
+  }
 }
 
 /** Alt text on one of the caller's uploads (the Mastodon API's `description`); 404 if not theirs. */
@@ -183,7 +331,7 @@ export async function sweepUnattachedMedia(
   let swept = 0;
   for (;;) {
     const rows = await repo.findUnattachedBefore(deps.db, cutoff, batchSize);
-    const deleted: MediaRowForDto[] = [];
+    const deleted: typeof rows = [];
     for (const row of rows) {
       // Re-checked per row: a post may have claimed it since the select.
       if (await repo.deleteIfUnattached(deps.db, row.id)) deleted.push(row);

@@ -117,6 +117,8 @@ describe('media', () => {
           thumbnail_url: undefined,
           poster_url: null,
           blurhash: undefined,
+          status: 'ready',
+          failure_reason: null,
           alt_text: null,
         },
       );

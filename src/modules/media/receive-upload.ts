@@ -13,15 +13,18 @@ const MB = 1024 * 1024;
 /** Where uploads land while they stream: beside the data, not in a small tmpfs. */
 export const uploadTempDir = (config: { dataDir: string }) => join(config.dataDir, 'tmp');
 
-/** Removes temp uploads left by a process that died mid-request (live ones are minutes old at most). */
+/**
+ * Removes temp uploads and transcode work folders left by a process that died mid-request or
+ * mid-job (live ones are minutes old at most).
+ */
 export async function sweepStaleUploads(dir: string, maxAgeMs = 60 * 60 * 1000): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   let removed = 0;
-  for (const name of names.filter((n) => n.startsWith('upload-'))) {
+  for (const name of names.filter((n) => /^(upload|transcode)-/.test(n))) {
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (info && Date.now() - info.mtimeMs > maxAgeMs) {
-      await rm(path, { force: true });
+      await rm(path, { force: true, recursive: true });
       removed++;
     }
   }

@@ -36,7 +36,7 @@ export const postsRoutes =
           operationId: 'createPost',
           summary: 'Create a post, carousel or reel',
           description:
-            "`media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written.",
+            "`media_ids` are 1–10 of the caller's own unattached uploads, shown in the given order (images and videos may be mixed). A `reel` has exactly one video. Unknown, foreign, already used or duplicated ids are 400 and nothing is written; a video still processing (or that failed to) is 409 `media_not_ready`.",
           body: CreatePostBody,
           response: { 201: PostSchema },
         },

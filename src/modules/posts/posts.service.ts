@@ -17,6 +17,7 @@ import { locationExists } from '../locations/locations.service.js';
 import { mentionedIds, resolveMentions } from '../mentions/mentions.service.js';
 import { announce, mentionsWithdrawn, notify } from '../notifications/notifications.service.js';
 import {
+  assertMediaReady,
   attachToPost,
   fileKeysOfPost,
   findMediaForAttach,
@@ -98,6 +99,10 @@ async function mediaProblems(
   type: 'post' | 'reel',
 ): Promise<FieldError[]> {
   const rows = new Map((await findMediaForAttach(trx, ids)).map((row) => [row.id, row]));
+  assertMediaReady(
+    [...rows.values()].filter((m) => m.owner_id === actorId),
+    'media_ids',
+  );
   const problems: string[] = [];
   for (const id of ids) {
     const media = rows.get(id);

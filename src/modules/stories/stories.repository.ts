@@ -99,6 +99,36 @@ function withViewerFlags(db: Executor, viewerId: number) {
     ]);
 }
 
+/** Retention: expired stories not yet archived move to their author's archive. Returns how many. */
+export async function archiveExpired(db: Executor, now: DbTime): Promise<number> {
+  const result = await db
+    .updateTable('stories')
+    .set({ archived_at: now })
+    .where('archived_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** One page of an author's archived stories, the most recent first, with the author's flags. */
+export function archivedStoriesOf(
+  db: Executor,
+  authorId: number,
+  cursor: readonly [DbTime, number] | null,
+  limit: number,
+): Promise<StoryWithFlags[]> {
+  return withViewerFlags(db, authorId)
+    .where('stories.author_id', '=', authorId)
+    .where('stories.archived_at', 'is not', null)
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => after(eb, ['stories.created_at', 'stories.id'], cursor!, 'desc')),
+    )
+    .orderBy('stories.created_at', 'desc')
+    .orderBy('stories.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 /** Records a view once; true when this call added the row. */
 export async function insertView(
   db: Executor,

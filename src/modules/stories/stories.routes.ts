@@ -26,7 +26,7 @@ export const storiesRoutes =
           tags,
           operationId: 'createStory',
           summary: 'Post a story',
-          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default). ${EXPIRY}`,
+          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 \`media_not_ready\`. ${EXPIRY}`,
           body: CreateStoryBody,
           response: { 201: StorySchema },
         },
@@ -51,6 +51,23 @@ export const storiesRoutes =
         },
       },
       async (request) => stories.storyTray(deps, actorOf(request)),
+    );
+
+    app.get(
+      '/me/stories/archive',
+      {
+        config: auth,
+        schema: {
+          tags,
+          operationId: 'listArchivedStories',
+          summary: 'My story archive, most recent first',
+          description:
+            'Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.',
+          querystring: PageQuery,
+          response: { 200: StoryPage },
+        },
+      },
+      async (request) => stories.listArchivedStories(deps, actorOf(request), request.query),
     );
 
     app.get(

@@ -5,13 +5,18 @@ import { inTransaction, isForeignKeyViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
-import { attachToStory, deleteStoryMedia, findMediaForAttach } from '../media/media.service.js';
+import {
+  assertMediaReady,
+  attachToStory,
+  deleteStoryMedia,
+  findMediaForAttach,
+} from '../media/media.service.js';
 import { announce, notify } from '../notifications/notifications.service.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import { canSee, loadOwnerVisibility, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js';
 import * as repo from './stories.repository.js';
-import type { StoryRow } from './stories.repository.js';
+import type { StoryRow, StoryWithFlags } from './stories.repository.js';
 import type { StoryDto, StoryViewerDto } from './stories.schema.js';
 
 interface PageInput {
@@ -36,6 +41,7 @@ export async function createStory(
     if (media.owner_id !== actor.id) throw invalidField('media_id', 'is not your media');
     const used = () => invalidField('media_id', 'is already used by a post or a story');
     if (media.post_id !== null || media.story_id !== null) throw used();
+    assertMediaReady([media], 'media_id');
     const story = {
       author_id: actor.id,
       media_id: mediaId,
@@ -109,8 +115,25 @@ export async function listUserStories(
     cursor,
     limit + 1,
   );
+  return storyPage(deps, actor, rows, limit);
+}
+
+/** A page of stories (fetched with one row more than `limit`), hydrated for the caller. */
+async function storyPage(deps: AppDeps, actor: Actor, rows: StoryWithFlags[], limit: number) {
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
   return { data: await hydrateStories(deps, actor.id, page.rows), next_cursor: page.next_cursor };
+}
+
+/** The caller's archive: their expired stories, kept after they left every viewer's list. */
+export async function listArchivedStories(
+  deps: AppDeps,
+  actor: Actor,
+  query: PageInput,
+): Promise<Page<StoryDto>> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor, ['time', 'id'] as const);
+  const rows = await repo.archivedStoriesOf(deps.db, actor.id, cursor, limit + 1);
+  return storyPage(deps, actor, rows, limit);
 }
 
 export async function storyTray(deps: AppDeps, actor: Actor): Promise<TrayGroup[]> {

@@ -17,6 +17,8 @@ const media = (id: string): Media => ({
   duration_ms: null,
   blurhash: null,
   poster_url: null,
+  status: 'ready',
+  failure_reason: null,
   alt_text: null,
 });
 

@@ -34,6 +34,9 @@ export function move<T>(items: T[], from: number, step: -1 | 1): T[] {
 /** Characters as the server counts them (Unicode code points). */
 export const captionLength = (caption: string) => [...caption].length;
 
+/** A video still being transcoded is asked about this often until it is ready or failed. */
+const PROCESSING_POLL_MS = 2000;
+
 export default function Composer() {
   const { kind: param } = useParams();
   const kind: Kind = param === 'reel' || param === 'story' ? param : 'post';
@@ -46,7 +49,14 @@ export default function Composer() {
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const captionId = useId();
-  useEffect(() => () => items.forEach((i) => URL.revokeObjectURL(i.preview)), []);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+      items.forEach((i) => URL.revokeObjectURL(i.preview));
+    },
+    [],
+  );
 
   const update = (key: string, change: Partial<Item>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
@@ -63,14 +73,33 @@ export default function Composer() {
     setItems((all) => [...all, ...added]);
     for (const item of added) {
       uploadFile<Media>('/api/v1/media', item.file, (p) => update(item.key, { progress: p }))
-        .then((media) => update(item.key, { media, progress: 1 }))
+        .then((media) => {
+          update(item.key, { media, progress: 1 });
+          if (media.status === 'processing') void untilProcessed(item.key, media.id);
+        })
         .catch((err: unknown) => update(item.key, { error: messageOf(err) }));
     }
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const uploading = items.some((i) => !i.media && !i.error);
-  const ready = items.length > 0 && items.every((i) => i.media);
+  /** A video answered 202 is transcoded on the server: poll it until it is ready or failed. */
+  const untilProcessed = async (key: string, id: string) => {
+    while (mounted.current) {
+      await new Promise((resolve) => setTimeout(resolve, PROCESSING_POLL_MS));
+      try {
+        const media = await must(api.GET('/api/v1/media/{id}', { params: { path: { id } } }));
+        if (media.status === 'ready') return update(key, { media });
+        if (media.status === 'failed') {
+          return update(key, { media: undefined, error: media.failure_reason ?? 'Failed.' });
+        }
+      } catch (err) {
+        return update(key, { error: messageOf(err) });
+      }
+    }
+  };
+
+  const uploading = items.some((i) => i.media?.status !== 'ready' && !i.error);
+  const ready = items.length > 0 && items.every((i) => i.media?.status === 'ready');
   const tooLong = captionLength(caption) > CAPTION_MAX;
 
   const submit = async (e: FormEvent) => {
@@ -161,7 +190,11 @@ export default function Composer() {
                     </span>
                   ) : (
                     <span className="muted">
-                      {item.media ? 'Uploaded' : `${Math.round(item.progress * 100)} %`}
+                      {item.media?.status === 'processing'
+                        ? 'Processing video…'
+                        : item.media
+                          ? 'Uploaded'
+                          : `${Math.round(item.progress * 100)} %`}
                     </span>
                   )}
                 </div>
