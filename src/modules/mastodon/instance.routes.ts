@@ -113,21 +113,14 @@ export const instanceRoutes =
 
     app.get('/api/v1/custom_emojis', { schema: hide }, async () => []);
     app.get('/api/v1/announcements', { schema: hide }, async () => []);
-    app.get(
-      '/api/v1/filters',
-      { schema: hide, config: { auth: 'required', scope: 'read:filters' } },
-      async () => [],
-    );
-    app.get(
-      '/api/v2/filters',
-      { schema: hide, config: { auth: 'required', scope: 'read:filters' } },
-      async () => [],
-    );
-    app.get(
-      '/api/v1/lists',
-      { schema: hide, config: { auth: 'required', scope: 'read:lists' } },
-      async () => [],
-    );
+    // Features Photogram does not have: always empty, so clients show nothing rather than fail.
+    for (const [path, scope] of [
+      ['/api/v1/filters', 'read:filters'],
+      ['/api/v2/filters', 'read:filters'],
+      ['/api/v1/lists', 'read:lists'],
+    ] as const) {
+      app.get(path, { schema: hide, config: { auth: 'required', scope } }, async () => []);
+    }
     app.get(
       '/api/v1/preferences',
       { schema: hide, config: { auth: 'required', scope: 'read:accounts' } },

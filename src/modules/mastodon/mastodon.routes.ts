@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { actorOf } from '../../http/auth.js';
 import * as mastodon from './mastodon.service.js';
-import { type PageQuery, setLinks } from './paging.js';
+import { setLinks } from './paging.js';
 
 /**
  * Mastodon's REST surface over Photogram's services. Inputs are lenient where Mastodon's are
@@ -242,41 +242,27 @@ export const mastodonRoutes =
           }),
       );
     }
-    app.get(
-      '/api/v1/bookmarks',
-      { config: required('read:bookmarks'), schema: { ...hide, querystring: PageQuerySchema } },
-      async (request, reply) =>
-        sendPage(
-          request,
-          reply,
-          await mastodon.bookmarks(deps, actorOf(request), request.query),
-          false,
-        ),
-    );
-
-    app.get(
-      '/api/v1/favourites',
-      { config: required('read:favourites'), schema: { ...hide, querystring: PageQuerySchema } },
-      async (request, reply) =>
-        sendPage(
-          request,
-          reply,
-          await mastodon.favourites(deps, actorOf(request), request.query),
-          false,
-        ),
-    );
+    // The caller's own lists of posts (bookmarks and favourites page by opaque cursor only).
+    const ownLists = [
+      ['/api/v1/bookmarks', 'read:bookmarks', mastodon.bookmarks],
+      ['/api/v1/favourites', 'read:favourites', mastodon.favourites],
+      ['/api/v1/timelines/home', 'read:statuses', mastodon.homeTimeline],
+    ] as const;
+    for (const [path, scope, list] of ownLists) {
+      app.get(
+        path,
+        { config: required(scope), schema: { ...hide, querystring: PageQuerySchema } },
+        async (request, reply) =>
+          sendPage(
+            request,
+            reply,
+            await list(deps, actorOf(request), request.query),
+            list === mastodon.homeTimeline,
+          ),
+      );
+    }
 
     // Timelines ---------------------------------------------------------------------------
-    app.get(
-      '/api/v1/timelines/home',
-      { config: required('read:statuses'), schema: { ...hide, querystring: PageQuerySchema } },
-      async (request, reply) =>
-        sendPage(
-          request,
-          reply,
-          await mastodon.homeTimeline(deps, actorOf(request), request.query as PageQuery),
-        ),
-    );
     app.get(
       '/api/v1/timelines/public',
       { config: optional('read:statuses'), schema: { ...hide, querystring: PageQuerySchema } },
