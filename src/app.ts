@@ -46,6 +46,7 @@ import { postsRoutes } from './modules/posts/posts.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
+import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
@@ -237,6 +238,7 @@ export async function buildApp(
       await api.register(notificationsRoutes(deps));
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));
+      await api.register(tagsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

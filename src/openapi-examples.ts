@@ -42,6 +42,7 @@ export const exampleMe = {
   ...exampleProfile,
   is_following: false,
   email: 'ada@example.com',
+  tag_approval: 'auto',
 };
 
 export const exampleImage = {
@@ -87,7 +88,10 @@ export const examplePost = {
   type: 'post',
   caption: 'Morning light over the river #porto #film',
   author: exampleUser,
-  media: [exampleImage, exampleVideo],
+  media: [
+    { ...exampleImage, tags: [] },
+    { ...exampleVideo, tags: [] },
+  ],
   location: exampleLocation,
   hashtags: ['porto', 'film'],
   mentions: [],

@@ -455,6 +455,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/pending-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tags waiting for my approval
+         * @description With `tag_approval: "manual"` (PATCH /me), new tags of you wait here and show nowhere until approved. Newest first.
+         */
+        get: operations["listPendingTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/pending-tags/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a tag of me
+         * @description The tag then shows on the photo.
+         */
+        post: operations["approvePendingTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/pending-tags/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a tag of me
+         * @description The tag is removed.
+         */
+        post: operations["declinePendingTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/profile-image": {
         parameters: {
             query?: never;
@@ -882,6 +942,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts/{id}/tags/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove yourself from a post's tags
+         * @description Idempotent.
+         */
+        delete: operations["untagMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stories": {
         parameters: {
             query?: never;
@@ -1222,6 +1302,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/tagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts an account is tagged in
+         * @description Approved tags only, on posts the caller may see, newest first. 403 for a private account to non-followers.
+         */
+        get: operations["listTaggedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1509,6 +1609,11 @@ export interface components {
             created_at: string;
             /** Format: email */
             email: string;
+            /**
+             * @description `manual`: tags of you on photos wait in GET /me/pending-tags until you approve them
+             * @enum {unknown}
+             */
+            tag_approval: "auto" | "manual";
         };
         /**
          * Media
@@ -1550,6 +1655,25 @@ export interface components {
             failure_reason: string | null;
             /** @description Text for people who cannot see the image (screen readers); null if none */
             alt_text: string | null;
+        };
+        /**
+         * MediaTag
+         * @example {
+         *       "user": {
+         *         "id": "57",
+         *         "username": "grace_h",
+         *         "name": "Grace Hopper",
+         *         "profile_image_url": null,
+         *         "is_private": true
+         *       },
+         *       "x": 0.42,
+         *       "y": 0.61
+         *     }
+         */
+        MediaTag: {
+            user: components["schemas"]["User"];
+            x: number;
+            y: number;
         };
         /**
          * Mention
@@ -1752,6 +1876,55 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * PendingTag
+         * @example {
+         *       "id": "77",
+         *       "post_id": "305",
+         *       "media_id": "1187",
+         *       "tagged_by": {
+         *         "id": "42",
+         *         "username": "ada.lovelace",
+         *         "name": "Ada Lovelace",
+         *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *         "is_private": false
+         *       },
+         *       "x": 0.42,
+         *       "y": 0.61,
+         *       "created_at": "2026-11-24T21:17:19.000Z"
+         *     }
+         */
+        PendingTag: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            post_id: string;
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            media_id: string;
+            tagged_by: components["schemas"]["User"];
+            x: number;
+            y: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+        };
+        /** PendingTagPage */
+        PendingTagPage: {
+            data: components["schemas"]["PendingTag"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
          * Post
          * @example {
          *       "id": "305",
@@ -1777,7 +1950,8 @@ export interface components {
          *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
          *           "status": "ready",
          *           "failure_reason": null,
-         *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+         *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+         *           "tags": []
          *         },
          *         {
          *           "id": "1188",
@@ -1791,7 +1965,8 @@ export interface components {
          *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
          *           "status": "ready",
          *           "failure_reason": null,
-         *           "alt_text": null
+         *           "alt_text": null,
+         *           "tags": []
          *         }
          *       ],
          *       "location": {
@@ -1833,7 +2008,7 @@ export interface components {
             caption: string;
             author: components["schemas"]["User"];
             /** @description In carousel order */
-            media: components["schemas"]["Media"][];
+            media: components["schemas"]["PostMedia"][];
             location: components["schemas"]["Location"] | null;
             /** @description Lowercased, in order of first appearance in the caption */
             hashtags: string[];
@@ -1864,6 +2039,50 @@ export interface components {
             edited_at: string | null;
             /** @description Set while archived: then only the author sees the post */
             archived_at: string | null;
+        };
+        /**
+         * PostMedia
+         * @example {
+         *       "id": "1187",
+         *       "type": "image",
+         *       "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *       "width": 1080,
+         *       "height": 1350,
+         *       "duration_ms": null,
+         *       "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *       "poster_url": null,
+         *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *       "status": "ready",
+         *       "failure_reason": null,
+         *       "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+         *       "tags": []
+         *     }
+         */
+        PostMedia: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            type: "image" | "video";
+            /** @description Display version (images ≤ 1080 px wide) or the video file */
+            url: string;
+            width: number;
+            height: number;
+            duration_ms: number | null;
+            /** @description Thumbnail ≤ 320 px (a video’s poster frame) */
+            thumbnail_url: string;
+            /** @description Videos: full-size poster frame; null for images */
+            poster_url: string | null;
+            blurhash: string | null;
+            /** @description Videos are transcoded after the upload: while `processing`, `url`, `thumbnail_url` and `poster_url` name files that do not exist yet, and `width`, `height` and `duration_ms` are estimates. Only `ready` media can be used by a post or story. */
+            status: "processing" | "ready" | "failed";
+            /** @description Why processing failed (status `failed`), in words; null otherwise */
+            failure_reason: string | null;
+            /** @description Text for people who cannot see the image (screen readers); null if none */
+            alt_text: string | null;
+            /** @description People tagged on this image (approved tags only); empty for videos */
+            tags: components["schemas"]["MediaTag"][];
         };
         /** PostPage */
         PostPage: {
@@ -3630,7 +3849,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -3644,7 +3864,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -3790,7 +4011,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -3804,7 +4026,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -4187,7 +4410,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -4201,7 +4425,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -4763,7 +4988,8 @@ export interface operations {
                      *       "blocking": false,
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
-                     *       "email": "ada@example.com"
+                     *       "email": "ada@example.com",
+                     *       "tag_approval": "auto"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];
@@ -4982,6 +5208,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description `manual`: tags of you on photos wait in GET /me/pending-tags until you approve them
+                     * @enum {unknown}
+                     */
+                    tag_approval?: "auto" | "manual";
                     name?: string;
                     nickname?: string;
                     bio?: string;
@@ -5024,7 +5255,8 @@ export interface operations {
                      *       "blocking": false,
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
-                     *       "email": "ada@example.com"
+                     *       "email": "ada@example.com",
+                     *       "tag_approval": "auto"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];
@@ -5175,7 +5407,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -5189,7 +5422,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -6117,6 +6351,468 @@ export interface operations {
             };
         };
     };
+    listPendingTags: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "77",
+                     *           "post_id": "305",
+                     *           "media_id": "1187",
+                     *           "tagged_by": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "x": 0.42,
+                     *           "y": 0.61,
+                     *           "created_at": "2026-11-24T21:17:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PendingTagPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvePendingTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declinePendingTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     setProfileImage: {
         parameters: {
             query?: never;
@@ -6167,7 +6863,8 @@ export interface operations {
                      *       "blocking": false,
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
-                     *       "email": "ada@example.com"
+                     *       "email": "ada@example.com",
+                     *       "tag_approval": "auto"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];
@@ -6376,7 +7073,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -6390,7 +7088,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -7941,7 +8640,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -7955,7 +8655,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -8104,6 +8805,19 @@ export interface operations {
                         media_id: string;
                         alt_text: string | null;
                     }[];
+                    /** @description People on the post's images (at most 20 per image, images only). On an edit, the post's tags become exactly these. */
+                    tags?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        username: string;
+                        /** @description From the left (x) or top (y) edge, as a fraction of the image */
+                        x: number;
+                        /** @description From the left (x) or top (y) edge, as a fraction of the image */
+                        y: number;
+                    }[];
                 };
             };
         };
@@ -8147,7 +8861,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -8161,7 +8876,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -8390,7 +9106,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -8404,7 +9121,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -8763,6 +9481,19 @@ export interface operations {
                     }[];
                     comments_disabled?: boolean;
                     hide_like_count?: boolean;
+                    /** @description People on the post's images (at most 20 per image, images only). On an edit, the post's tags become exactly these. */
+                    tags?: {
+                        /**
+                         * @description Opaque id
+                         * @example 42
+                         */
+                        media_id: string;
+                        username: string;
+                        /** @description From the left (x) or top (y) edge, as a fraction of the image */
+                        x: number;
+                        /** @description From the left (x) or top (y) edge, as a fraction of the image */
+                        y: number;
+                    }[];
                 };
             };
         };
@@ -8804,7 +9535,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -8818,7 +9550,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -9049,7 +9782,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -9063,7 +9797,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -9294,7 +10029,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -9308,7 +10044,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -10133,7 +10870,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -10147,7 +10885,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -10378,7 +11117,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -10392,7 +11132,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -10769,7 +11510,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -10783,7 +11525,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -11014,7 +11757,8 @@ export interface operations {
                      *           "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *           "tags": []
                      *         },
                      *         {
                      *           "id": "1188",
@@ -11028,7 +11772,8 @@ export interface operations {
                      *           "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *           "status": "ready",
                      *           "failure_reason": null,
-                     *           "alt_text": null
+                     *           "alt_text": null,
+                     *           "tags": []
                      *         }
                      *       ],
                      *       "location": {
@@ -11058,6 +11803,182 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Post"];
                 };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    untagMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (`validation_failed` names each field) */
             400: {
@@ -14443,7 +15364,8 @@ export interface operations {
                      *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
                      *             },
                      *             {
                      *               "id": "1188",
@@ -14457,7 +15379,8 @@ export interface operations {
                      *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
                      *               "status": "ready",
                      *               "failure_reason": null,
-                     *               "alt_text": null
+                     *               "alt_text": null,
+                     *               "tags": []
                      *             }
                      *           ],
                      *           "location": {
@@ -14653,6 +15576,209 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["StoryPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaggedPosts: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": null,
+                     *               "tags": []
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "mentions": [],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "view_count": 412,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
                 };
             };
             /** @description Invalid request (`validation_failed` names each field) */

@@ -24,6 +24,12 @@ export async function insertRows<T extends Table>(
   rows: readonly Row[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const misfit = rows.find((row) => row.length !== columns.length);
+  if (misfit) {
+    throw new Error(
+      `${table}: a row has ${misfit.length} values for ${columns.length} columns (${columns.join(', ')})`,
+    );
+  }
   const quote = dialectOf(db) === 'mysql' ? '`' : '"';
   const head = `insert into ${quote}${table}${quote} (${columns.map((c) => `${quote}${c}${quote}`).join(', ')}) values `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;

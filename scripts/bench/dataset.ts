@@ -48,9 +48,34 @@ export function userRows(from: number, to: number, hash: string, anchor: number)
   const profiles: Row[] = [];
   for (let i = from; i <= to; i++) {
     const created = toDbTime(new Date(anchor - 60 * DAY + i * 1000));
-    users.push([i, username(i), `${username(i)}@example.com`, hash, 1, created]);
+    users.push([
+      i,
+      username(i),
+      `${username(i)}@example.com`,
+      hash,
+      1,
+      created,
+      'user',
+      null,
+      null,
+    ]);
     // Counters start at 0; the seed counts them once every row is in.
-    profiles.push([i, i, `Bench User ${i}`, '', '', null, null, 0, created, created, 0, 0, 0]);
+    profiles.push([
+      i,
+      i,
+      `Bench User ${i}`,
+      '',
+      '',
+      null,
+      null,
+      0,
+      created,
+      created,
+      0,
+      0,
+      0,
+      'auto',
+    ]);
   }
   return [users, profiles];
 }
@@ -134,7 +159,13 @@ export function createPostGenerator(shape: SeedShape, image: BenchImage, anchor:
           commenters.length,
           created,
           created,
-          null,
+          null, // deleted_at
+          null, // edited_at
+          null, // archived_at
+          0, // comments_disabled
+          0, // hide_like_count
+          0, // view_count
+          null, // mentions
         ]);
         for (let position = 0; position < shape.media; position++) {
           block.media.push([
@@ -154,6 +185,7 @@ export function createPostGenerator(shape: SeedShape, image: BenchImage, anchor:
             image.blurhash,
             image.bytes,
             created,
+            null, // alt_text
             'ready',
             null,
             null,
@@ -171,7 +203,7 @@ export function createPostGenerator(shape: SeedShape, image: BenchImage, anchor:
         commenters.forEach((user, k) => {
           const at = toDbTime(new Date(createdMs + (k + 1) * 60_000));
           const text = `comment ${k + 1} by ${username(user)} on post ${j} of ${username(i)}`;
-          block.comments.push([++commentId, postId, user, null, text, 0, 0, at]);
+          block.comments.push([++commentId, postId, user, null, text, 0, 0, at, null]);
         });
       }
     }

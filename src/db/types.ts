@@ -36,7 +36,11 @@ export interface ProfilesTable {
   posts_count: Generated<number>;
   followers_count: Generated<number>;
   following_count: Generated<number>;
+  /** 'manual': tags of this account wait for its approval (src/modules/tags/). */
+  tag_approval: Generated<TagApproval>;
 }
+
+export type TagApproval = 'auto' | 'manual';
 
 export type FollowStatus = 'accepted' | 'pending';
 
@@ -398,6 +402,18 @@ export interface TimelineMarkersTable {
   updated_at: DbTime;
 }
 
+/** A person tagged at (x, y) on one image of a post (src/modules/tags/). */
+export interface MediaTagsTable {
+  id: Generated<number>;
+  media_id: number;
+  post_id: number;
+  user_id: number;
+  x: number;
+  y: number;
+  status: 'approved' | 'pending';
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -432,6 +448,7 @@ export interface DB {
   oauth_codes: OauthCodesTable;
   oauth_tokens: OauthTokensTable;
   timeline_markers: TimelineMarkersTable;
+  media_tags: MediaTagsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -468,6 +485,7 @@ export const tableColumns = {
     'posts_count',
     'followers_count',
     'following_count',
+    'tag_approval',
   ]),
   follows: columns<FollowsTable>()(['id', 'follower_id', 'following_id', 'status', 'created_at']),
   locations: columns<LocationsTable>()([
@@ -672,6 +690,16 @@ export const tableColumns = {
     'last_read_id',
     'version',
     'updated_at',
+  ]),
+  media_tags: columns<MediaTagsTable>()([
+    'id',
+    'media_id',
+    'post_id',
+    'user_id',
+    'x',
+    'y',
+    'status',
+    'created_at',
   ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 

@@ -9,6 +9,7 @@ import * as postPopularityIndexes from './0007_post_popularity_indexes.js';
 import * as mediaProcessing from './0008_media_processing.js';
 import * as notifications from './0009_notifications.js';
 import * as mentionsTags from './0009b_mentions_tags.js';
+import * as peopleTags from './0009c_people_tags.js';
 import * as trustSafety from './0010_trust_safety.js';
 import * as oauth from './0011_oauth.js';
 import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0008_media_processing': mediaProcessing,
   '0009_notifications': notifications,
   '0009b_mentions_tags': mentionsTags,
+  '0009c_people_tags': peopleTags,
   '0010_trust_safety': trustSafety,
   '0011_oauth': oauth,
   '0012_posts_stories_second_round': postsStoriesSecondRound,

@@ -3,6 +3,7 @@ import type { DbTime } from '../../db/time.js';
 import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Media, NewMedia } from '../../db/types.js';
+import { approvedTagsJson } from '../tags/tag-json.js';
 import { MEDIA_DTO_COLUMNS, type MediaRowForDto } from './media.schema.js';
 
 const MEDIA_COLUMNS = ['owner_id', 'source_key', ...MEDIA_DTO_COLUMNS] as const;
@@ -147,7 +148,7 @@ export async function attachToStory(
   return Number(result.numUpdatedRows);
 }
 
-export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'>;
+export type PostMediaRow = MediaRowForDto & Pick<Media, 'post_id'> & { tags_json: string | null };
 
 /** The media of any number of posts, in post then position order, in one statement. */
 export async function mediaOfPosts(db: Executor, postIds: readonly number[]) {
@@ -158,6 +159,7 @@ const mediaOfPostsQuery = compiledQuery((db, postIds: readonly number[]) =>
   db
     .selectFrom('media')
     .select([...MEDIA_DTO_COLUMNS, 'post_id'])
+    .select(approvedTagsJson(db, 'media.id').as('tags_json'))
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
     .orderBy('position'),

@@ -13,7 +13,8 @@ export async function findMentionable(
   if (usernames.length === 0) return [];
   const rows = await db
     .selectFrom('users')
-    .select(['users.id', 'users.username'])
+    .innerJoin('profiles', 'profiles.user_id', 'users.id')
+    .select(['users.id', 'users.username', 'profiles.tag_approval'])
     .select(
       sql<number>`(users.id = ${authorId} or exists (select 1 from profiles ap
         where ap.user_id = ${authorId} and ap.is_private = 0)

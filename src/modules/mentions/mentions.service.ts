@@ -46,3 +46,10 @@ export const mentionsOf = (stored: string | null): MentionDto[] =>
 /** Ids in a stored column (to tell who is newly mentioned after an edit). */
 export const mentionedIds = (stored: string | null): Set<number> =>
   new Set(mentionsOf(stored).map((m) => Number(m.id)));
+
+/**
+ * Active accounts by username (lowercase), with whether each may see `authorId`'s content and
+ * how it takes tags: for people tags, in one statement.
+ */
+export const findAccountsFor = (db: Executor, usernames: readonly string[], authorId: number) =>
+  findMentionable(db, usernames, authorId);

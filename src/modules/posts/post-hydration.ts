@@ -2,6 +2,7 @@ import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../db/time.js';
 import { extractHashtags } from '../hashtags/hashtags.service.js';
 import { mentionsOf } from '../mentions/mentions.service.js';
+import { tagsFromJson } from '../tags/tag-json.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
@@ -49,7 +50,10 @@ export async function hydratePosts(
       type: row.type,
       caption: row.caption,
       author: toUserSummary(author, mediaUrl),
-      media: postMedia.map((item) => toMediaDto(item, mediaUrl)),
+      media: postMedia.map((item) => ({
+        ...toMediaDto(item, mediaUrl),
+        tags: tagsFromJson(item.tags_json, mediaUrl),
+      })),
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
       hashtags: extractHashtags(row.caption),
       like_count: row.hide_like_count && row.author_id !== actorId ? null : row.like_count,

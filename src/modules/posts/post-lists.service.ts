@@ -3,6 +3,7 @@ import { addSeconds, toDbTime } from '../../db/time.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { postHasHashtag, requireHashtag } from '../hashtags/hashtags.service.js';
+import { taggedIn } from '../tags/tag-json.js';
 import { canSee, loadOwnerVisibilityByUsername } from '../users/visibility.js';
 import { hydratePosts } from './post-hydration.js';
 import { postCursorOf, type PostRow } from './post-row.js';
@@ -104,4 +105,25 @@ export async function listHashtagPosts(
   const rows = await topPostPage(deps.db, actorId, tagged, since, cursor, limit);
   const page = splitPage(rows, limit, (row) => [row.score, row.id]);
   return { data: await hydratePosts(deps, actorId, page.rows), next_cursor: page.next_cursor };
+}
+
+/**
+ * A profile's "Tagged" grid: the posts where the account is tagged (approved), that the caller
+ * may see, newest first. 404 unknown or deactivated, 403 a private account to non-followers.
+ */
+export async function listTaggedPosts(
+  deps: AppDeps,
+  actorId: number | null,
+  username: string,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<PostDto>> {
+  const visibility = await loadOwnerVisibilityByUsername(deps.db, actorId, username);
+  if (!visibility || !visibility.owner.is_active) throw notFound('User');
+  if (!canSee(actorId, visibility.owner, visibility.actorFollowsOwner)) {
+    throw forbidden('This account is private: only its approved followers see its posts.');
+  }
+  const filters: PostFilters = { tagged: taggedIn('posts.id', visibility.owner.id) };
+  return hydratedPage(deps, actorId, query, (cursor, limit) =>
+    postPage(deps.db, actorId, filters, cursor, limit),
+  );
 }

@@ -2,8 +2,9 @@ import { type Static, Type } from 'typebox';
 import { Cursor, Id, Limit, Timestamp, UserSummary } from '../../common.schema.js';
 import { AltText, MediaSchema } from '../media/media.schema.js';
 import { Mentions } from '../mentions/mentions.schema.js';
+import { MediaTagSchema, TagsInput } from '../tags/tags.schema.js';
 import { LocationSchema } from '../locations/locations.schema.js';
-import { exampleLocation, examplePost } from '../../openapi-examples.js';
+import { exampleImage, exampleLocation, examplePost } from '../../openapi-examples.js';
 
 export const PostTypeSchema = Type.Enum(['post', 'reel'], {
   description: '`reel`: exactly one video',
@@ -15,13 +16,24 @@ const Caption = Type.String({
     'Up to 2,200 characters; `#tags` become hashtags, `@username`s mentions (at most 20)',
 });
 
+/** A post's media item, with the people tagged on it. */
+export const PostMediaSchema = Type.Object(
+  {
+    ...MediaSchema.properties,
+    tags: Type.Array(MediaTagSchema, {
+      description: 'People tagged on this image (approved tags only); empty for videos',
+    }),
+  },
+  { title: 'PostMedia', examples: [{ ...exampleImage, tags: [] }] },
+);
+
 export const PostSchema = Type.Object(
   {
     id: Id,
     type: PostTypeSchema,
     caption: Type.String(),
     author: UserSummary,
-    media: Type.Array(MediaSchema, { description: 'In carousel order' }),
+    media: Type.Array(PostMediaSchema, { description: 'In carousel order' }),
     location: Type.Union([LocationSchema, Type.Null()]),
     hashtags: Type.Array(Type.String(), {
       description: 'Lowercased, in order of first appearance in the caption',
@@ -76,6 +88,7 @@ export const CreatePostBody = Type.Object(
     comments_disabled: Type.Optional(Type.Boolean({ default: false })),
     hide_like_count: Type.Optional(Type.Boolean({ default: false })),
     alt_texts: Type.Optional(AltTexts),
+    tags: Type.Optional(TagsInput),
   },
   {
     additionalProperties: false,
@@ -108,6 +121,7 @@ export const UpdatePostBody = Type.Object(
     alt_texts: Type.Optional(AltTexts),
     comments_disabled: Type.Optional(Type.Boolean()),
     hide_like_count: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(TagsInput),
   },
   {
     additionalProperties: false,

@@ -25,6 +25,7 @@ import {
   replacePostMedia,
   setAltText,
 } from '../media/media.service.js';
+import { setPostTags } from '../tags/tags.service.js';
 import { afterTimelineChange, inPostCreated, inPostDeleted } from '../timeline/timeline.service.js';
 import { countPost } from '../users/profile-counters.js';
 import { hydratePosts } from './post-hydration.js';
@@ -158,6 +159,7 @@ export async function createPost(
     await setPostHashtags(trx, id, caption, { replace: false });
     await inPostCreated(trx, { id, author_id: actor.id, created_at: now });
     const notified = await notifyMentioned(trx, now, actor.id, id, mentions.notifiable);
+    if (input.tags) notified.push(...(await setPostTags(trx, now, actor.id, id, input.tags)));
     return {
       row: { id, ...values, like_count: 0, comment_count: 0, view_count: 0 },
       notified,
@@ -301,6 +303,7 @@ export async function updatePost(
         [...before].filter((id) => !after.has(id)),
       );
     }
+    if (input.tags) notified.push(...(await setPostTags(trx, now, actor.id, postId, input.tags)));
     return { row: { ...current, ...patch }, removedFiles, notified };
   });
   announce(deps, notified);

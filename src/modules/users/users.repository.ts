@@ -126,6 +126,7 @@ function profileQuery(db: Executor, actor: number) {
         'p.posts_count',
         'p.followers_count',
         'p.following_count',
+        'p.tag_approval',
       ])
       .select([
         actorFollowStatus(actor).as('actor_follow_status'),

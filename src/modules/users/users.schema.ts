@@ -24,8 +24,17 @@ export const ProfileSchema = Type.Object(profileFields, {
   title: 'Profile',
   examples: [exampleProfile],
 });
+const TagApproval = Type.Enum(['auto', 'manual'], {
+  description:
+    '`manual`: tags of you on photos wait in GET /me/pending-tags until you approve them',
+});
+
 export const MeSchema = Type.Object(
-  { ...profileFields, email: Type.String({ format: 'email' }) },
+  {
+    ...profileFields,
+    email: Type.String({ format: 'email' }),
+    tag_approval: TagApproval,
+  },
   { title: 'Me', examples: [exampleMe] },
 );
 
@@ -43,6 +52,7 @@ export const Website = Type.Union(
 
 export const UpdateMeBody = Type.Object(
   {
+    tag_approval: Type.Optional(TagApproval),
     name: Type.Optional(Type.String({ maxLength: 50 })),
     nickname: Type.Optional(Type.String({ maxLength: 30 })),
     bio: Type.Optional(Type.String({ maxLength: 500 })),

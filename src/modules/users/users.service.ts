@@ -71,7 +71,7 @@ export async function getProfilesByIds(
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
-  return { ...toProfile(row, deps), email: row.email };
+  return { ...toProfile(row, deps), email: row.email, tag_approval: row.tag_approval };
 }
 
 export async function updateMe(
@@ -88,6 +88,7 @@ export async function updateMe(
   if (input.bio !== undefined) patch.bio = input.bio;
   if (input.website !== undefined) patch.website = input.website;
   if (input.is_private !== undefined) patch.is_private = input.is_private ? 1 : 0;
+  if (input.tag_approval !== undefined) patch.tag_approval = input.tag_approval;
   if (Object.keys(patch).length > 0) {
     patch.updated_at = toDbTime(deps.clock.now());
     const admitted = await inTransaction(deps.db, async (trx) => {

@@ -49,10 +49,12 @@ describe('GET /me', () => {
       'nickname',
       'posts_count',
       'profile_image_url',
+      'tag_approval',
       'username',
       'website',
     ]);
     assert.equal(body.email, user.email);
+    assert.equal(body.tag_approval, 'auto');
     assert.equal(body.name, 'Me Myself');
     assert.match(body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
