@@ -98,3 +98,27 @@ export function mutesPage(
     .limit(limit + 1)
     .execute();
 }
+
+/** Blocks either way and the actor's mutes between the actor and each of `ids`: two statements. */
+export async function relationRows(db: Executor, actorId: number, ids: readonly number[]) {
+  if (ids.length === 0) return { blocks: [], mutes: [] };
+  const [blocks, mutes] = await Promise.all([
+    db
+      .selectFrom('blocks')
+      .select(['blocker_id', 'blocked_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('blocker_id', '=', actorId), eb('blocked_id', 'in', ids)]),
+          eb.and([eb('blocked_id', '=', actorId), eb('blocker_id', 'in', ids)]),
+        ]),
+      )
+      .execute(),
+    db
+      .selectFrom('mutes')
+      .select(['muted_id', 'mute_posts', 'mute_stories'])
+      .where('muter_id', '=', actorId)
+      .where('muted_id', 'in', ids)
+      .execute(),
+  ]);
+  return { blocks, mutes };
+}

@@ -117,3 +117,27 @@ export async function listMutes(
     created_at: toIso(row.created_at),
   }));
 }
+
+export interface Relation {
+  blocking: boolean;
+  blockedBy: boolean;
+  muting: boolean;
+}
+
+/** How the actor stands to each of `ids` (blocks either way, mutes): two statements. */
+export async function relationsWith(
+  deps: AppDeps,
+  actorId: number,
+  ids: readonly number[],
+): Promise<Map<number, Relation>> {
+  const { blocks, mutes } = await repo.relationRows(deps.db, actorId, ids);
+  const relations = new Map<number, Relation>(
+    ids.map((id) => [id, { blocking: false, blockedBy: false, muting: false }]),
+  );
+  for (const row of blocks) {
+    if (row.blocker_id === actorId) relations.get(row.blocked_id)!.blocking = true;
+    else relations.get(row.blocker_id)!.blockedBy = true;
+  }
+  for (const row of mutes) relations.get(row.muted_id)!.muting = true;
+  return relations;
+}

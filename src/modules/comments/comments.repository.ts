@@ -69,6 +69,18 @@ const commentWithAccessQuery = compiledQuery((db, actorId: number, id: number) =
     .where('post_author.is_active', '=', 1),
 );
 
+/** The comments among `ids` that the actor may see (authors active, not blocked): one statement. */
+export async function commentsByIds(
+  db: Executor,
+  actorId: number,
+  ids: readonly number[],
+): Promise<CommentViewRow[]> {
+  if (ids.length === 0) return [];
+  return (await commentViews(db, actorId)
+    .where('comments.id', 'in', ids)
+    .execute()) as CommentViewRow[];
+}
+
 /** Re-reads a comment in a write; on MySQL also locks it so its counters stay exact. */
 export async function lockComment(trx: Trx, id: number): Promise<CommentRow | undefined> {
   return trx

@@ -14,6 +14,7 @@ import type { CommentDto, CommentListQueryInput, CreateCommentInput } from './co
 import {
   adjustCommentCounter,
   type CommentViewRow,
+  commentsByIds,
   commentsPage,
   countReplies,
   deleteCommentRow,
@@ -89,6 +90,16 @@ export async function getComment(
   commentId: number,
 ): Promise<CommentDto> {
   return toCommentDto(await requireVisibleComment(deps.db, actorId, commentId), deps.mediaUrl);
+}
+
+/** The comments among `ids` the actor may see, in one statement (callers check the posts). */
+export async function getVisibleComments(
+  deps: AppDeps,
+  actorId: number,
+  ids: readonly number[],
+): Promise<CommentDto[]> {
+  const rows = await commentsByIds(deps.db, actorId, ids);
+  return rows.map((row) => toCommentDto(row, deps.mediaUrl));
 }
 
 export async function listComments(

@@ -243,6 +243,49 @@ test('favourite and bookmark; a reply and its context', async () => {
   assert.equal(again.favouritesCount, 1);
 });
 
+test('notifications: the favourite, follow and reply above, in both clients; dismiss', async () => {
+  const list = await aliceMasto.v1.notifications.list({ limit: 40 });
+  const seen = list.map((n) => `${n.type}:${n.account.id}`);
+  assert.ok(seen.includes(`follow:${bob.id}`), seen.join(' '));
+  const favourite = list.find((n) => n.type === 'favourite');
+  assert.equal(favourite?.status?.id, firstStatusId);
+  const replies = list.filter((n) => n.type === 'mention').map((n) => n.status?.inReplyToId);
+  assert.ok(replies.includes(firstStatusId), 'Bob’s reply to Alice’s status reaches her');
+
+  const favourites = await aliceMasto.v1.notifications.list({ types: ['favourite'] });
+  assert.deepEqual(
+    favourites.map((n) => n.type),
+    ['favourite'],
+  );
+  const mega = generator('mastodon', url, aliceToken);
+  const megaList = await mega.getNotifications({ exclude_types: ['favourite', 'mention'] });
+  assert.deepEqual(
+    megaList.data.map((n) => n.type),
+    ['follow'],
+  );
+  await aliceMasto.v1.notifications.$select(favourite!.id).dismiss();
+  const after = await aliceMasto.v1.notifications.list();
+  assert.ok(!after.some((n) => n.id === favourite!.id));
+});
+
+test('block and mute through masto.js', async () => {
+  const blocked = await aliceMasto.v1.accounts.$select(String(bob.id)).block();
+  assert.equal(blocked.blocking, true);
+  const blocks = await aliceMasto.v1.blocks.list();
+  assert.deepEqual(
+    blocks.map((a) => a.id),
+    [String(bob.id)],
+  );
+  assert.equal((await aliceMasto.v1.accounts.$select(String(bob.id)).unblock()).blocking, false);
+  const muted = await aliceMasto.v1.accounts.$select(String(bob.id)).mute();
+  assert.equal(muted.muting, true);
+  assert.deepEqual(
+    (await aliceMasto.v1.mutes.list()).map((a) => a.id),
+    [String(bob.id)],
+  );
+  assert.equal((await aliceMasto.v1.accounts.$select(String(bob.id)).unmute()).muting, false);
+});
+
 test('search, instance, and Photogram’s refusals as client errors', async () => {
   const found = await bobMasto.v2.search.list({ q: 'Harbour', type: 'statuses' });
   assert.deepEqual(

@@ -126,18 +126,25 @@ export const toCredentialAccount = (profile: ProfileDto, links: Links) => ({
   },
 });
 
-export const toRelationship = (profile: ProfileDto) => ({
-  id: profile.id,
-  following: profile.is_following,
-  showing_reblogs: profile.is_following,
+const NO_RELATION = { blocking: false, blockedBy: false, muting: false };
+
+/** How the caller stands to an account; `profile` is null when a block hides it. */
+export const toRelationship = (
+  id: string,
+  profile: ProfileDto | null,
+  relation: { blocking: boolean; blockedBy: boolean; muting: boolean } = NO_RELATION,
+) => ({
+  id,
+  following: profile?.is_following ?? false,
+  showing_reblogs: profile?.is_following ?? false,
   notifying: false,
   languages: null,
-  followed_by: profile.follows_you,
-  blocking: false,
-  blocked_by: false,
-  muting: false,
+  followed_by: profile?.follows_you ?? false,
+  blocking: relation.blocking,
+  blocked_by: relation.blockedBy,
+  muting: relation.muting,
   muting_notifications: false,
-  requested: profile.follow_requested,
+  requested: profile?.follow_requested ?? false,
   requested_by: false,
   domain_blocking: false,
   endorsed: false,

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { actorOf } from '../../http/auth.js';
 import * as mastodon from './mastodon.service.js';
+import * as notifications from './notifications.js';
 import { setLinks } from './paging.js';
 
 /**
@@ -18,6 +19,12 @@ const PageQuerySchema = Type.Object({
   since_id: Type.Optional(Type.String({ maxLength: 40 })),
   min_id: Type.Optional(Type.String({ maxLength: 40 })),
   limit: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+const KindList = Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 });
+const NotificationQuerySchema = Type.Object({
+  ...PageQuerySchema.properties,
+  types: Type.Optional(KindList),
+  exclude_types: Type.Optional(KindList),
 });
 const AccountStatusesQuery = Type.Object({
   ...PageQuerySchema.properties,
@@ -156,6 +163,114 @@ export const mastodonRoutes =
           mastodon.answerFollowRequest(deps, actorOf(request), request.params.id, accept),
       );
     }
+
+    for (const [action, on, scope] of [
+      ['block', true, 'write:blocks'],
+      ['unblock', false, 'write:blocks'],
+      ['mute', true, 'write:mutes'],
+      ['unmute', false, 'write:mutes'],
+    ] as const) {
+      app.post(
+        `/api/v1/accounts/:id/${action}`,
+        { config: required(scope), schema: { ...hide, params: IdParams } },
+        async (request) =>
+          action.endsWith('block')
+            ? mastodon.setBlock(deps, actorOf(request), request.params.id, on)
+            : mastodon.setMute(deps, actorOf(request), request.params.id, on),
+      );
+    }
+    app.get(
+      '/api/v1/blocks',
+      { config: required('read:blocks'), schema: { ...hide, querystring: PageQuerySchema } },
+      async (request, reply) =>
+        sendPage(
+          request,
+          reply,
+          await mastodon.blockedAccounts(deps, actorOf(request), request.query),
+          false,
+        ),
+    );
+    app.get(
+      '/api/v1/mutes',
+      { config: required('read:mutes'), schema: { ...hide, querystring: PageQuerySchema } },
+      async (request, reply) =>
+        sendPage(
+          request,
+          reply,
+          await mastodon.mutedAccounts(deps, actorOf(request), request.query),
+          false,
+        ),
+    );
+
+    // Notifications -----------------------------------------------------------------------
+    // The native API has /api/v1/notifications too: OAuth tokens (Mastodon apps) get these.
+    const oauthOnly = { constraints: { oauthToken: 'yes' } };
+    app.get(
+      '/api/v1/notifications',
+      {
+        ...oauthOnly,
+        config: required('read:notifications'),
+        schema: { ...hide, querystring: NotificationQuerySchema },
+      },
+      async (request, reply) =>
+        sendPage(
+          request,
+          reply,
+          await notifications.listNotifications(deps, actorOf(request), request.query),
+        ),
+    );
+    app.get(
+      '/api/v2/notifications',
+      {
+        config: required('read:notifications'),
+        schema: {
+          ...hide,
+          querystring: Type.Object({
+            ...NotificationQuerySchema.properties,
+            grouped_types: Type.Optional(KindList),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const page = await notifications.listNotificationGroups(
+          deps,
+          actorOf(request),
+          request.query,
+        );
+        setLinks(request, reply, { nextCursor: page.nextCursor, firstId: page.firstId });
+        return page.body;
+      },
+    );
+    app.get(
+      '/api/v1/notifications/unread_count',
+      { ...oauthOnly, config: required('read:notifications'), schema: hide },
+      async (request) => notifications.notificationsUnreadCount(deps, actorOf(request)),
+    );
+    app.get(
+      '/api/v1/notifications/:id',
+      {
+        ...oauthOnly,
+        config: required('read:notifications'),
+        schema: { ...hide, params: IdParams },
+      },
+      async (request) =>
+        notifications.getOneNotification(deps, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/api/v1/notifications/clear',
+      { ...oauthOnly, config: required('write:notifications'), schema: hide },
+      async (request) => notifications.clearNotifications(deps, actorOf(request)),
+    );
+    app.post(
+      '/api/v1/notifications/:id/dismiss',
+      {
+        ...oauthOnly,
+        config: required('write:notifications'),
+        schema: { ...hide, params: IdParams },
+      },
+      async (request) =>
+        notifications.dismissNotification(deps, actorOf(request), request.params.id),
+    );
 
     // Statuses ----------------------------------------------------------------------------
     app.post(

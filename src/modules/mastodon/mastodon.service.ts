@@ -10,6 +10,15 @@ import {
   setCommentLike,
 } from '../comments/comments.service.js';
 import type { CommentDto } from '../comments/comments.schema.js';
+import {
+  block,
+  listBlocks,
+  listMutes,
+  mute,
+  relationsWith,
+  unblock,
+  unmute,
+} from '../blocks/blocks.service.js';
 import { explore, homeFeed } from '../feed/feed.service.js';
 import {
   approveRequest,
@@ -45,6 +54,7 @@ import {
   searchUsers,
   updateMe,
 } from '../users/users.service.js';
+import { loadUserSummaries } from '../users/user-summary.js';
 import {
   type AccountEntity,
   commentStatusId,
@@ -146,18 +156,70 @@ export async function updateCredentials(deps: AppDeps, actor: Actor, input: Cred
 
 export async function relationships(deps: AppDeps, actor: Actor, ids: readonly string[]) {
   const numeric = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-  const profiles = await getProfilesByIds(deps, actor.id, numeric);
+  const [profiles, relations] = await Promise.all([
+    getProfilesByIds(deps, actor.id, numeric),
+    relationsWith(deps, actor.id, numeric),
+  ]);
   return numeric.flatMap((id) => {
-    const profile = profiles.get(id);
-    return profile ? [toRelationship(profile)] : [];
+    const profile = profiles.get(id) ?? null;
+    const relation = relations.get(id)!;
+    // A block hides the profile, yet the client must still learn about the block.
+    if (!profile && !relation.blocking && !relation.blockedBy) return [];
+    return [toRelationship(String(id), profile, relation)];
   });
+}
+
+async function relationshipWith(deps: AppDeps, actor: Actor, id: string) {
+  const [relationship] = await relationships(deps, actor, [id]);
+  if (!relationship) throw notFound('Account');
+  return relationship;
 }
 
 export async function setFollow(deps: AppDeps, actor: Actor, id: string, following: boolean) {
   const target = await profileOf(deps, actor.id, id);
   if (following) await follow(deps, actor, target.username);
   else await unfollow(deps, actor, target.username);
-  return toRelationship(await profileOf(deps, actor.id, id));
+  return relationshipWith(deps, actor, id);
+}
+
+/** The username of an active account by id, whatever blocks there are (to block or unblock it). */
+async function usernameOf(deps: AppDeps, rawId: string): Promise<string> {
+  const id = userId(rawId);
+  const user = (await loadUserSummaries(deps.db, [id])).get(id);
+  if (!user) throw notFound('Account');
+  return user.username;
+}
+
+export async function setBlock(deps: AppDeps, actor: Actor, id: string, on: boolean) {
+  const username = await usernameOf(deps, id);
+  if (on) await block(deps, actor, username);
+  else await unblock(deps, actor, username);
+  return relationshipWith(deps, actor, id);
+}
+
+/** Mastodon's mute hides posts (and here stories too); `notifications` is accepted, not kept. */
+export async function setMute(deps: AppDeps, actor: Actor, id: string, on: boolean) {
+  const username = await usernameOf(deps, id);
+  if (on) await mute(deps, actor, username, { posts: true, stories: true });
+  else await unmute(deps, actor, username);
+  return relationshipWith(deps, actor, id);
+}
+
+export async function blockedAccounts(deps: AppDeps, actor: Actor, query: PageQuery) {
+  const page = await listBlocks(deps, actor, nativePage(query));
+  // Seen as by a visitor: the block itself hides these accounts from the actor's own view.
+  return accountPage(deps, null, {
+    data: page.data.map((entry) => entry.user),
+    next_cursor: page.next_cursor,
+  });
+}
+
+export async function mutedAccounts(deps: AppDeps, actor: Actor, query: PageQuery) {
+  const page = await listMutes(deps, actor, nativePage(query));
+  return accountPage(deps, actor.id, {
+    data: page.data.map((entry) => entry.user),
+    next_cursor: page.next_cursor,
+  });
 }
 
 export async function accountFollows(
@@ -190,7 +252,7 @@ export async function answerFollowRequest(
   const requestId = await requestIdFrom(deps, actor, userId(id));
   if (accept) await approveRequest(deps, actor, requestId);
   else await declineRequest(deps, actor, requestId);
-  return toRelationship(await profileOf(deps, actor.id, id));
+  return relationshipWith(deps, actor, id);
 }
 
 /**

@@ -273,3 +273,17 @@ export async function latestId(db: Executor, recipientId: number): Promise<numbe
     .executeTakeFirst();
   return Number(row?.id ?? 0);
 }
+
+/** Dismisses one notification, or all of them when `id` is null; only the recipient's own. */
+export async function deleteNotificationsOf(
+  db: Executor,
+  recipientId: number,
+  id: number | null,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('notifications')
+    .where('recipient_id', '=', recipientId)
+    .$if(id !== null, (qb) => qb.where('id', '=', id!))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

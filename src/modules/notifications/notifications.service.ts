@@ -4,7 +4,7 @@ import { type DbTime, toIso } from '../../db/time.js';
 import type { Trx } from '../../db/transaction.js';
 import type { NotificationType } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
-import { invalidField } from '../../http/errors.js';
+import { invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
 import { authorSummaryOf, toUserSummary, type UserSummaryDto } from '../users/user-summary.js';
 import {
@@ -20,6 +20,7 @@ import {
   type NotificationViewRow,
   notificationsPage,
   countUnread,
+  deleteNotificationsOf,
   requestsBecameFollows,
 } from './notifications.repository.js';
 import {
@@ -28,6 +29,9 @@ import {
   type NotificationGroupDto,
   type NotificationListQueryInput,
 } from './notifications.schema.js';
+
+export const NO_FILTERS: Filters = { types: null, excludeTypes: null };
+export type { Filters as NotificationFilters };
 
 /** What another module reports, in its own transaction. */
 export interface NewNotification {
@@ -223,6 +227,55 @@ export async function listNotificationGroups(
   };
 }
 
+/**
+ * A window of the stream bounded by ids, as the Mastodon API pages it: newest first below
+ * `maxId` and above `sinceId`, or, with `minId`, the oldest `limit` right after it (still
+ * answered newest first). One statement.
+ */
+export async function notificationWindow(
+  deps: AppDeps,
+  actor: Actor,
+  window: {
+    filters: Filters;
+    maxId: number | null;
+    sinceId: number | null;
+    minId: number | null;
+    limit: number;
+  },
+): Promise<NotificationDto[]> {
+  const { filters, maxId, sinceId, minId, limit } = window;
+  const rows =
+    minId !== null
+      ? (await notificationsPage(deps.db, actor.id, filters, { afterId: minId }, limit))
+          .filter((row) => maxId === null || row.id < maxId)
+          .reverse()
+      : (await notificationsPage(deps.db, actor.id, filters, { beforeId: maxId }, limit)).filter(
+          (row) => sinceId === null || row.id > sinceId,
+        );
+  return rows.map((row) => toNotificationDto(row, deps));
+}
+
+/** One notification the actor may still see, or 404. */
+export async function getNotification(
+  deps: AppDeps,
+  actor: Actor,
+  id: number,
+): Promise<NotificationDto> {
+  const [row] = await notificationsPage(deps.db, actor.id, NO_FILTERS, { beforeId: id + 1 }, 1);
+  if (!row || row.id !== id) throw notFound('Notification');
+  return toNotificationDto(row, deps);
+}
+
+/** Deletes one of the actor's notifications (404 when it is not theirs), or all with null. */
+export async function dismissNotifications(
+  deps: AppDeps,
+  actor: Actor,
+  id: number | null,
+): Promise<void> {
+  const removed = await deleteNotificationsOf(deps.db, actor.id, id);
+  if (id !== null && removed === 0) throw notFound('Notification');
+}
+
 export async function unreadCount(deps: AppDeps, actor: Actor): Promise<{ count: number }> {
   return { count: await countUnread(deps.db, actor.id) };
 }
@@ -235,7 +288,6 @@ export async function markNotificationsRead(
   await markRead(deps.db, actor.id, upToId);
 }
 
-const NO_FILTERS: Filters = { types: null, excludeTypes: null };
 const STREAM_BATCH = 100;
 
 /**

@@ -63,6 +63,17 @@ export async function listPosts(
   return { data: await hydratePosts(deps, actorId, page.rows), next_cursor: page.next_cursor };
 }
 
+/** The posts among `ids` that the actor may see, hydrated: a fixed statement count. */
+export async function getVisiblePosts(
+  deps: AppDeps,
+  actorId: number | null,
+  ids: readonly number[],
+): Promise<PostDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await postPage(deps.db, actorId, { ids }, null, ids.length);
+  return hydratePosts(deps, actorId, rows.slice(0, ids.length));
+}
+
 /** A profile's grid: 404 for unknown or deactivated accounts, 403 for private ones to non-followers. */
 export async function listUserPosts(
   deps: AppDeps,

@@ -118,6 +118,8 @@ export async function recountEngagementOfUser(trx: Trx, userId: number): Promise
 }
 
 export interface PostFilters {
+  /** Only these posts (a batch lookup). */
+  ids?: readonly number[];
   authorId?: number;
   /** A username, or an id when no user has that name. */
   author?: string;
@@ -161,7 +163,7 @@ export function postPageQuery(
   order: PostOrder = NEWEST_FIRST,
 ) {
   const { authorId, author, locationId, type, tagged, captionContains } = filters;
-  const { minLikes, maxLikes, minComments } = filters;
+  const { minLikes, maxLikes, minComments, ids } = filters;
   const key = `posts.${order.column}` as const;
   const authorAsId = author !== undefined && /^[1-9]\d{0,15}$/.test(author) ? Number(author) : 0;
   return db
@@ -169,6 +171,7 @@ export function postPageQuery(
     .select(POST_COLUMNS)
     .where('posts.deleted_at', 'is', null)
     .where('posts.archived_at', 'is', null)
+    .$if(ids !== undefined, (qb) => qb.where('posts.id', 'in', ids!.length > 0 ? ids! : [0]))
     .$if(authorId !== undefined, (qb) => qb.where('posts.author_id', '=', authorId!))
     .$if(author !== undefined, (qb) =>
       qb.where(
