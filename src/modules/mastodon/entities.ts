@@ -162,7 +162,8 @@ export function toMediaAttachment(media: MediaDto) {
   return {
     id: media.id,
     type: media.type,
-    url: media.url,
+    // Mastodon's sign of a video still transcoding: no url yet (the answer is 202 or 206).
+    url: media.status === 'ready' ? media.url : null,
     preview_url: media.thumbnail_url,
     remote_url: null,
     preview_remote_url: null,

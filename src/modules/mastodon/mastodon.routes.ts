@@ -412,7 +412,15 @@ export const mastodonRoutes =
           config: { ...required('write:media'), upload: true },
           schema: hide,
         },
-        async (request) => mastodon.uploadMastodonMedia(deps, actorOf(request), bodyOf(request)),
+        async (request, reply) => {
+          const attachment = await mastodon.uploadMastodonMedia(
+            deps,
+            actorOf(request),
+            bodyOf(request),
+          );
+          // 202 while a video transcodes; the client polls GET /api/v1/media/:id.
+          return reply.code(attachment.url === null ? 202 : 200).send(attachment);
+        },
       );
     }
     app.get(
@@ -424,7 +432,15 @@ export const mastodonRoutes =
         config: required('write:media'),
         schema: { ...hide, params: IdParams },
       },
-      async (request) => mastodon.getMastodonMedia(deps, actorOf(request), request.params.id),
+      async (request, reply) => {
+        const attachment = await mastodon.getMastodonMedia(
+          deps,
+          actorOf(request),
+          request.params.id,
+        );
+        // 206 Partial Content until processing ends, as Mastodon answers.
+        return reply.code(attachment.url === null ? 206 : 200).send(attachment);
+      },
     );
     app.put(
       '/api/v1/media/:id',

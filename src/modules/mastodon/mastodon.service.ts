@@ -446,7 +446,17 @@ export async function createStatus(deps: AppDeps, actor: Actor, input: NewStatus
   if (mediaIds.some((id) => !/^\d{1,15}$/.test(id)) || new Set(mediaIds).size !== mediaIds.length) {
     throw unprocessable('Validation failed: media_ids must be distinct ids of your uploads');
   }
-  const post = await createPost(deps, actor, { caption: text, media_ids: mediaIds });
+  const post = await createPost(deps, actor, { caption: text, media_ids: mediaIds }).catch(
+    (error: unknown) => {
+      // Mastodon's words and status for media that is still transcoding.
+      if (error instanceof AppError && error.code === 'media_not_ready') {
+        throw unprocessable(
+          'Cannot attach files that have not finished processing. Try again in a moment!',
+        );
+      }
+      throw error;
+    },
+  );
   return postStatus(deps, actor.id, post);
 }
 
@@ -644,7 +654,11 @@ export async function uploadMastodonMedia(
 }
 
 export async function getMastodonMedia(deps: AppDeps, actor: Actor, id: string) {
-  return toMediaAttachment(await getOwnMedia(deps, actor, userId(id)));
+  const media = await getOwnMedia(deps, actor, userId(id));
+  if (media.status === 'failed') {
+    throw unprocessable(media.failure_reason ?? 'The media could not be processed.');
+  }
+  return toMediaAttachment(media);
 }
 
 export async function updateMastodonMedia(
