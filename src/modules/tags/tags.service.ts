@@ -47,7 +47,11 @@ export async function setPostTags(
     else if (kind !== 'image')
       problems.push(`media ${tag.media_id} is a video: only images take tags`);
     if (!person) problems.push(`@${tag.username} is not an active account`);
-    if (kind !== 'image' || !person) continue;
+    // Either way round, a block means no tag: the message does not say who blocked whom.
+    else if (person.blocked) {
+      problems.push(`@${tag.username} can't be tagged: one of you has blocked the other`);
+    }
+    if (kind !== 'image' || !person || person.blocked) continue;
     const key = `${mediaId}:${person.id}`;
     if (!wanted.has(key)) perImage.set(mediaId, (perImage.get(mediaId) ?? 0) + 1);
     wanted.set(key, { mediaId, userId: person.id, x: tag.x, y: tag.y });

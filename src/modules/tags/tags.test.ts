@@ -117,6 +117,34 @@ describe('people tags', () => {
     assert.equal(ok.media[0].tags.length, 20);
   });
 
+  test('400 naming tags when a block stands between author and person, either way', async () => {
+    const author = await createUser(t);
+    const blocker = await createUser(t);
+    const blocked = await createUser(t);
+    const friend = await createUser(t);
+    expectStatus(await api('POST', `/users/${author.username}/block`, blocker), 204);
+    expectStatus(await api('POST', `/users/${blocked.username}/block`, author), 204);
+    for (const person of [blocker, blocked]) {
+      const body = expectStatus(await postWithTags(author, (m) => [at(person, m[0]!)]), 400);
+      assert.deepEqual(
+        body.errors.map((e: { field: string; message: string }) => [e.field, e.message]),
+        [['tags', `@${person.username} can't be tagged: one of you has blocked the other`]],
+      );
+    }
+    // An edit is refused the same way, and the post keeps its tags.
+    const post = expectStatus(await postWithTags(author, (m) => [at(friend, m[0]!)]), 201);
+    const mediaId = post.media[0].id;
+    const edit = await api('PATCH', `/posts/${post.id}`, author, {
+      tags: [at(friend, mediaId), at(blocker, mediaId)],
+    });
+    assert.equal(expectStatus(edit, 400).errors[0].field, 'tags');
+    const read = expectStatus(await api('GET', `/posts/${post.id}`, author), 200);
+    assert.deepEqual(taggedPeople(read), [[friend.username]]);
+    // Once unblocked, the tag is taken.
+    expectStatus(await api('DELETE', `/users/${blocked.username}/block`, author), 204);
+    expectStatus(await postWithTags(author, (m) => [at(blocked, m[0]!)]), 201);
+  });
+
   test('manual approval: tags wait, show nowhere, then approve or decline', async () => {
     const author = await createUser(t);
     const shy = await createUser(t);
