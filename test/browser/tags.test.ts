@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { signupViaApi } from '../helpers/accounts-factories.js';
 import { expectStatus } from '../helpers/http.js';
@@ -33,19 +34,24 @@ const photo = () =>
     .jpeg()
     .toBuffer();
 
+/** Uploads a photo in the composer and opens its tagger; returns the photo's spot picker. */
+async function uploadAndTag(page: Page, origin: string, name: string) {
+  await page.goto(`${origin}/create`);
+  await page
+    .locator('#composer-files')
+    .setInputFiles({ name, mimeType: 'image/jpeg', buffer: await photo() });
+  await page.getByText('Uploaded').waitFor();
+  await page.getByRole('button', { name: `Tag people in ${name}` }).click();
+  return page.getByRole('button', { name: `Choose where to tag someone in ${name}` });
+}
+
 test('A tags B in a photo in the composer; B finds it under Tagged and approves a later one', async () => {
   const { t, origin, browser } = web;
   const alice = await signupViaApi(t, { username: 'alice', name: 'Alice' });
   const bob = await signupViaApi(t, { username: 'bob', name: 'Bob Builder' });
 
   const a = await signedIn(browser, alice, DESKTOP);
-  await a.goto(`${origin}/create`);
-  await a
-    .locator('#composer-files')
-    .setInputFiles({ name: 'pier.jpg', mimeType: 'image/jpeg', buffer: await photo() });
-  await a.getByText('Uploaded').waitFor();
-  await a.getByRole('button', { name: 'Tag people in pier.jpg' }).click();
-  const target = a.getByRole('button', { name: 'Choose where to tag someone in pier.jpg' });
+  const target = await uploadAndTag(a, origin, 'pier.jpg');
   const box = (await target.boundingBox())!;
   await target.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
   await a.getByLabel('Search for a person to tag').fill('bo');
@@ -97,14 +103,8 @@ test('A tags B in a photo in the composer; B finds it under Tagged and approves 
   await b.getByLabel('Approve tags of you before they show').check();
   await b.getByRole('button', { name: 'Save', exact: true }).click();
   await b.getByText('Profile saved.').waitFor();
-  await a.goto(`${origin}/create`);
-  await a
-    .locator('#composer-files')
-    .setInputFiles({ name: 'boat.jpg', mimeType: 'image/jpeg', buffer: await photo() });
-  await a.getByText('Uploaded').waitFor();
-  await a.getByRole('button', { name: 'Tag people in boat.jpg' }).click();
   // Enter on the photo picks its middle.
-  await a.getByRole('button', { name: 'Choose where to tag someone in boat.jpg' }).press('Enter');
+  await (await uploadAndTag(a, origin, 'boat.jpg')).press('Enter');
   await a.getByLabel('Search for a person to tag').fill('bob');
   await a.getByRole('button', { name: 'Tag bob' }).click();
   await a.getByLabel('Caption').fill('On the boat');
