@@ -3,8 +3,8 @@
  * the composer, clicks a spot on it, finds B by name and tags them, with "@B" and a hashtag in
  * the caption; the post shows the tag where A put it behind the tag button, and the caption's
  * mention and hashtag are links. B finds the post in their profile's Tagged tab. B then asks to
- * approve tags, A tags B again, and B approves it from the pending list. Screens are checked
- * with axe and photographed.
+ * approve tags, A tags B again, B approves it from the pending list, then takes themselves off
+ * that post. Screens are checked with axe and photographed.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -126,4 +126,14 @@ test('A tags B in a photo in the composer; B finds it under Tagged and approves 
   assert.equal(await b.getByRole('link', { name: /^Open post/ }).count(), 2);
   await expectNoSeriousA11yViolations(b, 'profile tagged tab');
   await b.screenshot({ path: path.join(shots, 'profile-tagged-390.png') });
+
+  // B takes themselves off the boat photo: it leaves their Tagged tab.
+  await b.getByRole('link', { name: 'Open post: On the boat' }).click();
+  await b.getByRole('button', { name: 'Remove me from this post' }).click();
+  await b.getByRole('button', { name: 'Remove me from this post' }).waitFor({ state: 'detached' });
+  assert.equal(await b.getByRole('button', { name: 'Show tagged people' }).count(), 0);
+  await b.goto(`${origin}/u/bob`);
+  await b.getByRole('tab', { name: 'Tagged' }).click();
+  await b.getByRole('link', { name: 'Open post: At the pier with @bob #pierday' }).waitFor();
+  assert.equal(await b.getByRole('link', { name: /^Open post/ }).count(), 1);
 });
