@@ -61,6 +61,9 @@ test('A tags B in a photo in the composer; B finds it under Tagged and approves 
   await a.getByLabel('Caption').fill('At the pier with @bob #pierday');
   await expectNoSeriousA11yViolations(a, 'composer with tags');
   await a.screenshot({ path: path.join(shots, 'composer-tags-1280.png') });
+  await a.setViewportSize(PHONE);
+  await a.screenshot({ path: path.join(shots, 'composer-tags-390.png'), fullPage: true });
+  await a.setViewportSize(DESKTOP);
   await a.getByRole('button', { name: 'Share', exact: true }).click();
   await a.waitForURL(/\/p\/\w+$/);
   const postId = new URL(a.url()).pathname.split('/').pop()!;
