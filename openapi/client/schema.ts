@@ -8805,7 +8805,7 @@ export interface operations {
                         media_id: string;
                         alt_text: string | null;
                     }[];
-                    /** @description People on the post's images (at most 20 per image, images only). On an edit, the post's tags become exactly these. */
+                    /** @description People on the post's images (at most 20 per image, images only). Tagging someone who blocks you or whom you block is 400, unless they were already tagged on the post. On an edit, the post's tags become exactly these. */
                     tags?: {
                         /**
                          * @description Opaque id
@@ -9481,7 +9481,7 @@ export interface operations {
                     }[];
                     comments_disabled?: boolean;
                     hide_like_count?: boolean;
-                    /** @description People on the post's images (at most 20 per image, images only). On an edit, the post's tags become exactly these. */
+                    /** @description People on the post's images (at most 20 per image, images only). Tagging someone who blocks you or whom you block is 400, unless they were already tagged on the post. On an edit, the post's tags become exactly these. */
                     tags?: {
                         /**
                          * @description Opaque id

@@ -5,76 +5,35 @@
  * mention link, and marks everything read; the caption's hashtag leads to its page (top and
  * recent grids). Screens are checked with axe and photographed.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
 import { expectStatus } from '../helpers/http.js';
-import { freePort } from '../helpers/server-process.js';
 import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium } from './chromium.js';
+import {
+  DESKTOP,
+  expectNoSeriousA11yViolations,
+  PHONE,
+  shots,
+  signedIn as signedInTo,
+  startWebApp,
+  type WebApp,
+} from './web-app.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const shots = path.join(root, 'test-results', 'screenshots');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-let t: TestApp;
-let browser: Browser;
+let web: WebApp;
+let t: WebApp['t'];
 let origin: string;
 
 before(async () => {
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  t = await buildTestApp({
-    env: { PUBLIC_URL: origin, WEB_DIST_DIR: path.join(root, 'web/dist') },
-  });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
+  web = await startWebApp();
+  ({ t, origin } = web);
 });
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+after(async () => web?.close());
 
-/** A browser signed in as `account` (the session the login screen would store). */
-async function signedIn(account: SignedUp, viewport: typeof DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  context.setDefaultTimeout(10_000);
-  const session = {
-    accessToken: account.access_token,
-    refreshToken: account.refresh_token,
-    user: account.user,
-  };
-  await context.addInitScript(
-    `localStorage.setItem('photogram.session', ${JSON.stringify(JSON.stringify(session))});`,
-  );
-  const page = await context.newPage();
-  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-  return page;
-}
-
-async function expectNoSeriousA11yViolations(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `axe on ${screen}`,
-  );
-}
+const signedIn = (account: SignedUp, viewport: typeof DESKTOP): Promise<Page> =>
+  signedInTo(web.browser, account, viewport);
 
 test('B likes and comments with @A; A sees it live, grouped, and marks it read', async () => {
   const aliceAccount = await signupViaApi(t, { username: 'alice', name: 'Alice' });

@@ -5,7 +5,6 @@
  * replies; B watches A's story and A sees B among the viewers; A goes private and approves C's
  * request. Screens are checked with axe and photographed at both widths into test-results/.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -17,6 +16,7 @@ import sharp from 'sharp';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { makeVideo, tempDir } from '../helpers/media-fixtures.js';
 import { launchChromium } from './chromium.js';
+import { expectNoSeriousA11yViolations } from './web-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'test-results', 'screenshots');
@@ -103,18 +103,6 @@ async function signUp(page: Page, username: string, name: string) {
   await page.getByLabel('Password').fill('correct-horse-battery');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
-async function expectNoSeriousA11yViolations(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `axe on ${screen}`,
-  );
 }
 
 /** The screen at both widths, named e.g. home-390.png and home-1280.png. */

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/transaction.js';
+import { notBlocked } from '../users/visibility.js';
 
 /**
- * The active accounts among `usernames`, and whether each may see `authorId`'s content (the
- * privacy rule of users/visibility.ts, here with the mentioned account as the reader). One statement.
+ * The active accounts among `usernames`, whether each may see `authorId`'s content (the
+ * privacy rule of users/visibility.ts, here with the mentioned account as the reader), and
+ * whether a block stands between them either way. One statement.
  */
 export async function findMentionable(
   db: Executor,
@@ -21,8 +23,13 @@ export async function findMentionable(
         or exists (select 1 from follows f where f.follower_id = users.id
           and f.following_id = ${authorId} and f.status = 'accepted'))`.as('can_see'),
     )
+    .select(sql<number>`${notBlocked(authorId, 'users.id')}`.as('unblocked'))
     .where('users.username', 'in', usernames)
     .where('users.is_active', '=', 1)
     .execute();
-  return rows.map((row) => ({ ...row, can_see: Number(row.can_see) === 1 }));
+  return rows.map(({ unblocked, ...row }) => ({
+    ...row,
+    can_see: Number(row.can_see) === 1,
+    blocked: Number(unblocked) !== 1,
+  }));
 }

@@ -23,7 +23,7 @@ export const MAX_TAGS_PER_IMAGE = 20;
 
 export const TagsInput = Type.Array(TagInput, {
   maxItems: 200,
-  description: `People on the post's images (at most ${MAX_TAGS_PER_IMAGE} per image, images only). On an edit, the post's tags become exactly these.`,
+  description: `People on the post's images (at most ${MAX_TAGS_PER_IMAGE} per image, images only). Tagging someone who blocks you or whom you block is 400, unless they were already tagged on the post. On an edit, the post's tags become exactly these.`,
 });
 
 export const MediaTagSchema = Type.Object(

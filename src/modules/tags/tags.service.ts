@@ -35,6 +35,7 @@ export async function setPostTags(
     findAccountsFor(trx, [...new Set(input.map((t) => t.username.toLowerCase()))], authorId),
   ]);
   const kinds = new Map(media.map((m) => [m.id, m.kind]));
+  const alreadyTagged = new Set(existing.map((row) => row.user_id));
   const people = new Map(accounts.map((a) => [a.username, a]));
   const problems: string[] = [];
   const perImage = new Map<number, number>();
@@ -47,7 +48,12 @@ export async function setPostTags(
     else if (kind !== 'image')
       problems.push(`media ${tag.media_id} is a video: only images take tags`);
     if (!person) problems.push(`@${tag.username} is not an active account`);
-    if (kind !== 'image' || !person) continue;
+    // Either way round, a block means no new tag (one already on the post may stay, so an edit
+    // of other tags still goes through); the message does not say who blocked whom.
+    const refused = person !== undefined && person.blocked && !alreadyTagged.has(person.id);
+    if (refused)
+      problems.push(`@${tag.username} can't be tagged: one of you has blocked the other`);
+    if (kind !== 'image' || !person || refused) continue;
     const key = `${mediaId}:${person.id}`;
     if (!wanted.has(key)) perImage.set(mediaId, (perImage.get(mediaId) ?? 0) + 1);
     wanted.set(key, { mediaId, userId: person.id, x: tag.x, y: tag.y });

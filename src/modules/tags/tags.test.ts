@@ -117,6 +117,43 @@ describe('people tags', () => {
     assert.equal(ok.media[0].tags.length, 20);
   });
 
+  test('400 naming tags for a new tag when a block stands between author and person, either way', async () => {
+    const author = await createUser(t);
+    const blocker = await createUser(t);
+    const blocked = await createUser(t);
+    const friend = await createUser(t);
+    expectStatus(await api('POST', `/users/${author.username}/block`, blocker), 204);
+    expectStatus(await api('POST', `/users/${blocked.username}/block`, author), 204);
+    for (const person of [blocker, blocked]) {
+      const body = expectStatus(await postWithTags(author, (m) => [at(person, m[0]!)]), 400);
+      assert.deepEqual(
+        body.errors.map((e: { field: string; message: string }) => [e.field, e.message]),
+        [['tags', `@${person.username} can't be tagged: one of you has blocked the other`]],
+      );
+    }
+    // An edit adding them is refused the same way, and the post keeps its tags.
+    const post = expectStatus(await postWithTags(author, (m) => [at(friend, m[0]!)]), 201);
+    const mediaId = post.media[0].id;
+    const edit = await api('PATCH', `/posts/${post.id}`, author, {
+      tags: [at(friend, mediaId), at(blocker, mediaId)],
+    });
+    assert.equal(expectStatus(edit, 400).errors[0].field, 'tags');
+    const read = expectStatus(await api('GET', `/posts/${post.id}`, author), 200);
+    assert.deepEqual(taggedPeople(read), [[friend.username]]);
+    // A tag made before the block may stay (and move) when the author edits the others.
+    expectStatus(await api('POST', `/users/${author.username}/block`, friend), 204);
+    const kept = await api('PATCH', `/posts/${post.id}`, author, {
+      tags: [at(friend, mediaId, 0.2, 0.3)],
+    });
+    assert.deepEqual(
+      expectStatus(kept, 200).media[0].tags.map((tag: { x: number; y: number }) => [tag.x, tag.y]),
+      [[0.2, 0.3]],
+    );
+    // Once unblocked, the tag is taken.
+    expectStatus(await api('DELETE', `/users/${blocked.username}/block`, author), 204);
+    expectStatus(await postWithTags(author, (m) => [at(blocked, m[0]!)]), 201);
+  });
+
   test('manual approval: tags wait, show nowhere, then approve or decline', async () => {
     const author = await createUser(t);
     const shy = await createUser(t);

@@ -2,6 +2,8 @@ import type { Schemas } from '../../../openapi/client/index';
 
 export type Post = Schemas['Post'];
 export type Media = Schemas['Media'];
+export type MediaTag = Schemas['MediaTag'];
+export type PendingTag = Schemas['PendingTag'];
 export type User = Schemas['User'];
 export type Location = Schemas['Location'];
 export type Profile = Schemas['Profile'];

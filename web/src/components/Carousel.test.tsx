@@ -1,5 +1,6 @@
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, test } from 'vitest';
 import type { Media } from '../api/types';
 import { stepIndex, swipeStep } from '../lib/carousel';
@@ -59,6 +60,42 @@ describe('carousel index', () => {
     const slides = [...container.querySelectorAll('.carousel-slide')];
     expect(slides.map((s) => s.hasAttribute('inert'))).toEqual([true, false, true]);
     expect(container.querySelector('img')!.getAttribute('alt')).toBe('Sunset');
+    await act(async () => root.unmount());
+    container.remove();
+  });
+
+  test("the tag button shows the current photo's people as profile links at their spots", async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    const bob = {
+      id: '7',
+      username: 'bob',
+      name: 'Bob',
+      profile_image_url: null,
+      is_private: false,
+    };
+    const tagged = { ...media('a'), tags: [{ user: bob, x: 0.25, y: 0.5 }] };
+    await act(async () =>
+      root.render(
+        <MemoryRouter>
+          <Carousel media={[tagged, { ...media('b'), tags: [] }]} alt="Pier" />
+        </MemoryRouter>,
+      ),
+    );
+    const toggle = () =>
+      container.querySelector<HTMLButtonElement>('button[aria-label="Show tagged people"]');
+    expect(toggle()!.getAttribute('aria-pressed')).toBe('false');
+    expect(container.querySelector('.tag-layer')).toBeNull();
+    await act(async () => toggle()!.click());
+    const label = container.querySelector<HTMLElement>('.tag-layer li')!;
+    expect(label.querySelector('a')!.getAttribute('href')).toBe('/u/bob');
+    expect([label.style.left, label.style.top]).toEqual(['25%', '50%']);
+    // The second photo has nobody on it: no button there.
+    await act(async () =>
+      container.querySelector<HTMLButtonElement>('button[aria-label="Next photo"]')!.click(),
+    );
+    expect(toggle()).toBeNull();
     await act(async () => root.unmount());
     container.remove();
   });

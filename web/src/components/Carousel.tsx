@@ -1,18 +1,26 @@
 import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import type { Media } from '../api/types';
+import { Link } from 'react-router';
+import type { Media, MediaTag } from '../api/types';
 import { DOUBLE_TAP_MS, stepIndex, swipeStep } from '../lib/carousel';
 import { MediaView } from './MediaView';
+import { PersonIcon, TagLayer } from './Tags';
 
 interface Props {
-  media: Media[];
+  /** A post's media carry their people tags; other media have none. */
+  media: (Media & { tags?: MediaTag[] })[];
   alt: string;
   eager?: boolean;
   onDoubleTap?: () => void;
 }
 
-/** Slides with arrows, swipe, dots and "2 / 3"; ←/→ keys move when it has focus. */
+/**
+ * Slides with arrows, swipe, dots and "2 / 3"; ←/→ keys move when it has focus. A photo with
+ * people tags has a button that shows or hides them (links to their profiles).
+ */
 export function Carousel({ media, alt, eager, onDoubleTap }: Props) {
   const [index, setIndex] = useState(0);
+  const [tagsShown, setTagsShown] = useState(false);
+  const tagCount = media[index]?.tags?.length ?? 0;
   const start = useRef<{ x: number; y: number } | null>(null);
   const lastTap = useRef(0);
   const count = media.length;
@@ -27,7 +35,7 @@ export function Carousel({ media, alt, eager, onDoubleTap }: Props) {
     if (!from) return;
     const step = swipeStep(e.clientX - from.x, e.clientY - from.y, e.currentTarget.clientWidth);
     if (step !== 0) return go(step);
-    if ((e.target as HTMLElement).closest('button, video')) return;
+    if ((e.target as HTMLElement).closest('a, button, video')) return;
     const now = Date.now();
     if (now - lastTap.current < DOUBLE_TAP_MS) {
       lastTap.current = 0;
@@ -60,10 +68,34 @@ export function Carousel({ media, alt, eager, onDoubleTap }: Props) {
             aria-label={`${i + 1} of ${count}`}
             inert={i !== index}
           >
-            <MediaView media={m} alt={alt} eager={eager && i === 0} />
+            <div className="tag-frame">
+              <MediaView media={m} alt={alt} eager={eager && i === 0} />
+              {tagsShown && (
+                <TagLayer
+                  name="Tagged people"
+                  spots={(m.tags ?? []).map((tag) => ({
+                    key: tag.user.id,
+                    x: tag.x,
+                    y: tag.y,
+                    label: <Link to={`/u/${tag.user.username}`}>{tag.user.username}</Link>,
+                  }))}
+                />
+              )}
+            </div>
           </div>
         ))}
       </div>
+      {tagCount > 0 && (
+        <button
+          type="button"
+          className="tags-toggle"
+          aria-label="Show tagged people"
+          aria-pressed={tagsShown}
+          onClick={() => setTagsShown((shown) => !shown)}
+        >
+          <PersonIcon />
+        </button>
+      )}
       {count > 1 && (
         <>
           <span className="carousel-index" aria-live="polite">

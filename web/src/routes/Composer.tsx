@@ -8,6 +8,8 @@ import type { Location, Media } from '../api/types';
 import { uploadFile } from '../api/upload';
 import { FieldError } from '../components/bits';
 import { storyFeedKey } from '../components/StoriesTray';
+import { PersonIcon } from '../components/Tags';
+import { type DraftTag, TagEditor } from '../components/TagEditor';
 
 export const CAPTION_MAX = 2200;
 const LIMITS = { post: 10, reel: 1, story: 1 } as const;
@@ -20,6 +22,7 @@ interface Item {
   progress: number;
   media?: Media;
   error?: string;
+  tags: DraftTag[];
 }
 
 /** Moves the item at `from` one place up (-1) or down (+1). */
@@ -30,6 +33,12 @@ export function move<T>(items: T[], from: number, step: -1 | 1): T[] {
   [next[from], next[to]] = [next[to]!, next[from]!];
   return next;
 }
+
+/** The post's `tags`: every uploaded photo's people, by media id. */
+export const tagsOf = (items: readonly Pick<Item, 'media' | 'tags'>[]) =>
+  items.flatMap(({ media, tags }) =>
+    media?.type === 'image' ? tags.map((tag) => ({ media_id: media.id, ...tag })) : [],
+  );
 
 /** Characters as the server counts them (Unicode code points). */
 export const captionLength = (caption: string) => [...caption].length;
@@ -47,6 +56,8 @@ export default function Composer() {
   const [location, setLocation] = useState<Location | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  /** The item whose people are being tagged. */
+  const [tagging, setTagging] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const captionId = useId();
   const mounted = useRef(true);
@@ -69,6 +80,7 @@ export default function Composer() {
       file,
       preview: URL.createObjectURL(file),
       progress: 0,
+      tags: [],
     }));
     setItems((all) => [...all, ...added]);
     for (const item of added) {
@@ -114,11 +126,13 @@ export default function Composer() {
         void navigate('/');
         return;
       }
+      const tags = tagsOf(items);
       const post = await must(
         api.POST('/api/v1/posts', {
           body: {
             type: kind,
             media_ids: mediaIds,
+            ...(tags.length > 0 ? { tags } : {}),
             ...(caption.trim() ? { caption } : {}),
             ...(location ? { location_id: location.id } : {}),
           },
@@ -195,10 +209,23 @@ export default function Composer() {
                         : item.media
                           ? 'Uploaded'
                           : `${Math.round(item.progress * 100)} %`}
+                      {item.tags.length > 0 &&
+                        ` · ${item.tags.length} ${item.tags.length === 1 ? 'person' : 'people'} tagged`}
                     </span>
                   )}
                 </div>
                 <div className="upload-buttons">
+                  {kind === 'post' && item.media?.type === 'image' && (
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={`Tag people in ${item.file.name}`}
+                      aria-expanded={tagging === item.key}
+                      onClick={() => setTagging((key) => (key === item.key ? null : item.key))}
+                    >
+                      <PersonIcon />
+                    </button>
+                  )}
                   {kind === 'post' && (
                     <>
                       <button
@@ -234,6 +261,17 @@ export default function Composer() {
             ))}
           </ol>
         )}
+        {items
+          .filter((item) => item.key === tagging && item.media?.type === 'image')
+          .map((item) => (
+            <TagEditor
+              key={item.key}
+              src={item.preview}
+              name={item.file.name}
+              tags={item.tags}
+              onChange={(tags) => update(item.key, { tags })}
+            />
+          ))}
         {kind !== 'story' && (
           <>
             <div className="field">

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import { updateSessionUser } from '../api/session';
@@ -25,6 +26,7 @@ function EditForm({ me }: { me: Me }) {
   const client = useQueryClient();
   const [values, setValues] = useState({ name: me.name, bio: me.bio, website: me.website ?? '' });
   const [isPrivate, setPrivate] = useState(me.is_private);
+  const [tagApproval, setTagApproval] = useState(me.tag_approval);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [avatar, setAvatar] = useState<{ file: File; preview: string } | null>(null);
@@ -60,6 +62,7 @@ function EditForm({ me }: { me: Me }) {
             bio: values.bio,
             website: values.website.trim() || null,
             is_private: isPrivate,
+            tag_approval: tagApproval,
           },
         }),
       );
@@ -162,6 +165,27 @@ function EditForm({ me }: { me: Me }) {
           />
           <label htmlFor="profile-private">Private account</label>
         </div>
+        <fieldset className="field">
+          <legend>Photos of you</legend>
+          {(
+            [
+              ['auto', 'Show tags of you right away'],
+              ['manual', 'Approve tags of you before they show'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className="choice">
+              <input
+                type="radio"
+                name="tag-approval"
+                value={value}
+                checked={tagApproval === value}
+                onChange={() => setTagApproval(value)}
+              />{' '}
+              {label}
+            </label>
+          ))}
+          <Link to="/accounts/tags">Tags waiting for your approval</Link>
+        </fieldset>
         {error !== null && !FIELDS.some((f) => fieldMessage(f.name)) && (
           <p className="form-error" role="alert">
             {messageOf(error)}

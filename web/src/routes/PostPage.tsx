@@ -33,6 +33,7 @@ export default function PostPage() {
       <h1 className="visually-hidden">Post by {post.data.author.username}</h1>
       <PostCard post={post.data} eager full />
       <OwnerTools post={post.data} />
+      <TaggedTools post={post.data} />
       <Comments post={post.data} />
     </div>
   );
@@ -110,6 +111,37 @@ function OwnerTools({ post }: { post: Post }) {
             </p>
           )}
         </>
+      )}
+    </section>
+  );
+}
+
+/** Someone tagged on the post may take themselves off it. */
+function TaggedTools({ post }: { post: Post }) {
+  const me = useSession()?.user;
+  const client = useQueryClient();
+  const untag = useMutation({
+    mutationFn: () =>
+      must(api.DELETE('/api/v1/posts/{id}/tags/me', { params: { path: { id: post.id } } })),
+    onSuccess: async () => {
+      updatePostEverywhere(client, post.id, (p) => ({
+        ...p,
+        media: p.media.map((m) => ({ ...m, tags: m.tags.filter((t) => t.user.id !== me?.id) })),
+      }));
+      await client.invalidateQueries({ queryKey: [...postKeys.lists, 'user'] });
+    },
+  });
+  if (!post.media.some((m) => m.tags.some((t) => t.user.id === me?.id))) return null;
+  return (
+    <section className="owner-tools" aria-label="You are tagged">
+      <span className="muted">You are tagged in this post.</span>{' '}
+      <button type="button" className="button secondary" onClick={() => untag.mutate()}>
+        Remove me from this post
+      </button>
+      {untag.isError && (
+        <p className="form-error" role="alert">
+          {messageOf(untag.error)}
+        </p>
       )}
     </section>
   );

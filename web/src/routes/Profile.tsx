@@ -11,6 +11,13 @@ import { InfiniteList, useCursorList } from '../components/InfiniteList';
 import { PostGrid } from '../components/PostGrid';
 import NotFound from './NotFound';
 
+type Tab = 'post' | 'reel' | 'tagged';
+const TABS: { tab: Tab; label: string; empty: string }[] = [
+  { tab: 'post', label: 'Posts', empty: 'No posts yet.' },
+  { tab: 'reel', label: 'Reels', empty: 'No reels yet.' },
+  { tab: 'tagged', label: 'Tagged', empty: 'No photos of them yet.' },
+];
+
 export const profileKey = (username: string) => ['profile', username.toLowerCase()] as const;
 
 export default function Profile() {
@@ -31,15 +38,20 @@ function ProfileView({ profile }: { profile: ProfileT }) {
   const me = useSession()?.user;
   const own = me?.id === profile.id;
   const canSee = own || !profile.is_private || profile.is_following;
-  const [tab, setTab] = useState<'post' | 'reel'>('post');
+  const [tab, setTab] = useState<Tab>('post');
+  const current = TABS.find((each) => each.tab === tab)!;
   const posts = useCursorList(
     [...postKeys.lists, 'user', profile.username, tab],
-    (cursor) =>
-      must(
-        api.GET('/api/v1/users/{username}/posts', {
-          params: { path: { username: profile.username }, query: { cursor, type: tab } },
-        }),
-      ),
+    (cursor) => {
+      const path = { username: profile.username };
+      return must(
+        tab === 'tagged'
+          ? api.GET('/api/v1/users/{username}/tagged', { params: { path, query: { cursor } } })
+          : api.GET('/api/v1/users/{username}/posts', {
+              params: { path, query: { cursor, type: tab } },
+            }),
+      );
+    },
     canSee,
   );
   return (
@@ -91,28 +103,23 @@ function ProfileView({ profile }: { profile: ProfileT }) {
       </header>
       {canSee ? (
         <>
-          <div className="tabs" role="tablist" aria-label="Posts or reels">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'post'}
-              onClick={() => setTab('post')}
-            >
-              Posts
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'reel'}
-              onClick={() => setTab('reel')}
-            >
-              Reels
-            </button>
+          <div className="tabs" role="tablist" aria-label="Posts, reels or tagged">
+            {TABS.map(({ tab: each, label }) => (
+              <button
+                key={each}
+                type="button"
+                role="tab"
+                aria-selected={tab === each}
+                onClick={() => setTab(each)}
+              >
+                {label}
+              </button>
+            ))}
           </div>
-          <div role="tabpanel" aria-label={tab === 'post' ? 'Posts' : 'Reels'}>
+          <div role="tabpanel" aria-label={current.label}>
             <InfiniteList
               list={posts}
-              empty={<p>{tab === 'post' ? 'No posts yet.' : 'No reels yet.'}</p>}
+              empty={<p>{current.empty}</p>}
               render={(items) => <PostGrid posts={items} />}
             />
           </div>
