@@ -49,7 +49,9 @@ import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/s
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
 import { createStorage, type Storage } from './media/storage.js';
+import { queueByKind } from './jobs/jobs.repository.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
+import { toDbTime, toIso } from './db/time.js';
 import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './jobs/schedule.js';
 import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
@@ -143,6 +145,18 @@ export async function buildApp(
     concurrency: config.jobConcurrency,
     now: () => clock.now(),
     onError: (err, job) => app.log.error({ err, job }, 'background job failed'),
+    onRun: options.metrics?.observeJob,
+  });
+  options.metrics?.watchQueue(async () => {
+    const now = clock.now();
+    return (await queueByKind(db, toDbTime(now))).map((state) => ({
+      kind: state.kind,
+      depth: state.depth,
+      oldestAgeSeconds:
+        state.oldestDue === null
+          ? 0
+          : Math.max(0, (now.getTime() - new Date(toIso(state.oldestDue)).getTime()) / 1000),
+    }));
   });
   app.decorate('jobs', jobs);
   if (!options.db) app.addHook('onClose', async () => db.destroy());

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from 'kysely';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics: requests by route pattern and status, SQL statements by operation, and
@@ -14,6 +14,18 @@ export interface Metrics {
   /** A statement ran or failed (db/client.ts onStatement). */
   observeStatement(event: LogEvent): void;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  /** A job run ended (`ok`, or `error` when it threw and will be retried or kept as failed). */
+  observeJob(kind: string, outcome: 'ok' | 'error', seconds: number): void;
+  /** Reads the queue (depth and oldest due job's age by kind) at each scrape. */
+  watchQueue(read: () => Promise<QueueState[]>): void;
+}
+
+export interface QueueState {
+  kind: string;
+  /** Queued jobs, due or not, running or not. */
+  depth: number;
+  /** Seconds since the oldest due job became due (0 when none is due). */
+  oldestAgeSeconds: number;
 }
 
 /** Kysely's root operation node kinds; anything else (begin, commit, raw SQL) is 'other'. */
@@ -106,7 +118,43 @@ export function createMetrics(): Metrics {
     'SQL statements by operation (select, insert, update, delete, other) and outcome, and their duration.',
     [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2],
   );
-  for (const metric of [requests, statements]) registry.registerMetric(metric as unknown as Metric);
+  const jobs = new CountingHistogram(
+    'job_run_duration_seconds',
+    'Background job runs by kind and outcome (ok, error), and their duration.',
+    [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120, 600],
+  );
+  for (const metric of [requests, statements, jobs]) {
+    registry.registerMetric(metric as unknown as Metric);
+  }
+  let readQueue: (() => Promise<QueueState[]>) | undefined;
+  let queue: Promise<QueueState[]> | undefined;
+  // Both gauges come from one read per scrape.
+  const queueRead = () =>
+    (queue ??= (readQueue?.() ?? Promise.resolve([])).finally(() => {
+      setImmediate(() => (queue = undefined));
+    }));
+  new Gauge({
+    name: 'job_queue_depth',
+    help: 'Queued jobs by kind (due or not, running or not).',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const state of await queueRead()) this.set({ kind: state.kind }, state.depth);
+    },
+  });
+  new Gauge({
+    name: 'job_queue_oldest_age_seconds',
+    help: 'How long the oldest due job of each kind has waited.',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const state of await queueRead()) {
+        this.set({ kind: state.kind }, state.oldestAgeSeconds);
+      }
+    },
+  });
   for (const operation of [...Object.values(OPERATIONS), 'other']) {
     for (const outcome of ['ok', 'error']) {
       statements.zero(`${operation}|${outcome}`, { operation, outcome });
@@ -122,6 +170,12 @@ export function createMetrics(): Metrics {
         () => ({ operation, outcome }),
         event.queryDurationMillis / 1000,
       );
+    },
+    observeJob(kind, outcome, seconds) {
+      jobs.observe(`${kind}|${outcome}`, () => ({ kind, outcome }), seconds);
+    },
+    watchQueue(read) {
+      readQueue = read;
     },
     observeRequest(method, route, statusCode, seconds) {
       requests.observe(

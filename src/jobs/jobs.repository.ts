@@ -204,3 +204,24 @@ export async function queueStats(db: Executor, now: DbTime) {
     .executeTakeFirstOrThrow();
   return { queued: Number(row.queued), oldestCreatedAt: row.oldest_created_at };
 }
+
+/** Per kind: queued jobs, and when the oldest due one became due (for /metrics). */
+export async function queueByKind(db: Executor, now: DbTime) {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => [
+      'kind',
+      eb.fn.countAll<number>().as('depth'),
+      eb.fn
+        .min<DbTime | null>(eb.case().when('run_at', '<=', now).then(eb.ref('run_at')).end())
+        .as('oldest_due'),
+    ])
+    .where('status', '=', 'queued')
+    .groupBy('kind')
+    .execute();
+  return rows.map((row) => ({
+    kind: row.kind,
+    depth: Number(row.depth),
+    oldestDue: row.oldest_due,
+  }));
+}

@@ -37,6 +37,8 @@ export interface JobRunnerOptions {
   /** Idle workers look for due jobs this often (jobs written by this process wake them at once). */
   pollMs?: number;
   onError: (error: unknown, job: Pick<JobRow, 'id' | 'kind' | 'attempts'>) => void;
+  /** Every run's end, for metrics. */
+  onRun?: (kind: string, outcome: 'ok' | 'error', seconds: number) => void;
 }
 
 export interface JobRunner {
@@ -76,6 +78,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const later = (ms: number) => toDbTime(new Date(now().getTime() + ms));
 
   async function execute(job: JobRow): Promise<void> {
+    const started = performance.now();
+    const ran = (outcome: 'ok' | 'error') =>
+      options.onRun?.(job.kind, outcome, (performance.now() - started) / 1000);
     const renew = setInterval(() => {
       extendLease(db, job.id, workerId, later(leaseMs)).catch(() => undefined);
     }, leaseMs / 3).unref();
@@ -87,7 +92,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         last: job.attempts >= job.max_attempts,
       });
       await markDone(db, job.id, workerId, toDbTime(now()));
+      ran('ok');
     } catch (error) {
+      ran('error');
       options.onError(error, job);
       const retryAt = job.attempts < job.max_attempts ? later(backoffMs(job.attempts)) : null;
       const message = error instanceof Error ? error.message : String(error);
