@@ -388,6 +388,8 @@ export interface OauthTokensTable {
   scopes: string;
   revoked_at: DbTime | null;
   created_at: DbTime;
+  /** The login session it belongs to (null for client-credentials tokens). */
+  session_id: number | null;
 }
 
 /** Where a client stopped reading a timeline (Mastodon's markers; src/modules/mastodon/). */
@@ -682,6 +684,7 @@ export const tableColumns = {
     'scopes',
     'revoked_at',
     'created_at',
+    'session_id',
   ]),
   timeline_markers: columns<TimelineMarkersTable>()([
     'id',

@@ -54,6 +54,29 @@ async function startSession(deps: AppDeps, db: Executor, userId: number, client:
   return issueTokens(deps, db, userId, familyId, sessionId);
 }
 
+/** A login by a third-party app (OAuth): a session row only, its token is the app's. */
+export async function openAppSession(
+  deps: AppDeps,
+  db: Executor,
+  userId: number,
+  client: ClientInfo,
+): Promise<number> {
+  const now = toDbTime(deps.clock.now());
+  return repo.insertSession(db, {
+    user_id: userId,
+    family_id: randomUUID(),
+    user_agent: client.userAgent?.slice(0, 255) ?? null,
+    ip_address: client.ip?.slice(0, 64) ?? null,
+    created_at: now,
+    last_used_at: now,
+  });
+}
+
+/** The app revoked its token (/oauth/revoke): its session ends too. */
+export async function endAppSession(deps: AppDeps, db: Executor, userId: number, id: number) {
+  await repo.revokeSessions(db, { userId, id }, toDbTime(deps.clock.now()));
+}
+
 async function issueTokens(
   deps: AppDeps,
   db: Executor,

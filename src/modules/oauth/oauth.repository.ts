@@ -41,9 +41,21 @@ export const findLiveToken = (db: Executor, tokenHash: string) =>
   db
     .selectFrom('oauth_tokens as t')
     .leftJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.app_id', 't.user_id', 't.scopes', 'u.is_active'])
+    .leftJoin('sessions as s', 's.id', 't.session_id')
+    .select(['t.id', 't.app_id', 't.user_id', 't.scopes', 't.session_id', 'u.is_active'])
     .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
+    // Ended with its session (GET /me/sessions, a password change, a suspension).
+    .where((eb) => eb.or([eb('t.session_id', 'is', null), eb('s.revoked_at', 'is', null)]))
+    .executeTakeFirst();
+
+/** The user and session of a token of this app, to end that session with the token. */
+export const findTokenSession = (db: Executor, tokenHash: string, appId: number) =>
+  db
+    .selectFrom('oauth_tokens')
+    .select(['user_id', 'session_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('app_id', '=', appId)
     .executeTakeFirst();
 
 export async function revokeToken(db: Executor, tokenHash: string, appId: number, now: DbTime) {

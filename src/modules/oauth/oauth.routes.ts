@@ -149,7 +149,7 @@ export const oauthRoutes =
 
     app.post('/oauth/token', { schema: hide }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return issueToken(deps, (request.body ?? {}) as TokenRequest);
+      return issueToken(deps, (request.body ?? {}) as TokenRequest, { ip: request.ip });
     });
 
     app.post('/oauth/revoke', { schema: hide }, async (request) => {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../deps.js';
 import { addSeconds, toDbTime } from '../../db/time.js';
 import { inTransaction, type Executor } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
+import { endAppSession, openAppSession } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { findCredentials } from '../users/accounts.service.js';
 import {
@@ -120,7 +121,11 @@ export const isOAuthToken = (token: string) => token.startsWith(TOKEN_PREFIX);
 export async function authenticateOAuthToken(db: Executor, token: string): Promise<Actor | null> {
   const row = await repo.findLiveToken(db, sha256(token));
   if (!row || row.user_id === null || Number(row.is_active) !== 1) return null;
-  return { id: row.user_id, scopes: row.scopes.split(' ') };
+  return {
+    id: row.user_id,
+    scopes: row.scopes.split(' '),
+    ...(row.session_id !== null && { sessionId: row.session_id }),
+  };
 }
 
 export interface AuthorizeParams {
@@ -243,9 +248,13 @@ async function clientOf(deps: AppDeps, input: TokenRequest, secretRequired: bool
 const pkceChallengeOf = (verifier: string) =>
   createHash('sha256').update(verifier).digest('base64url');
 
-export async function issueToken(deps: AppDeps, input: TokenRequest): Promise<TokenDto> {
+export async function issueToken(
+  deps: AppDeps,
+  input: TokenRequest,
+  client: { ip: string | null } = { ip: null },
+): Promise<TokenDto> {
   const grantType = text(input.grant_type);
-  if (grantType === 'authorization_code') return exchangeCode(deps, input);
+  if (grantType === 'authorization_code') return exchangeCode(deps, input, client);
   if (grantType === 'client_credentials') return clientCredentials(deps, input);
   throw new OAuthError(
     400,
@@ -254,7 +263,11 @@ export async function issueToken(deps: AppDeps, input: TokenRequest): Promise<To
   );
 }
 
-async function exchangeCode(deps: AppDeps, input: TokenRequest): Promise<TokenDto> {
+async function exchangeCode(
+  deps: AppDeps,
+  input: TokenRequest,
+  client: { ip: string | null },
+): Promise<TokenDto> {
   const code = text(input.code);
   if (!code) throw invalidRequest('code is required.');
   const row = await repo.findCode(deps.db, sha256(code));
@@ -280,12 +293,18 @@ async function exchangeCode(deps: AppDeps, input: TokenRequest): Promise<TokenDt
   const token = random();
   await inTransaction(deps.db, async (trx) => {
     if (!(await repo.markCodeUsed(trx, row.id, now))) throw invalid();
+    // The app's login is a session like any other: listed, and revocable, in GET /me/sessions.
+    const sessionId = await openAppSession(deps, trx, row.user_id, {
+      userAgent: `${app.name} (app)`,
+      ip: client.ip,
+    });
     await repo.insertToken(trx, {
       token_hash: sha256(TOKEN_PREFIX + token),
       app_id: app.id,
       user_id: row.user_id,
       scopes: row.scopes,
       created_at: now,
+      session_id: sessionId,
     });
   });
   return tokenDto(TOKEN_PREFIX + token, row.scopes, deps.clock.now());
@@ -329,5 +348,11 @@ export async function revokeToken(deps: AppDeps, input: TokenRequest & { token?:
   }
   const token = text(input.token);
   if (!token) throw invalidRequest('token is required.');
-  await repo.revokeToken(deps.db, sha256(token), app.id, toDbTime(deps.clock.now()));
+  await inTransaction(deps.db, async (trx) => {
+    const owner = await repo.findTokenSession(trx, sha256(token), app.id);
+    await repo.revokeToken(trx, sha256(token), app.id, toDbTime(deps.clock.now()));
+    if (owner?.user_id != null && owner.session_id !== null) {
+      await endAppSession(deps, trx, owner.user_id, owner.session_id);
+    }
+  });
 }

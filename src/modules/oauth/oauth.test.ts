@@ -368,6 +368,53 @@ describe('tokens', () => {
     assert.equal(after.statusCode, 401);
   });
 
+  test('an app’s token is a session: listed in GET /me/sessions, ended there or by /oauth/revoke', async () => {
+    const owner = await createUser(t);
+    const sessions = async () =>
+      expectStatus(
+        await t.app.inject({ method: 'GET', url: '/api/v1/me/sessions', headers: owner.headers }),
+        200,
+      ).data as { id: string; user_agent: string | null }[];
+    const before = await sessions();
+    const first = await oauthToken(t, owner);
+    const second = await oauthToken(t, owner);
+    const listed = (await sessions()).filter((s) => !before.some((b) => b.id === s.id));
+    assert.deepEqual(
+      listed.map((s) => s.user_agent),
+      ['Test client (app)', 'Test client (app)'],
+    );
+    const preferences = (headers: object) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/preferences', headers: headers as never });
+    expectStatus(await preferences(first.headers), 200);
+
+    // Ended from the account's session list: the app's token stops working at once.
+    const ended = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/sessions/${listed[1]!.id}`,
+      headers: owner.headers,
+    });
+    assert.equal(ended.statusCode, 204, ended.body);
+    assert.equal((await preferences(first.headers)).statusCode, 401);
+    expectStatus(await preferences(second.headers), 200);
+
+    // Revoked by the app: its session leaves the list.
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/revoke',
+      payload: {
+        client_id: second.app.client_id,
+        client_secret: second.app.client_secret,
+        token: second.token,
+      },
+    });
+    expectStatus(revoked, 200);
+    assert.equal((await preferences(second.headers)).statusCode, 401);
+    assert.deepEqual(
+      (await sessions()).map((s) => s.id),
+      before.map((s) => s.id),
+    );
+  });
+
   test('a deactivated account’s tokens stop working', async () => {
     const gone = await createUser(t);
     const { headers } = await oauthToken(t, gone);
