@@ -52,6 +52,9 @@ import { createStorage, type Storage } from './media/storage.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './jobs/schedule.js';
 import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
+import { mailJobHandlers } from './modules/mail/mail.jobs.js';
+import { createMailer } from './modules/mail/mailer.js';
+import { hiddenWordsRoutes } from './modules/hidden-words/hidden-words.routes.js';
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { closeRedis, connectRedis } from './redis.js';
@@ -130,9 +133,12 @@ export async function buildApp(
     redis,
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
   };
+  const mailer = createMailer(config, app.log);
+  app.addHook('onClose', async () => mailer.close());
   const jobs = createJobRunner({
     db,
     handlers: {
+      ...mailJobHandlers({ config, mailer }),
       ...timelineJobHandlers(deps),
       ...mediaJobHandlers(deps, app.log),
       ...authJobHandlers(deps),
@@ -239,6 +245,7 @@ export async function buildApp(
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));
       await api.register(tagsRoutes(deps));
+      await api.register(hiddenWordsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -4,12 +4,14 @@ import type { AppDeps } from '../../deps.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
-import { conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
+import { AppError, conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import {
   createAccount,
+  findActiveByEmail,
   findCredentials,
+  markEmailVerified,
   findPasswordHash,
   setPasswordHash,
   takenFields,
@@ -19,10 +21,12 @@ import * as repo from './auth.repository.js';
 import type {
   ChangePasswordBody,
   LoginBody,
+  PasswordResetConfirmBody,
   Session,
   SignupBody,
   TokenPair,
 } from './auth.schema.js';
+import { afterMailsQueued, inQueueMails, newMailToken, sha256Hex } from '../mail/mail.service.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -100,7 +104,8 @@ export async function signup(
   const takenError = (fields: string[]) =>
     conflict(`That ${fields.join(' and ') || 'username'} is already taken.`);
   // Checked first for a clear message; the unique indexes settle races between simultaneous signups.
-  const taken = await takenFields(deps.db, username, email);
+  const now = toDbTime(deps.clock.now());
+  const taken = await takenFields(deps.db, username, email, now);
   if (taken.length > 0) throw takenError(taken);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -110,14 +115,18 @@ export async function signup(
         email,
         password_hash: passwordHash,
         name: input.name ?? '',
-        now: toDbTime(deps.clock.now()),
+        now,
       });
+      await inEmailVerification(deps, trx, { userId, username, email });
       const { pair } = await startSession(deps, trx, userId, client);
       return { userId, pair };
     });
+    afterMailsQueued(deps);
     return await withUser(deps, userId, pair);
   } catch (error) {
-    if (isUniqueViolation(error)) throw takenError(await takenFields(deps.db, username, email));
+    if (isUniqueViolation(error)) {
+      throw takenError(await takenFields(deps.db, username, email, now));
+    }
     throw error;
   }
 }
@@ -260,5 +269,125 @@ export async function changePassword(
   await inTransaction(deps.db, async (trx) => {
     await setPasswordHash(trx, actor.id, passwordHash);
     await endOtherSessions(trx, actor, toDbTime(deps.clock.now()));
+  });
+}
+
+const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
+const PASSWORD_RESET_TTL_SECONDS = 3600;
+/** Reset mails per account per hour: more requests are answered alike but mail nothing. */
+const RESET_MAILS_PER_HOUR = 3;
+
+const invalidToken = (what: string) =>
+  new AppError(400, 'invalid_token', `This ${what} link is invalid, expired or already used.`);
+
+/**
+ * In the transaction that sets an account's email (signup, email change): a verification token
+ * for that address, and the mail that carries it. Earlier verification tokens stop working.
+ */
+export async function inEmailVerification(
+  deps: Pick<AppDeps, 'config' | 'clock'>,
+  trx: Executor,
+  user: { userId: number; username: string; email: string },
+): Promise<void> {
+  const now = toDbTime(deps.clock.now());
+  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
+  await repo.spendEmailTokensOf(trx, user.userId, 'verify_email', now);
+  await repo.insertEmailToken(trx, {
+    user_id: user.userId,
+    purpose: 'verify_email',
+    token_hash: tokenHash,
+    email: user.email,
+    expires_at: addSeconds(now, VERIFY_EMAIL_TTL_SECONDS),
+    created_at: now,
+  });
+  await inQueueMails(
+    trx,
+    [{ template: 'verify_email', to: user.email, username: user.username, nonce }],
+    now,
+  );
+}
+
+/** Marks the address the token was mailed to as verified, if it is still the account's. */
+export async function verifyEmail(deps: AppDeps, token: string): Promise<void> {
+  const now = toDbTime(deps.clock.now());
+  const row = await repo.findEmailToken(deps.db, 'verify_email', sha256Hex(token));
+  if (
+    !row ||
+    row.used_at !== null ||
+    row.expires_at <= now ||
+    !row.is_active ||
+    row.email !== row.current_email
+  ) {
+    throw invalidToken('verification');
+  }
+  await inTransaction(deps.db, async (trx) => {
+    if (!(await repo.useEmailToken(trx, row.id, now))) throw invalidToken('verification');
+    if (!(await markEmailVerified(trx, row.user_id, row.email))) {
+      throw invalidToken('verification');
+    }
+  });
+}
+
+/**
+ * Always the same answer, whether or not an account has this address (no enumeration). An
+ * active account gets a single-use token valid for an hour, at most RESET_MAILS_PER_HOUR a
+ * hour whatever the number of requests (the route also limits requests per client address).
+ */
+export async function requestPasswordReset(deps: AppDeps, email: string): Promise<void> {
+  const user = await findActiveByEmail(deps.db, email);
+  if (!user) return;
+  const now = deps.clock.now();
+  const hourAgo = toDbTime(new Date(now.getTime() - 3600_000));
+  const recent = await repo.countEmailTokensSince(deps.db, user.id, 'password_reset', hourAgo);
+  if (recent >= RESET_MAILS_PER_HOUR) return;
+  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
+  await inTransaction(deps.db, async (trx) => {
+    await repo.insertEmailToken(trx, {
+      user_id: user.id,
+      purpose: 'password_reset',
+      token_hash: tokenHash,
+      email: user.email,
+      expires_at: addSeconds(toDbTime(now), PASSWORD_RESET_TTL_SECONDS),
+      created_at: toDbTime(now),
+    });
+    await inQueueMails(
+      trx,
+      [{ template: 'password_reset', to: user.email, username: user.username, nonce }],
+      toDbTime(now),
+    );
+  });
+  afterMailsQueued(deps);
+}
+
+/**
+ * A new password from a mailed token: the password rules apply (400 naming `new_password`),
+ * every session ends, and every other reset token of the account stops working. Having read
+ * the mail also proves the address.
+ */
+export async function confirmPasswordReset(
+  deps: AppDeps,
+  input: Static<typeof PasswordResetConfirmBody>,
+): Promise<void> {
+  const now = deps.clock.now();
+  const row = await repo.findEmailToken(deps.db, 'password_reset', sha256Hex(input.token));
+  if (
+    !row ||
+    row.used_at !== null ||
+    row.expires_at <= toDbTime(now) ||
+    !row.is_active ||
+    row.email !== row.current_email
+  ) {
+    throw invalidToken('password reset');
+  }
+  checkPassword('new_password', input.new_password, row.username);
+  const passwordHash = await hashPassword(input.new_password);
+  await inTransaction(deps.db, async (trx) => {
+    if (!(await repo.useEmailToken(trx, row.id, toDbTime(now)))) {
+      throw invalidToken('password reset');
+    }
+    await repo.spendEmailTokensOf(trx, row.user_id, 'password_reset', toDbTime(now));
+    await setPasswordHash(trx, row.user_id, passwordHash);
+    await markEmailVerified(trx, row.user_id, row.email);
+    await revokeAllRefreshTokens(trx, row.user_id, now);
   });
 }
