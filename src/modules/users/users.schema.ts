@@ -80,11 +80,7 @@ export const UpdateMeBody = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [
-      { bio: exampleProfile.bio, website: exampleProfile.website, is_private: false },
-      { username: 'ada.lovelace' },
-      { email: 'ada@example.org' },
-    ],
+    examples: [{ bio: exampleProfile.bio, website: exampleProfile.website, is_private: false }],
   },
 );
 
