@@ -134,6 +134,9 @@ export async function buildApp(
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
   };
   const mailer = createMailer(config, app.log);
+  if (!config.smtpUrl && config.nodeEnv === 'production') {
+    app.log.warn(`SMTP_URL is not set: mails are written to ${config.mailDir} instead of sent.`);
+  }
   app.addHook('onClose', async () => mailer.close());
   const jobs = createJobRunner({
     db,

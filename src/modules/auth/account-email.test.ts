@@ -191,6 +191,26 @@ describe('password reset', () => {
     }
   });
 
+  test('requests are rate limited per client address (429 with Retry-After)', async () => {
+    const limited = await buildTestApp({ env: { AUTH_RATE_LIMIT_PER_MIN: '2' } });
+    try {
+      const ask = (email: string) =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password-reset',
+          payload: { email },
+          remoteAddress: '198.51.100.9',
+        });
+      expectStatus(await ask('one@example.com'), 202);
+      expectStatus(await ask('two@example.com'), 202);
+      const refused = await ask('three@example.com');
+      assert.equal(expectStatus(refused, 429).code, 'rate_limited');
+      assert.ok(Number(refused.headers['retry-after']) > 0);
+    } finally {
+      await limited.close();
+    }
+  });
+
   test('at most 3 reset mails per account per hour', async () => {
     const a = await account('resetmany');
     for (let i = 0; i < 5; i++) {

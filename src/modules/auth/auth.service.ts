@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
+import type { EmailTokenPurpose } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
 import { AppError, conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
@@ -281,6 +282,26 @@ const invalidToken = (what: string) =>
   new AppError(400, 'invalid_token', `This ${what} link is invalid, expired or already used.`);
 
 /**
+ * A mailed token that still works: unspent, unexpired, of an active account that still has the
+ * address it was mailed to (a token sent before an email change is void).
+ */
+async function findUsableToken(
+  db: Executor,
+  purpose: EmailTokenPurpose,
+  token: string,
+  now: DbTime,
+) {
+  const row = await repo.findEmailToken(db, purpose, sha256Hex(token));
+  const usable =
+    row &&
+    row.used_at === null &&
+    row.expires_at > now &&
+    row.is_active &&
+    row.email === row.current_email;
+  return usable ? row : undefined;
+}
+
+/**
  * In the transaction that sets an account's email (signup, email change): a verification token
  * for that address, and the mail that carries it. Earlier verification tokens stop working.
  */
@@ -310,16 +331,8 @@ export async function inEmailVerification(
 /** Marks the address the token was mailed to as verified, if it is still the account's. */
 export async function verifyEmail(deps: AppDeps, token: string): Promise<void> {
   const now = toDbTime(deps.clock.now());
-  const row = await repo.findEmailToken(deps.db, 'verify_email', sha256Hex(token));
-  if (
-    !row ||
-    row.used_at !== null ||
-    row.expires_at <= now ||
-    !row.is_active ||
-    row.email !== row.current_email
-  ) {
-    throw invalidToken('verification');
-  }
+  const row = await findUsableToken(deps.db, 'verify_email', token, now);
+  if (!row) throw invalidToken('verification');
   await inTransaction(deps.db, async (trx) => {
     if (!(await repo.useEmailToken(trx, row.id, now))) throw invalidToken('verification');
     if (!(await markEmailVerified(trx, row.user_id, row.email))) {
@@ -369,16 +382,8 @@ export async function confirmPasswordReset(
   input: Static<typeof PasswordResetConfirmBody>,
 ): Promise<void> {
   const now = deps.clock.now();
-  const row = await repo.findEmailToken(deps.db, 'password_reset', sha256Hex(input.token));
-  if (
-    !row ||
-    row.used_at !== null ||
-    row.expires_at <= toDbTime(now) ||
-    !row.is_active ||
-    row.email !== row.current_email
-  ) {
-    throw invalidToken('password reset');
-  }
+  const row = await findUsableToken(deps.db, 'password_reset', input.token, toDbTime(now));
+  if (!row) throw invalidToken('password reset');
   checkPassword('new_password', input.new_password, row.username);
   const passwordHash = await hashPassword(input.new_password);
   await inTransaction(deps.db, async (trx) => {
