@@ -146,7 +146,10 @@ export async function createComment(
   postId: number,
   input: CreateCommentInput,
 ): Promise<CommentDto> {
-  await requireVisiblePost(deps.db, actor.id, postId, 'action');
+  const visible = await requireVisiblePost(deps.db, actor.id, postId, 'action');
+  // A comment the post author's hidden words hide is seen by its author only: nobody hears of it.
+  const hidden = await hiddenCommentFilter(deps.db, visible.author_id, null);
+  const quiet = hidden?.({ author_id: actor.id, text: input.text }) ?? false;
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
   const now = toDbTime(deps.clock.now());
   const { row, notified } = await inTransaction(deps.db, async (trx) => {
@@ -175,11 +178,19 @@ export async function createComment(
     });
     await adjustCommentCount(trx, postId, 1);
     if (parent !== null) await adjustCommentCounter(trx, parent.id, 'reply_count', 1);
-    const notified = await notify(
-      trx,
-      now,
-      commentNotifications(actor.id, post.author_id, { id, postId }, parent, mentions.notifiable),
-    );
+    const notified = quiet
+      ? []
+      : await notify(
+          trx,
+          now,
+          commentNotifications(
+            actor.id,
+            post.author_id,
+            { id, postId },
+            parent,
+            mentions.notifiable,
+          ),
+        );
     return { row: await commentInWrite(trx, actor.id, id), notified };
   });
   announce(deps, notified);

@@ -122,6 +122,21 @@ describe('hidden words', () => {
     assert.deepEqual(seen, ['nice photo', 'no spoilers here']);
   });
 
+  test('nobody is notified of a hidden comment', async () => {
+    const owner = await createUser(t);
+    const bob = await createUser(t);
+    const post = await createPost(t, owner);
+    expectStatus(await api('PUT', '/me/hidden-words', owner, { words: ['spoiler'] }), 200);
+    await comment(post.id, bob, 'a Spoiler for @' + owner.username);
+    await comment(post.id, bob, 'a kind word');
+    const notifications = expectStatus(await api('GET', '/notifications', owner), 200);
+    const comments = notifications.data.filter((n: { type: string }) => n.type === 'comment');
+    assert.deepEqual(
+      comments.map((n: { comment: { text: string } }) => n.comment.text),
+      ['a kind word'],
+    );
+  });
+
   test('a comment list costs the same statements with or without hidden words', async () => {
     const owner = await createUser(t);
     const bob = await createUser(t);
