@@ -93,6 +93,29 @@ describe('email verification', () => {
     assert.equal((await me(a.token)).email_verified, false);
   });
 
+  test('a new link can be asked for; it replaces the previous one', async () => {
+    assert.equal((await call('POST', '/me/email-verification', null)).statusCode, 401);
+    const a = await account('resend');
+    expectStatus(await call('POST', '/me/email-verification', a.token), 202);
+    const mails = await mailsTo(a.email, /verify-email/);
+    assert.equal(mails.length, 2);
+    const fresh = tokenIn(mails[1]!, '/verify-email');
+    const old = await call('POST', '/auth/verify-email', null, { token: a.verifyToken });
+    assert.equal(expectStatus(old, 400).code, 'invalid_token');
+    expectStatus(await call('POST', '/auth/verify-email', null, { token: fresh }), 204);
+    // Confirmed: nothing more is sent.
+    expectStatus(await call('POST', '/me/email-verification', a.token), 202);
+    assert.equal((await mailsTo(a.email, /verify-email/)).length, 2);
+  });
+
+  test('at most 3 confirmation links an hour', async () => {
+    const a = await account('resend');
+    expectStatus(await call('POST', '/me/email-verification', a.token), 202);
+    expectStatus(await call('POST', '/me/email-verification', a.token), 202);
+    const refused = await call('POST', '/me/email-verification', a.token);
+    assert.equal(expectStatus(refused, 429).code, 'rate_limited');
+  });
+
   test('tokens are stored hashed, and the queued mail holds no token', async () => {
     const a = await account();
     const rows = await t.db.selectFrom('email_tokens').select('token_hash').execute();

@@ -237,6 +237,26 @@ export const authRoutes =
     );
 
     app.post(
+      '/me/email-verification',
+      {
+        config: required,
+        schema: {
+          tags: sessionTags,
+          operationId: 'resendEmailVerification',
+          summary: 'Mail a new confirmation link for your email',
+          description:
+            'The previous link stops working. Nothing is sent when the address is confirmed ' +
+            'already (`email_verified` in GET /me). At most 3 links per hour (429).',
+          response: { 202: NoContent, 401: Problem, 429: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.resendEmailVerification(deps, actorOf(request));
+        return reply.status(202).send(null);
+      },
+    );
+
+    app.post(
       '/me/password',
       {
         config: { ...required, verifiesPassword: true },

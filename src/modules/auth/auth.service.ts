@@ -10,6 +10,7 @@ import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import {
   createAccount,
+  findAccountSettings,
   findActiveByEmail,
   findCredentials,
   markEmailVerified,
@@ -326,6 +327,32 @@ export async function inEmailVerification(
     [{ template: 'verify_email', to: user.email, username: user.username, nonce }],
     now,
   );
+}
+
+/**
+ * Mails a new verification link for the current address (the previous one stops working), unless
+ * it is verified already; at most RESET_MAILS_PER_HOUR such mails per account per hour.
+ */
+export async function resendEmailVerification(deps: AppDeps, actor: Actor): Promise<void> {
+  const account = await findAccountSettings(deps.db, actor.id);
+  if (!account) throw notAuthenticated();
+  if (account.email_verified) return;
+  const hourAgo = toDbTime(new Date(deps.clock.now().getTime() - 3600_000));
+  if ((await repo.countEmailTokensSince(deps.db, actor.id, 'verify_email', hourAgo)) >= 3) {
+    throw new AppError(
+      429,
+      'rate_limited',
+      'A confirmation link was mailed several times in the last hour; try again later.',
+    );
+  }
+  await inTransaction(deps.db, (trx) =>
+    inEmailVerification(deps, trx, {
+      userId: actor.id,
+      username: account.username,
+      email: account.email,
+    }),
+  );
+  afterMailsQueued(deps);
 }
 
 /** Marks the address the token was mailed to as verified, if it is still the account's. */

@@ -57,3 +57,7 @@ export const findActiveByEmail = (db: Executor, email: string) => repo.findActiv
 /** Marks the email verified if the account still has it; false otherwise. */
 export const markEmailVerified = (db: Executor, userId: number, email: string) =>
   repo.markEmailVerified(db, userId, email);
+
+/** Username, email, whether it is verified and the last rename, of an active account. */
+export const findAccountSettings = (db: Executor, userId: number) =>
+  repo.findAccountSettings(db, userId);

@@ -148,16 +148,41 @@ function EmailForm({ me }: { me: Me }) {
           value={email}
           onChange={setEmail}
           message={message}
-          hint={
-            me.email_verified ? (
-              <>Confirmed.</>
-            ) : (
-              <>Not confirmed yet: open the link we mailed to {me.email}.</>
-            )
-          }
+          hint={me.email_verified ? <>Confirmed.</> : <ResendLink email={me.email} />}
         />
       )}
     </SettingsForm>
+  );
+}
+
+/** For an unconfirmed address: mail the link again (the previous one stops working). */
+function ResendLink({ email }: { email: string }) {
+  const [state, setState] = useState<{ sent?: boolean; error?: unknown }>({});
+  const resend = async () => {
+    try {
+      await must(api.POST('/api/v1/me/email-verification'));
+      setState({ sent: true });
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return (
+    <>
+      Not confirmed yet: open the link we mailed to {email}.{' '}
+      {state.sent ? (
+        <span role="status">A new link is on its way.</span>
+      ) : (
+        <button type="button" className="link-button" onClick={() => void resend()}>
+          Send the link again
+        </button>
+      )}
+      {state.error !== undefined && (
+        <span className="field-error" role="alert">
+          {' '}
+          {messageOf(state.error)}
+        </span>
+      )}
+    </>
   );
 }
 

@@ -37,8 +37,7 @@ export default function VerifyEmail() {
         )}
         {state.done && state.error !== undefined && (
           <p className="form-error" role="alert">
-            {messageOf(state.error)} You can ask for a new link by changing your email in your
-            settings.
+            {messageOf(state.error)} You can ask for a new link in Settings, Account and security.
           </p>
         )}
       </div>
