@@ -97,7 +97,10 @@ export async function getComment(
   actorId: number,
   commentId: number,
 ): Promise<CommentDto> {
-  return toCommentDto(await requireVisibleComment(deps.db, actorId, commentId), deps.mediaUrl);
+  const found = await requireVisibleComment(deps.db, actorId, commentId);
+  const hidden = await hiddenCommentFilter(deps.db, found.post_author_id, actorId);
+  if (hidden?.(found)) throw notFound('Comment');
+  return toCommentDto(found, deps.mediaUrl);
 }
 
 export async function listComments(

@@ -98,6 +98,10 @@ describe('hidden words', () => {
       'no spoilers here',
     ]);
     assert.deepEqual(texts(await replies(owner)), ['a fine reply']);
+    // Nor can it be read by its id, but by its author.
+    const spoiler = expectStatus(await api('GET', `/posts/${post.id}/comments`, bob), 200).data[1];
+    assert.equal((await api('GET', `/comments/${spoiler.id}`, owner)).statusCode, 404);
+    expectStatus(await api('GET', `/comments/${spoiler.id}`, bob), 200);
     assert.deepEqual(texts(await replies(bob)), ['a spöiler reply', 'a fine reply']);
 
     // Words of other accounts hide nothing here.

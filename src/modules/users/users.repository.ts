@@ -402,8 +402,9 @@ export function findActiveByEmail(db: Executor, email: string) {
 }
 
 /**
- * The rename and its reservation: the old name stays the user's until `reservedUntil`; a
- * reservation of the new name (the user's own, or one that ended) is dropped.
+ * The rename and its reservation: the old name stays the user's until `reservedUntil`. Rows for
+ * the old name can only be stale ones (it was in use); of the new name only the user's own or
+ * an ended reservation is dropped, never another account's live one.
  */
 export async function renameUser(
   trx: Executor,
@@ -412,7 +413,15 @@ export async function renameUser(
 ): Promise<void> {
   await trx
     .deleteFrom('username_reservations')
-    .where('username', 'in', [rename.from, rename.to])
+    .where((eb) =>
+      eb.or([
+        eb('username', '=', rename.from),
+        eb.and([
+          eb('username', '=', rename.to),
+          eb.or([eb('user_id', '=', userId), eb('reserved_until', '<=', rename.now)]),
+        ]),
+      ]),
+    )
     .execute();
   await trx
     .updateTable('users')
