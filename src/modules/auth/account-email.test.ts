@@ -325,6 +325,49 @@ describe('PATCH /me username and email', () => {
   });
 });
 
+describe('mail delivery', () => {
+  test('a mail survives an SMTP outage: its job is retried until the server answers', async () => {
+    const down = await startTestSmtp();
+    const port = Number(new URL(down.url).port);
+    await down.stop();
+    const local = await buildTestApp({ env: { SMTP_URL: down.url, JOB_CONCURRENCY: '0' } });
+    let up: TestSmtp | undefined;
+    try {
+      const username = uniqueName('outage');
+      await signupViaApi(local, { username });
+      await local.drainJobs();
+      const job = await local.db
+        .selectFrom('jobs')
+        .select(['id', 'status', 'attempts', 'last_error'])
+        .where('kind', '=', 'mail.send')
+        .executeTakeFirstOrThrow();
+      assert.equal(job.status, 'queued');
+      assert.equal(job.attempts, 1);
+      assert.match(job.last_error ?? '', /ECONNREFUSED/);
+
+      up = await startTestSmtp(port);
+      // Its retry is due (the backoff has passed).
+      await local.db
+        .updateTable('jobs')
+        .set({ run_at: toDbTime(new Date(Date.now() - 1000)) })
+        .where('id', '=', job.id)
+        .execute();
+      await local.drainJobs();
+      const mail = await up.waitFor(`${username}@example.com`, /verify-email/);
+      assert.ok(tokenIn(mail, '/verify-email'));
+      const done = await local.db
+        .selectFrom('jobs')
+        .select(['status', 'attempts'])
+        .where('id', '=', job.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(done, { status: 'done', attempts: 2 });
+    } finally {
+      await local.close();
+      await up?.stop();
+    }
+  });
+});
+
 describe('without SMTP_URL', () => {
   test('mails are written to DATA_DIR/mail as .eml files', async () => {
     const local = await buildTestApp();
