@@ -13,6 +13,10 @@ export interface ReceivedMail {
 export interface TestSmtp {
   url: string;
   mails: ReceivedMail[];
+  /** While true, messages are read but never answered (a stalled server): the sender waits. */
+  stall: boolean;
+  /** Messages whose data reached the server, answered or stalled. */
+  readonly received: number;
   /** Resolves with the first received mail to `to` that matches, waiting up to `timeoutMs`. */
   waitFor(to: string, match?: RegExp, timeoutMs?: number): Promise<ReceivedMail>;
   stop(): Promise<void>;
@@ -29,11 +33,18 @@ const decodeQuotedPrintable = (body: string) =>
 /** A real SMTP server (smtp-server) on a random loopback port that keeps what it receives. */
 export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
+  let stall = false;
+  let received = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
+      received++;
+      if (stall) {
+        stream.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
@@ -53,6 +64,15 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.server.address() as AddressInfo;
   return {
+    get stall() {
+      return stall;
+    },
+    set stall(value: boolean) {
+      stall = value;
+    },
+    get received() {
+      return received;
+    },
     url: `smtp://127.0.0.1:${bound}`,
     mails,
     async waitFor(to, match, timeoutMs = 10_000) {
