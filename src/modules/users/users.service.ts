@@ -162,7 +162,7 @@ async function changeAccountNames(
     ];
   };
   const takenError = (fields: string[]) =>
-    conflict(`That ${fields.join(' and ')} is already taken.`);
+    conflict(`That ${fields.join(' and ') || 'username or email'} is already taken.`);
   const before = await taken();
   if (before.length > 0) throw takenError(before);
   try {
