@@ -274,10 +274,12 @@ export async function changePassword(
   });
 }
 
-const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
-const PASSWORD_RESET_TTL_SECONDS = 3600;
-/** Reset mails per account per hour: more requests are answered alike but mail nothing. */
-const RESET_MAILS_PER_HOUR = 3;
+const TOKEN_TTL_SECONDS: Record<EmailTokenPurpose, number> = {
+  verify_email: 24 * 3600,
+  password_reset: 3600,
+};
+/** Mails of each kind per account per hour, whatever the number of requests. */
+const MAILS_PER_HOUR = 3;
 
 const invalidToken = (what: string) =>
   new AppError(400, 'invalid_token', `This ${what} link is invalid, expired or already used.`);
@@ -302,6 +304,42 @@ async function findUsableToken(
   return usable ? row : undefined;
 }
 
+interface MailedAccount {
+  userId: number;
+  username: string;
+  email: string;
+}
+
+/** In the caller's transaction: a single-use token of `purpose` and the mail that carries it. */
+async function inMailToken(
+  deps: Pick<AppDeps, 'config' | 'clock'>,
+  trx: Executor,
+  purpose: EmailTokenPurpose,
+  user: MailedAccount,
+): Promise<void> {
+  const now = toDbTime(deps.clock.now());
+  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
+  await repo.insertEmailToken(trx, {
+    user_id: user.userId,
+    purpose,
+    token_hash: tokenHash,
+    email: user.email,
+    expires_at: addSeconds(now, TOKEN_TTL_SECONDS[purpose]),
+    created_at: now,
+  });
+  await inQueueMails(
+    trx,
+    [{ template: purpose, to: user.email, username: user.username, nonce }],
+    now,
+  );
+}
+
+/** Whether MAILS_PER_HOUR tokens of `purpose` were mailed to the account in the last hour. */
+async function mailedEnough(deps: AppDeps, userId: number, purpose: EmailTokenPurpose) {
+  const hourAgo = toDbTime(new Date(deps.clock.now().getTime() - 3600_000));
+  return (await repo.countEmailTokensSince(deps.db, userId, purpose, hourAgo)) >= MAILS_PER_HOUR;
+}
+
 /**
  * In the transaction that sets an account's email (signup, email change): a verification token
  * for that address, and the mail that carries it. Earlier verification tokens stop working.
@@ -309,48 +347,30 @@ async function findUsableToken(
 export async function inEmailVerification(
   deps: Pick<AppDeps, 'config' | 'clock'>,
   trx: Executor,
-  user: { userId: number; username: string; email: string },
+  user: MailedAccount,
 ): Promise<void> {
-  const now = toDbTime(deps.clock.now());
-  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
-  await repo.spendEmailTokensOf(trx, user.userId, 'verify_email', now);
-  await repo.insertEmailToken(trx, {
-    user_id: user.userId,
-    purpose: 'verify_email',
-    token_hash: tokenHash,
-    email: user.email,
-    expires_at: addSeconds(now, VERIFY_EMAIL_TTL_SECONDS),
-    created_at: now,
-  });
-  await inQueueMails(
-    trx,
-    [{ template: 'verify_email', to: user.email, username: user.username, nonce }],
-    now,
-  );
+  await repo.spendEmailTokensOf(trx, user.userId, 'verify_email', toDbTime(deps.clock.now()));
+  await inMailToken(deps, trx, 'verify_email', user);
 }
 
 /**
  * Mails a new verification link for the current address (the previous one stops working), unless
- * it is verified already; at most RESET_MAILS_PER_HOUR such mails per account per hour.
+ * it is verified already; at most MAILS_PER_HOUR an hour (429).
  */
 export async function resendEmailVerification(deps: AppDeps, actor: Actor): Promise<void> {
   const account = await findAccountSettings(deps.db, actor.id);
   if (!account) throw notAuthenticated();
   if (account.email_verified) return;
-  const hourAgo = toDbTime(new Date(deps.clock.now().getTime() - 3600_000));
-  if ((await repo.countEmailTokensSince(deps.db, actor.id, 'verify_email', hourAgo)) >= 3) {
+  if (await mailedEnough(deps, actor.id, 'verify_email')) {
     throw new AppError(
       429,
       'rate_limited',
       'A confirmation link was mailed several times in the last hour; try again later.',
     );
   }
+  const { username, email } = account;
   await inTransaction(deps.db, (trx) =>
-    inEmailVerification(deps, trx, {
-      userId: actor.id,
-      username: account.username,
-      email: account.email,
-    }),
+    inEmailVerification(deps, trx, { userId: actor.id, username, email }),
   );
   afterMailsQueued(deps);
 }
@@ -370,32 +390,19 @@ export async function verifyEmail(deps: AppDeps, token: string): Promise<void> {
 
 /**
  * Always the same answer, whether or not an account has this address (no enumeration). An
- * active account gets a single-use token valid for an hour, at most RESET_MAILS_PER_HOUR a
- * hour whatever the number of requests (the route also limits requests per client address).
+ * active account gets a single-use token valid for an hour, at most MAILS_PER_HOUR an hour
+ * whatever the number of requests (the route also limits requests per client address).
  */
 export async function requestPasswordReset(deps: AppDeps, email: string): Promise<void> {
   const user = await findActiveByEmail(deps.db, email);
-  if (!user) return;
-  const now = deps.clock.now();
-  const hourAgo = toDbTime(new Date(now.getTime() - 3600_000));
-  const recent = await repo.countEmailTokensSince(deps.db, user.id, 'password_reset', hourAgo);
-  if (recent >= RESET_MAILS_PER_HOUR) return;
-  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
-  await inTransaction(deps.db, async (trx) => {
-    await repo.insertEmailToken(trx, {
-      user_id: user.id,
-      purpose: 'password_reset',
-      token_hash: tokenHash,
+  if (!user || (await mailedEnough(deps, user.id, 'password_reset'))) return;
+  await inTransaction(deps.db, (trx) =>
+    inMailToken(deps, trx, 'password_reset', {
+      userId: user.id,
+      username: user.username,
       email: user.email,
-      expires_at: addSeconds(toDbTime(now), PASSWORD_RESET_TTL_SECONDS),
-      created_at: toDbTime(now),
-    });
-    await inQueueMails(
-      trx,
-      [{ template: 'password_reset', to: user.email, username: user.username, nonce }],
-      toDbTime(now),
-    );
-  });
+    }),
+  );
   afterMailsQueued(deps);
 }
 
