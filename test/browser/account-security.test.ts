@@ -135,6 +135,11 @@ test('confirm the email, manage the account, reset a forgotten password', async 
     await page.getByText('we have mailed it a link').waitFor();
     await expectNoSeriousA11yViolations(page, 'password reset request');
     await page.goto(await mailedLink(email, '/reset-password'));
+    await page.getByLabel('New password').waitFor();
+    await expectNoSeriousA11yViolations(page, 'new password');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(shots, 'reset-password-390.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel('New password').fill('a-brand-new-password');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Your password has been changed. Log in with the new one.').waitFor();

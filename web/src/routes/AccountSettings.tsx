@@ -304,6 +304,7 @@ function Sessions() {
                 <button
                   type="button"
                   className="button secondary"
+                  aria-label={`Log out ${describe(session)}`}
                   onClick={() =>
                     void run(() =>
                       must(
