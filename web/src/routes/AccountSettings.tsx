@@ -6,6 +6,7 @@ import { ApiError, messageOf } from '../api/errors';
 import { updateSessionUser } from '../api/session';
 import type { Me } from '../api/types';
 import { ErrorState, FieldError, Spinner } from '../components/bits';
+import { TextField } from '../components/TextField';
 import { relativeTime } from '../lib/time';
 
 type LoginSession = Schemas['Session'];
@@ -77,34 +78,6 @@ function SettingsForm({
         {submitLabel}
       </button>
     </form>
-  );
-}
-
-function TextField(props: {
-  id: string;
-  label: string;
-  type?: string;
-  autoComplete: string;
-  value: string;
-  onChange: (value: string) => void;
-  message: string | undefined;
-  hint?: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        type={props.type ?? 'text'}
-        autoComplete={props.autoComplete}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        aria-invalid={props.message ? true : undefined}
-        aria-describedby={props.message ? `${props.id}-error` : undefined}
-      />
-      {props.hint && <p className="muted small">{props.hint}</p>}
-      <FieldError id={`${props.id}-error`} message={props.message} />
-    </div>
   );
 }
 

@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import { setSession } from '../api/session';
-import { FieldError } from '../components/bits';
+import { TextField } from '../components/TextField';
 
 /**
  * Without a token: ask for a reset link by email. With `?token=` (the mailed link): choose the
@@ -56,19 +56,15 @@ function RequestForm() {
     <form onSubmit={submit} noValidate>
       <h2>Trouble logging in?</h2>
       <p className="muted">Enter your email and we will send you a link to get back in.</p>
-      <div className="field">
-        <label htmlFor="reset-email">Email</label>
-        <input
-          id="reset-email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-invalid={message ? true : undefined}
-          aria-describedby={message ? 'reset-email-error' : undefined}
-        />
-        <FieldError id="reset-email-error" message={message} />
-      </div>
+      <TextField
+        id="reset-email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={setEmail}
+        message={message}
+      />
       {error !== null && !message && (
         <p className="form-error" role="alert">
           {messageOf(error)}
@@ -113,19 +109,16 @@ function NewPasswordForm({ token }: { token: string }) {
   return (
     <form onSubmit={submit} noValidate>
       <h2>Choose a new password</h2>
-      <div className="field">
-        <label htmlFor="reset-password">New password</label>
-        <input
-          id="reset-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={message ? true : undefined}
-          aria-describedby={message ? 'reset-password-error' : undefined}
-        />
-        <FieldError id="reset-password-error" message={message} />
-      </div>
+      <TextField
+        id="reset-password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={setPassword}
+        message={message}
+        hint="At least 8 characters, not a common password."
+      />
       {error !== null && !message && (
         <p className="form-error" role="alert">
           {messageOf(error)} {expired && <Link to="/reset-password">Ask for a new link.</Link>}
