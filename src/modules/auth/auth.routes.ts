@@ -18,8 +18,6 @@ import {
 } from './auth.schema.js';
 import { registerAuthRateLimit } from './rate-limit.js';
 
-const lowercase = lowercaseFields;
-
 const clientOf = (request: FastifyRequest): auth.ClientInfo => ({
   userAgent: request.headers['user-agent'] ?? null,
   ip: request.ip,
@@ -37,7 +35,7 @@ export const authRoutes =
       '/auth/signup',
       {
         config: { rateLimit: {} },
-        preValidation: lowercase('username', 'email'),
+        preValidation: lowercaseFields('username', 'email'),
         schema: {
           tags,
           operationId: 'signUp',
@@ -62,7 +60,7 @@ export const authRoutes =
       '/auth/login',
       {
         config: { rateLimit: {}, verifiesPassword: true },
-        preValidation: lowercase('username'),
+        preValidation: lowercaseFields('username'),
         schema: {
           tags,
           operationId: 'logIn',
@@ -137,7 +135,7 @@ export const authRoutes =
       '/auth/password-reset',
       {
         config: { rateLimit: {} },
-        preValidation: lowercase('email'),
+        preValidation: lowercaseFields('email'),
         schema: {
           tags,
           operationId: 'requestPasswordReset',
