@@ -54,6 +54,9 @@ import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { toDbTime, toIso } from './db/time.js';
 import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './jobs/schedule.js';
 import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
+import { mailJobHandlers } from './modules/mail/mail.jobs.js';
+import { createMailer } from './modules/mail/mailer.js';
+import { hiddenWordsRoutes } from './modules/hidden-words/hidden-words.routes.js';
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { closeRedis, connectRedis } from './redis.js';
@@ -132,9 +135,15 @@ export async function buildApp(
     redis,
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
   };
+  const mailer = createMailer(config, app.log);
+  if (!config.smtpUrl && config.nodeEnv === 'production') {
+    app.log.warn(`SMTP_URL is not set: mails are written to ${config.mailDir} instead of sent.`);
+  }
+  app.addHook('onClose', async () => mailer.close());
   const jobs = createJobRunner({
     db,
     handlers: {
+      ...mailJobHandlers({ config, mailer }),
       ...timelineJobHandlers(deps),
       ...mediaJobHandlers(deps, app.log),
       ...authJobHandlers(deps),
@@ -253,6 +262,7 @@ export async function buildApp(
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));
       await api.register(tagsRoutes(deps));
+      await api.register(hiddenWordsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

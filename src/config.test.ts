@@ -196,3 +196,24 @@ test('METRICS_PORT: unset is off, a port turns metrics on, anything else is name
     (e: ConfigError) => e.problems.some((p) => p.startsWith('METRICS_PORT: expected an integer')),
   );
 });
+
+test('mail: files in DATA_DIR/mail without SMTP_URL; a bad SMTP_URL is named, never echoed', () => {
+  const dir = dataDir();
+  const local = loadConfig({ DATA_DIR: dir });
+  assert.equal(local.smtpUrl, null);
+  assert.equal(local.mailDir, path.join(dir, 'mail'));
+  assert.equal(local.mailFrom, 'Photogram <no-reply@localhost>');
+  const smtp = loadConfig({
+    DATA_DIR: dir,
+    SMTP_URL: 'smtps://user:pw@smtp.example.com:465',
+    MAIL_FROM: 'Photogram <hi@example.com>',
+  });
+  assert.equal(smtp.smtpUrl, 'smtps://user:pw@smtp.example.com:465');
+  assert.equal(smtp.mailFrom, 'Photogram <hi@example.com>');
+  assert.throws(
+    () => loadConfig({ DATA_DIR: dir, SMTP_URL: 'http://user:hunter2@smtp.example.com' }),
+    (e: ConfigError) =>
+      e.problems.some((p) => p.startsWith('SMTP_URL: expected smtp://')) &&
+      !e.message.includes('hunter2'),
+  );
+});

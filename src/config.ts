@@ -96,6 +96,15 @@ export const EnvSchema = Type.Object({
   MEDIA_SYNC_WAIT_MS: integer(0, 600_000, 10_000),
   /** Video transcodes this process runs at once (each uses about one core, reniced). */
   VIDEO_CONCURRENCY: integer(1, 16, 1),
+  /** Where mail goes (verification, password reset); unset: written as .eml files to $DATA_DIR/mail. */
+  SMTP_URL: Type.Optional(
+    text({
+      pattern: '^smtps?://',
+      expected: 'smtp://user:password@host:587 or smtps://…:465',
+      secret: true,
+    }),
+  ),
+  MAIL_FROM: text({ minLength: 3, default: 'Photogram <no-reply@localhost>' }),
 });
 
 type EnvSettings = Settings<typeof EnvSchema>;
@@ -117,6 +126,9 @@ interface DerivedSettings {
   serverTiming: boolean;
   /** null = no metrics listener. */
   metricsPort: number | null;
+  /** null: mails are written to mailDir instead of sent. */
+  smtpUrl: string | null;
+  mailDir: string;
 }
 
 export type Config = Omit<EnvSettings, keyof DerivedSettings | `s3${string}`> & DerivedSettings;
@@ -178,6 +190,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: parseTrustProxy(settings.trustProxy),
     serverTiming: settings.serverTiming ?? !production,
     metricsPort: settings.metricsPort ?? null,
+    smtpUrl: settings.smtpUrl ?? null,
+    mailDir: path.join(dataDir, 'mail'),
   });
 }
 

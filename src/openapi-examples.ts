@@ -42,6 +42,7 @@ export const exampleMe = {
   ...exampleProfile,
   is_following: false,
   email: 'ada@example.com',
+  email_verified: true,
   tag_approval: 'auto',
 };
 

@@ -58,6 +58,8 @@ export function userRows(from: number, to: number, hash: string, anchor: number)
       'user',
       null,
       null,
+      1,
+      null,
     ]);
     // Counters start at 0; the seed counts them once every row is in.
     profiles.push([

@@ -17,6 +17,40 @@ export interface UsersTable {
   /** Set while a moderator has suspended the account (is_active is 0 then too). */
   suspended_at: DbTime | null;
   suspension_reason: string | null;
+  /** 1 once the current email was confirmed with a mailed token (src/modules/auth/). */
+  email_verified: Generated<number>;
+  /** The last rename (PATCH /me username): one per 14 days. */
+  username_changed_at: DbTime | null;
+}
+
+export type EmailTokenPurpose = 'verify_email' | 'password_reset';
+
+/** A single-use token mailed to `email`; only its sha256 is stored. */
+export interface EmailTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: EmailTokenPurpose;
+  token_hash: string;
+  email: string;
+  expires_at: DbTime;
+  used_at: DbTime | null;
+  created_at: DbTime;
+}
+
+/** A username given up by a rename, which nobody else may take until `reserved_until`. */
+export interface UsernameReservationsTable {
+  id: Generated<number>;
+  username: string;
+  user_id: number;
+  reserved_until: DbTime;
+}
+
+/** Words that hide comments on the account's posts (src/modules/hidden-words/). */
+export interface HiddenWordsTable {
+  id: Generated<number>;
+  user_id: number;
+  word: string;
+  created_at: DbTime;
 }
 
 export type UserRole = 'user' | 'moderator' | 'admin';
@@ -451,6 +485,9 @@ export interface DB {
   oauth_tokens: OauthTokensTable;
   timeline_markers: TimelineMarkersTable;
   media_tags: MediaTagsTable;
+  email_tokens: EmailTokensTable;
+  username_reservations: UsernameReservationsTable;
+  hidden_words: HiddenWordsTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -472,6 +509,8 @@ export const tableColumns = {
     'role',
     'suspended_at',
     'suspension_reason',
+    'email_verified',
+    'username_changed_at',
   ]),
   profiles: columns<ProfilesTable>()([
     'id',
@@ -704,6 +743,23 @@ export const tableColumns = {
     'status',
     'created_at',
   ]),
+  email_tokens: columns<EmailTokensTable>()([
+    'id',
+    'user_id',
+    'purpose',
+    'token_hash',
+    'email',
+    'expires_at',
+    'used_at',
+    'created_at',
+  ]),
+  username_reservations: columns<UsernameReservationsTable>()([
+    'id',
+    'username',
+    'user_id',
+    'reserved_until',
+  ]),
+  hidden_words: columns<HiddenWordsTable>()(['id', 'user_id', 'word', 'created_at']),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

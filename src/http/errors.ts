@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
   | 'comments_disabled'
+  | 'invalid_token'
+  | 'username_change_too_soon'
   | 'service_unavailable'
   | 'internal_error';
 

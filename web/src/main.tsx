@@ -26,6 +26,8 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => {
 const router = createBrowserRouter([
   { path: '/login', element: page(() => import('./routes/Login')) },
   { path: '/signup', element: page(() => import('./routes/Signup')) },
+  { path: '/reset-password', element: page(() => import('./routes/ResetPassword')) },
+  { path: '/verify-email', element: page(() => import('./routes/VerifyEmail')) },
   {
     element: <Layout />,
     children: [
@@ -46,6 +48,7 @@ const router = createBrowserRouter([
       { path: '/requests', element: page(() => import('./routes/Requests')) },
       { path: '/notifications', element: page(() => import('./routes/Notifications')) },
       { path: '/settings', element: page(() => import('./routes/Settings')) },
+      { path: '/settings/account', element: page(() => import('./routes/AccountSettings')) },
       { path: '*', element: page(() => import('./routes/NotFound')) },
     ],
   },

@@ -1,12 +1,12 @@
 import type { AppDeps } from '../../deps.js';
 import { toDbTime } from '../../db/time.js';
 import type { JobHandlers } from '../../jobs/runner.js';
-import { deleteStaleRefreshTokens } from './auth.repository.js';
+import { deleteExpiredEmailTokens, deleteStaleRefreshTokens } from './auth.repository.js';
 
 export const PRUNE_REFRESH_TOKENS = 'auth.prune_refresh_tokens';
 const REVOKED_KEPT_MS = 30 * 24 * 3600_000;
 
-/** Retention: refresh tokens past expiry, or revoked more than 30 days ago. */
+/** Retention: refresh tokens past expiry or revoked more than 30 days ago; mailed tokens past expiry. */
 export function authJobHandlers(deps: Pick<AppDeps, 'db' | 'clock'>): JobHandlers {
   return {
     async [PRUNE_REFRESH_TOKENS]() {
@@ -16,6 +16,7 @@ export function authJobHandlers(deps: Pick<AppDeps, 'db' | 'clock'>): JobHandler
         toDbTime(now),
         toDbTime(new Date(now.getTime() - REVOKED_KEPT_MS)),
       );
+      await deleteExpiredEmailTokens(deps.db, toDbTime(now));
     },
   };
 }

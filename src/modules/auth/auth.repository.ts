@@ -1,6 +1,7 @@
 import { compiledQuery } from '../../db/compiled-query.js';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
+import type { EmailTokenPurpose } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 
 /** All SQL of refresh_tokens. Tokens are stored only as their sha256 hex. */
@@ -199,4 +200,87 @@ const liveSessionQuery = compiledQuery((db, userId: number, sessionId: number) =
 
 export async function isLiveSession(db: Executor, userId: number, sessionId: number) {
   return (await liveSessionQuery(db, userId, sessionId)).length > 0;
+}
+
+/** email_tokens: single-use tokens mailed for email verification and password reset. */
+export interface NewEmailToken {
+  user_id: number;
+  purpose: EmailTokenPurpose;
+  token_hash: string;
+  email: string;
+  expires_at: DbTime;
+  created_at: DbTime;
+}
+
+export async function insertEmailToken(db: Executor, token: NewEmailToken): Promise<void> {
+  await db.insertInto('email_tokens').values(token).execute();
+}
+
+/** The token with its account's current email, username and state. */
+export function findEmailToken(db: Executor, purpose: EmailTokenPurpose, tokenHash: string) {
+  return db
+    .selectFrom('email_tokens')
+    .innerJoin('users', 'users.id', 'email_tokens.user_id')
+    .select([
+      'email_tokens.id',
+      'email_tokens.user_id',
+      'email_tokens.email',
+      'email_tokens.expires_at',
+      'email_tokens.used_at',
+      'users.email as current_email',
+      'users.username',
+      'users.is_active',
+    ])
+    .where('email_tokens.token_hash', '=', tokenHash)
+    .where('email_tokens.purpose', '=', purpose)
+    .executeTakeFirst();
+}
+
+/** Spends one token; false when it was already spent (a concurrent use won). */
+export async function useEmailToken(db: Executor, id: number, now: DbTime): Promise<boolean> {
+  const result = await db
+    .updateTable('email_tokens')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Every unspent token of that purpose of the user stops working. */
+export async function spendEmailTokensOf(
+  db: Executor,
+  userId: number,
+  purpose: EmailTokenPurpose,
+  now: DbTime,
+): Promise<void> {
+  await db
+    .updateTable('email_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+/** Tokens of that purpose issued to the user since `since` (limits mails per account). */
+export async function countEmailTokensSince(
+  db: Executor,
+  userId: number,
+  purpose: EmailTokenPurpose,
+  since: DbTime,
+): Promise<number> {
+  const row = await db
+    .selectFrom('email_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Retention: tokens past expiry. */
+export async function deleteExpiredEmailTokens(db: Executor, now: DbTime): Promise<void> {
+  await db.deleteFrom('email_tokens').where('expires_at', '<', now).execute();
 }

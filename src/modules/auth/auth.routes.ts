@@ -3,27 +3,20 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { IdParams, NoContent, Page, PageQuery, Problem } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
+import { lowercaseFields } from '../../http/lowercase.js';
 import * as auth from './auth.service.js';
 import {
   ChangePasswordBody,
   LoginBody,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
   RefreshBody,
   Session,
   SignupBody,
   TokenPair,
+  VerifyEmailBody,
 } from './auth.schema.js';
 import { registerAuthRateLimit } from './rate-limit.js';
-
-/** Usernames and emails are case-insensitive: lowercased before the schema checks them. */
-const lowercase =
-  (...fields: string[]) =>
-  async (request: FastifyRequest) => {
-    const body = request.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object') return;
-    for (const field of fields) {
-      if (typeof body[field] === 'string') body[field] = body[field].toLowerCase();
-    }
-  };
 
 const clientOf = (request: FastifyRequest): auth.ClientInfo => ({
   userAgent: request.headers['user-agent'] ?? null,
@@ -42,7 +35,7 @@ export const authRoutes =
       '/auth/signup',
       {
         config: { rateLimit: {} },
-        preValidation: lowercase('username', 'email'),
+        preValidation: lowercaseFields('username', 'email'),
         schema: {
           tags,
           operationId: 'signUp',
@@ -67,7 +60,7 @@ export const authRoutes =
       '/auth/login',
       {
         config: { rateLimit: {}, verifiesPassword: true },
-        preValidation: lowercase('username'),
+        preValidation: lowercaseFields('username'),
         schema: {
           tags,
           operationId: 'logIn',
@@ -113,6 +106,72 @@ export const authRoutes =
       },
       async (request, reply) => {
         await auth.logout(deps, request.body.refresh_token);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/verify-email',
+      {
+        schema: {
+          tags,
+          operationId: 'verifyEmail',
+          summary: 'Confirm your email address with the mailed token',
+          description:
+            'The token comes in the mail sent at signup and after an email change (valid 24 hours, ' +
+            'single use; a newer mail replaces it). 400 `invalid_token` when it is unknown, ' +
+            "expired, used, or the account's address has changed since. Needs no access token.",
+          body: VerifyEmailBody,
+          response: { 204: NoContent, 400: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.verifyEmail(deps, request.body.token);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/password-reset',
+      {
+        config: { rateLimit: {} },
+        preValidation: lowercaseFields('email'),
+        schema: {
+          tags,
+          operationId: 'requestPasswordReset',
+          summary: 'Mail a password reset link',
+          description:
+            'Always 202, whether or not an account has this address. An active account gets a ' +
+            'single-use token valid for one hour (at most 3 mails per account per hour). Rate ' +
+            'limited per client address (429 with Retry-After).',
+          body: PasswordResetBody,
+          response: { 202: NoContent, 400: Problem, 429: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.requestPasswordReset(deps, request.body.email);
+        return reply.status(202).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/password-reset/confirm',
+      {
+        config: { rateLimit: {} },
+        schema: {
+          tags,
+          operationId: 'confirmPasswordReset',
+          summary: 'Set a new password with the mailed token',
+          description:
+            'The new password follows the signup rules (400 naming `new_password`). Every session ' +
+            'of the account ends; log in with the new password. 400 `invalid_token` when the token ' +
+            'is unknown, expired or used. Rate limited per client address (429).',
+          body: PasswordResetConfirmBody,
+          response: { 204: NoContent, 400: Problem, 429: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.confirmPasswordReset(deps, request.body);
         return reply.status(204).send(null);
       },
     );
@@ -172,6 +231,26 @@ export const authRoutes =
       async (request, reply) => {
         await auth.revokeOtherSessions(deps, actorOf(request));
         return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/me/email-verification',
+      {
+        config: required,
+        schema: {
+          tags: sessionTags,
+          operationId: 'resendEmailVerification',
+          summary: 'Mail a new confirmation link for your email',
+          description:
+            'The previous link stops working. Nothing is sent when the address is confirmed ' +
+            'already (`email_verified` in GET /me). At most 3 links per hour (429).',
+          response: { 202: NoContent, 401: Problem, 429: Problem },
+        },
+      },
+      async (request, reply) => {
+        await auth.resendEmailVerification(deps, actorOf(request));
+        return reply.status(202).send(null);
       },
     );
 

@@ -98,3 +98,37 @@ export const Session = Type.Object(
     ],
   },
 );
+
+const MailedToken = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'The token from the mail (the `token` parameter of its link)',
+});
+
+export const VerifyEmailBody = Type.Object(
+  { token: MailedToken },
+  {
+    additionalProperties: false,
+    examples: [{ token: 'pZ3x0mQmJ1c2VfXq9rS8tUvWxYz0123456789abcdEf' }],
+  },
+);
+
+export const PasswordResetBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254, description: 'Compared lowercase' }),
+  },
+  { additionalProperties: false, examples: [{ email: 'ada@example.com' }] },
+);
+
+export const PasswordResetConfirmBody = Type.Object(
+  { token: MailedToken, new_password: Password },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        token: 'pZ3x0mQmJ1c2VfXq9rS8tUvWxYz0123456789abcdEf',
+        new_password: 'staple-of-the-horse',
+      },
+    ],
+  },
+);

@@ -3,13 +3,17 @@ import type { Static } from 'typebox';
 import type { AppDeps } from '../../deps.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
+import type { EmailTokenPurpose } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
-import { conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
+import { AppError, conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import {
   createAccount,
+  findAccountSettings,
+  findActiveByEmail,
   findCredentials,
+  markEmailVerified,
   findPasswordHash,
   setPasswordHash,
   takenFields,
@@ -19,10 +23,12 @@ import * as repo from './auth.repository.js';
 import type {
   ChangePasswordBody,
   LoginBody,
+  PasswordResetConfirmBody,
   Session,
   SignupBody,
   TokenPair,
 } from './auth.schema.js';
+import { afterMailsQueued, inQueueMails, newMailToken, sha256Hex } from '../mail/mail.service.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -123,7 +129,8 @@ export async function signup(
   const takenError = (fields: string[]) =>
     conflict(`That ${fields.join(' and ') || 'username'} is already taken.`);
   // Checked first for a clear message; the unique indexes settle races between simultaneous signups.
-  const taken = await takenFields(deps.db, username, email);
+  const now = toDbTime(deps.clock.now());
+  const taken = await takenFields(deps.db, username, email, now);
   if (taken.length > 0) throw takenError(taken);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -133,14 +140,18 @@ export async function signup(
         email,
         password_hash: passwordHash,
         name: input.name ?? '',
-        now: toDbTime(deps.clock.now()),
+        now,
       });
+      await inEmailVerification(deps, trx, { userId, username, email });
       const { pair } = await startSession(deps, trx, userId, client);
       return { userId, pair };
     });
+    afterMailsQueued(deps);
     return await withUser(deps, userId, pair);
   } catch (error) {
-    if (isUniqueViolation(error)) throw takenError(await takenFields(deps.db, username, email));
+    if (isUniqueViolation(error)) {
+      throw takenError(await takenFields(deps.db, username, email, now));
+    }
     throw error;
   }
 }
@@ -283,5 +294,162 @@ export async function changePassword(
   await inTransaction(deps.db, async (trx) => {
     await setPasswordHash(trx, actor.id, passwordHash);
     await endOtherSessions(trx, actor, toDbTime(deps.clock.now()));
+  });
+}
+
+const TOKEN_TTL_SECONDS: Record<EmailTokenPurpose, number> = {
+  verify_email: 24 * 3600,
+  password_reset: 3600,
+};
+/** Mails of each kind per account per hour, whatever the number of requests. */
+const MAILS_PER_HOUR = 3;
+
+const invalidToken = (what: string) =>
+  new AppError(400, 'invalid_token', `This ${what} link is invalid, expired or already used.`);
+
+/**
+ * A mailed token that still works: unspent, unexpired, of an active account that still has the
+ * address it was mailed to (a token sent before an email change is void).
+ */
+async function findUsableToken(
+  db: Executor,
+  purpose: EmailTokenPurpose,
+  token: string,
+  now: DbTime,
+) {
+  const row = await repo.findEmailToken(db, purpose, sha256Hex(token));
+  const usable =
+    row &&
+    row.used_at === null &&
+    row.expires_at > now &&
+    row.is_active &&
+    row.email === row.current_email;
+  return usable ? row : undefined;
+}
+
+interface MailedAccount {
+  userId: number;
+  username: string;
+  email: string;
+}
+
+/** In the caller's transaction: a single-use token of `purpose` and the mail that carries it. */
+async function inMailToken(
+  deps: Pick<AppDeps, 'config' | 'clock'>,
+  trx: Executor,
+  purpose: EmailTokenPurpose,
+  user: MailedAccount,
+): Promise<void> {
+  const now = toDbTime(deps.clock.now());
+  const { nonce, tokenHash } = newMailToken(deps.config.jwtSecret);
+  await repo.insertEmailToken(trx, {
+    user_id: user.userId,
+    purpose,
+    token_hash: tokenHash,
+    email: user.email,
+    expires_at: addSeconds(now, TOKEN_TTL_SECONDS[purpose]),
+    created_at: now,
+  });
+  await inQueueMails(
+    trx,
+    [{ template: purpose, to: user.email, username: user.username, nonce }],
+    now,
+  );
+}
+
+/** Whether MAILS_PER_HOUR tokens of `purpose` were mailed to the account in the last hour. */
+async function mailedEnough(deps: AppDeps, userId: number, purpose: EmailTokenPurpose) {
+  const hourAgo = toDbTime(new Date(deps.clock.now().getTime() - 3600_000));
+  return (await repo.countEmailTokensSince(deps.db, userId, purpose, hourAgo)) >= MAILS_PER_HOUR;
+}
+
+/**
+ * In the transaction that sets an account's email (signup, email change): a verification token
+ * for that address, and the mail that carries it. Earlier verification tokens stop working.
+ */
+export async function inEmailVerification(
+  deps: Pick<AppDeps, 'config' | 'clock'>,
+  trx: Executor,
+  user: MailedAccount,
+): Promise<void> {
+  await repo.spendEmailTokensOf(trx, user.userId, 'verify_email', toDbTime(deps.clock.now()));
+  await inMailToken(deps, trx, 'verify_email', user);
+}
+
+/**
+ * Mails a new verification link for the current address (the previous one stops working), unless
+ * it is verified already; at most MAILS_PER_HOUR an hour (429).
+ */
+export async function resendEmailVerification(deps: AppDeps, actor: Actor): Promise<void> {
+  const account = await findAccountSettings(deps.db, actor.id);
+  if (!account) throw notAuthenticated();
+  if (account.email_verified) return;
+  if (await mailedEnough(deps, actor.id, 'verify_email')) {
+    throw new AppError(
+      429,
+      'rate_limited',
+      'A confirmation link was mailed several times in the last hour; try again later.',
+    );
+  }
+  const { username, email } = account;
+  await inTransaction(deps.db, (trx) =>
+    inEmailVerification(deps, trx, { userId: actor.id, username, email }),
+  );
+  afterMailsQueued(deps);
+}
+
+/** Marks the address the token was mailed to as verified, if it is still the account's. */
+export async function verifyEmail(deps: AppDeps, token: string): Promise<void> {
+  const now = toDbTime(deps.clock.now());
+  const row = await findUsableToken(deps.db, 'verify_email', token, now);
+  if (!row) throw invalidToken('verification');
+  await inTransaction(deps.db, async (trx) => {
+    if (!(await repo.useEmailToken(trx, row.id, now))) throw invalidToken('verification');
+    if (!(await markEmailVerified(trx, row.user_id, row.email))) {
+      throw invalidToken('verification');
+    }
+  });
+}
+
+/**
+ * Always the same answer, whether or not an account has this address (no enumeration). An
+ * active account gets a single-use token valid for an hour, at most MAILS_PER_HOUR an hour
+ * whatever the number of requests (the route also limits requests per client address).
+ */
+export async function requestPasswordReset(deps: AppDeps, email: string): Promise<void> {
+  const user = await findActiveByEmail(deps.db, email);
+  if (!user || (await mailedEnough(deps, user.id, 'password_reset'))) return;
+  await inTransaction(deps.db, (trx) =>
+    inMailToken(deps, trx, 'password_reset', {
+      userId: user.id,
+      username: user.username,
+      email: user.email,
+    }),
+  );
+  afterMailsQueued(deps);
+}
+
+/**
+ * A new password from a mailed token: the password rules apply (400 naming `new_password`),
+ * every session ends, and every other reset token of the account stops working. Having read
+ * the mail also proves the address.
+ */
+export async function confirmPasswordReset(
+  deps: AppDeps,
+  input: Static<typeof PasswordResetConfirmBody>,
+): Promise<void> {
+  const now = deps.clock.now();
+  const row = await findUsableToken(deps.db, 'password_reset', input.token, toDbTime(now));
+  if (!row) throw invalidToken('password reset');
+  checkPassword('new_password', input.new_password, row.username);
+  const passwordHash = await hashPassword(input.new_password);
+  await inTransaction(deps.db, async (trx) => {
+    if (!(await repo.useEmailToken(trx, row.id, toDbTime(now)))) {
+      throw invalidToken('password reset');
+    }
+    await repo.spendEmailTokensOf(trx, row.user_id, 'password_reset', toDbTime(now));
+    await setPasswordHash(trx, row.user_id, passwordHash);
+    await markEmailVerified(trx, row.user_id, row.email);
+    await revokeAllRefreshTokens(trx, row.user_id, now);
   });
 }

@@ -5,6 +5,7 @@ import { toDbTime, toIso } from '../../db/time.js';
 import type { Actor } from '../../http/auth.js';
 import { AppError, blocked, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
+import { hiddenCommentFilter } from '../hidden-words/hidden-words.service.js';
 import { mentionsOf, resolveMentions } from '../mentions/mentions.service.js';
 import { announce, type NewNotification, notify } from '../notifications/notifications.service.js';
 import { adjustCommentCount } from '../posts/post-counters.js';
@@ -67,19 +68,27 @@ async function commentInWrite(trx: Trx, actorId: number, id: number): Promise<Co
   return row;
 }
 
+/**
+ * A page of comments or replies. Those hidden by the post author's hidden words are left out
+ * after the page is read, so a page may hold fewer than `limit` while `next_cursor` goes on.
+ */
 async function pageOf(
   deps: AppDeps,
   actorId: number,
-  where: { postId: number; parentId: number | null },
+  where: { postId: number; parentId: number | null; postAuthorId: number },
   query: { limit?: number; cursor?: string; ordering?: 'created_at' | '-created_at' },
 ): Promise<Page<CommentDto>> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['time', 'id']);
   const newestFirst = query.ordering === '-created_at';
-  const rows = await commentsPage(deps.db, actorId, where, cursor, limit, newestFirst);
+  const [rows, hidden] = await Promise.all([
+    commentsPage(deps.db, actorId, where, cursor, limit, newestFirst),
+    hiddenCommentFilter(deps.db, where.postAuthorId, actorId),
+  ]);
   const page = splitPage(rows, limit, (row) => [row.created_at, row.id]);
+  const shown = hidden ? page.rows.filter((row) => !hidden(row)) : page.rows;
   return {
-    data: page.rows.map((row) => toCommentDto(row, deps.mediaUrl)),
+    data: shown.map((row) => toCommentDto(row, deps.mediaUrl)),
     next_cursor: page.next_cursor,
   };
 }
@@ -89,7 +98,10 @@ export async function getComment(
   actorId: number,
   commentId: number,
 ): Promise<CommentDto> {
-  return toCommentDto(await requireVisibleComment(deps.db, actorId, commentId), deps.mediaUrl);
+  const found = await requireVisibleComment(deps.db, actorId, commentId);
+  const hidden = await hiddenCommentFilter(deps.db, found.post_author_id, actorId);
+  if (hidden?.(found)) throw notFound('Comment');
+  return toCommentDto(found, deps.mediaUrl);
 }
 
 /** The comments among `ids` the actor may see, in one statement (callers check the posts). */
@@ -108,8 +120,8 @@ export async function listComments(
   postId: number,
   query: CommentListQueryInput,
 ): Promise<Page<CommentDto>> {
-  await requireVisiblePost(deps.db, actorId, postId);
-  return pageOf(deps, actorId, { postId, parentId: null }, query);
+  const post = await requireVisiblePost(deps.db, actorId, postId);
+  return pageOf(deps, actorId, { postId, parentId: null, postAuthorId: post.author_id }, query);
 }
 
 /** The first `limit` comments and replies of a post, oldest first (the Mastodon context). */
@@ -119,9 +131,12 @@ export async function listThread(
   postId: number,
   limit: number,
 ): Promise<CommentDto[]> {
-  await requireVisiblePost(deps.db, actorId, postId);
-  const rows = await threadOfPost(deps.db, actorId, postId, limit);
-  return rows.map((row) => toCommentDto(row, deps.mediaUrl));
+  const post = await requireVisiblePost(deps.db, actorId, postId);
+  const [rows, hidden] = await Promise.all([
+    threadOfPost(deps.db, actorId, postId, limit),
+    hiddenCommentFilter(deps.db, post.author_id, actorId),
+  ]);
+  return rows.filter((row) => !hidden?.(row)).map((row) => toCommentDto(row, deps.mediaUrl));
 }
 
 export async function listReplies(
@@ -131,7 +146,8 @@ export async function listReplies(
   query: { limit?: number; cursor?: string },
 ): Promise<Page<CommentDto>> {
   const comment = await requireVisibleComment(deps.db, actorId, commentId);
-  return pageOf(deps, actorId, { postId: comment.post_id, parentId: comment.id }, query);
+  const where = { postId: comment.post_id, parentId: comment.id };
+  return pageOf(deps, actorId, { ...where, postAuthorId: comment.post_author_id }, query);
 }
 
 /**
@@ -144,7 +160,10 @@ export async function createComment(
   postId: number,
   input: CreateCommentInput,
 ): Promise<CommentDto> {
-  await requireVisiblePost(deps.db, actor.id, postId, 'action');
+  const visible = await requireVisiblePost(deps.db, actor.id, postId, 'action');
+  // A comment the post author's hidden words hide is seen by its author only: nobody hears of it.
+  const hidden = await hiddenCommentFilter(deps.db, visible.author_id, null);
+  const quiet = hidden?.({ author_id: actor.id, text: input.text }) ?? false;
   const parentId = input.parent_id == null ? null : Number(input.parent_id);
   const now = toDbTime(deps.clock.now());
   const { row, notified } = await inTransaction(deps.db, async (trx) => {
@@ -173,11 +192,19 @@ export async function createComment(
     });
     await adjustCommentCount(trx, postId, 1);
     if (parent !== null) await adjustCommentCounter(trx, parent.id, 'reply_count', 1);
-    const notified = await notify(
-      trx,
-      now,
-      commentNotifications(actor.id, post.author_id, { id, postId }, parent, mentions.notifiable),
-    );
+    const notified = quiet
+      ? []
+      : await notify(
+          trx,
+          now,
+          commentNotifications(
+            actor.id,
+            post.author_id,
+            { id, postId },
+            parent,
+            mentions.notifiable,
+          ),
+        );
     return { row: await commentInWrite(trx, actor.id, id), notified };
   });
   announce(deps, notified);

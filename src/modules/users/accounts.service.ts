@@ -1,3 +1,4 @@
+import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 import { notFound } from '../../http/errors.js';
 import * as repo from './users.repository.js';
@@ -14,15 +15,22 @@ export type NewAccount = repo.NewAccount;
 export const createAccount = (trx: Executor, account: NewAccount) =>
   repo.insertAccount(trx, account);
 
-/** Which of the username and email are taken, by anyone (deactivated accounts keep theirs). */
+/**
+ * Which of the username and email are taken, by anyone (deactivated accounts keep theirs); a
+ * username given up by a rename less than 14 days ago is taken too.
+ */
 export async function takenFields(
   db: Executor,
   username: string,
   email: string,
+  now: DbTime,
 ): Promise<('username' | 'email')[]> {
   const taken = await repo.findTaken(db, username, email);
+  const usernameTaken =
+    taken.some((t) => t.username === username) ||
+    (await repo.isUsernameReserved(db, username, null, now));
   return [
-    ...(taken.some((t) => t.username === username) ? (['username'] as const) : []),
+    ...(usernameTaken ? (['username'] as const) : []),
     ...(taken.some((t) => t.email === email) ? (['email'] as const) : []),
   ];
 }
@@ -42,3 +50,14 @@ export const findPasswordHash = (db: Executor, userId: number) => repo.findPassw
 
 export const setPasswordHash = (db: Executor, userId: number, passwordHash: string) =>
   repo.setPasswordHash(db, userId, passwordHash);
+
+/** The active account with this (lowercase) email, if any: password reset. */
+export const findActiveByEmail = (db: Executor, email: string) => repo.findActiveByEmail(db, email);
+
+/** Marks the email verified if the account still has it; false otherwise. */
+export const markEmailVerified = (db: Executor, userId: number, email: string) =>
+  repo.markEmailVerified(db, userId, email);
+
+/** Username, email, whether it is verified and the last rename, of an active account. */
+export const findAccountSettings = (db: Executor, userId: number) =>
+  repo.findAccountSettings(db, userId);

@@ -116,6 +116,7 @@ function profileQuery(db: Executor, actor: number) {
         'u.id',
         'u.username',
         'u.email',
+        'u.email_verified',
         'u.created_at',
         'p.name',
         'p.nickname',
@@ -362,4 +363,97 @@ export async function setProfileImageKey(
     .set({ profile_image_key: key, updated_at: now })
     .where('user_id', '=', userId)
     .execute();
+}
+
+/** A username given up by a rename within its reservation, by someone other than `exceptUserId`. */
+export async function isUsernameReserved(
+  db: Executor,
+  username: string,
+  exceptUserId: number | null,
+  now: DbTime,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('username_reservations')
+    .select('id')
+    .where('username', '=', username)
+    .where('reserved_until', '>', now)
+    .$if(exceptUserId !== null, (qb) => qb.where('user_id', '<>', exceptUserId!))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What account settings need: the names in use and when the username last changed. */
+export function findAccountSettings(db: Executor, userId: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'email', 'email_verified', 'username_changed_at'])
+    .where('id', '=', userId)
+    .where('is_active', '=', 1)
+    .executeTakeFirst();
+}
+
+export function findActiveByEmail(db: Executor, email: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'email'])
+    .where('email', '=', email)
+    .where('is_active', '=', 1)
+    .executeTakeFirst();
+}
+
+/**
+ * The rename and its reservation: the old name stays the user's until `reservedUntil`. Rows for
+ * the old name can only be stale ones (it was in use); of the new name only the user's own or
+ * an ended reservation is dropped, never another account's live one.
+ */
+export async function renameUser(
+  trx: Executor,
+  userId: number,
+  rename: { from: string; to: string; now: DbTime; reservedUntil: DbTime },
+): Promise<void> {
+  await trx
+    .deleteFrom('username_reservations')
+    .where((eb) =>
+      eb.or([
+        eb('username', '=', rename.from),
+        eb.and([
+          eb('username', '=', rename.to),
+          eb.or([eb('user_id', '=', userId), eb('reserved_until', '<=', rename.now)]),
+        ]),
+      ]),
+    )
+    .execute();
+  await trx
+    .updateTable('users')
+    .set({ username: rename.to, username_changed_at: rename.now })
+    .where('id', '=', userId)
+    .execute();
+  await trx
+    .insertInto('username_reservations')
+    .values({ username: rename.from, user_id: userId, reserved_until: rename.reservedUntil })
+    .execute();
+}
+
+/** A new email starts unverified. */
+export async function setEmail(trx: Executor, userId: number, email: string): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ email, email_verified: 0 })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Verified only while the account still has the address the token was mailed to. */
+export async function markEmailVerified(
+  db: Executor,
+  userId: number,
+  email: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ email_verified: 1 })
+    .where('id', '=', userId)
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
 import { NoContent, Page, Problem, UsernameParams, UserSummary } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
+import { lowercaseFields } from '../../http/lowercase.js';
 import * as users from './users.service.js';
 import {
   DeleteMeBody,
@@ -40,10 +41,15 @@ export const usersRoutes =
           summary: 'Edit your profile',
           description:
             'Only the fields sent change. Going private keeps existing followers; going public ' +
-            'accepts every pending follow request.',
+            'accepts every pending follow request. `username` (lowercased first) can change once ' +
+            'per 14 days (409 `username_change_too_soon`); the old name stays reserved for you ' +
+            'for 14 days, so nobody else can take it. A new `email` (lowercased) is unverified ' +
+            'until the link mailed to it is used, and the old address gets a notice. A username ' +
+            'or email in use (or reserved) is 409 `conflict`.',
           body: UpdateMeBody,
-          response: { 200: MeSchema, 400: Problem, 401: Problem },
+          response: { 200: MeSchema, 400: Problem, 401: Problem, 409: Problem },
         },
+        preValidation: lowercaseFields('username', 'email'),
       },
       async (request) => users.updateMe(deps, actorOf(request), request.body),
     );

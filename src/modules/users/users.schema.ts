@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Cursor, Limit, Timestamp, UserSummary } from '../../common.schema.js';
+import { Cursor, Limit, Timestamp, Username, UserSummary } from '../../common.schema.js';
 import { exampleMe, exampleProfile } from '../../openapi-examples.js';
 
 const profileFields = {
@@ -33,6 +33,10 @@ export const MeSchema = Type.Object(
   {
     ...profileFields,
     email: Type.String({ format: 'email' }),
+    email_verified: Type.Boolean({
+      description:
+        'The email was confirmed with the mailed token (POST /auth/verify-email); false after a change',
+    }),
     tag_approval: TagApproval,
   },
   { title: 'Me', examples: [exampleMe] },
@@ -52,6 +56,16 @@ export const Website = Type.Union(
 
 export const UpdateMeBody = Type.Object(
   {
+    username: Type.Optional(Username),
+    email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description:
+          'A new email (stored lowercase): unverified until the link mailed to it is used; the ' +
+          'old address is told of the change. In use by another account: 409 `conflict`.',
+      }),
+    ),
     tag_approval: Type.Optional(TagApproval),
     name: Type.Optional(Type.String({ maxLength: 50 })),
     nickname: Type.Optional(Type.String({ maxLength: 30 })),

@@ -1,12 +1,13 @@
 import type { Static } from 'typebox';
 import type { AppDeps } from '../../deps.js';
-import { toDbTime, toIso } from '../../db/time.js';
-import { inTransaction, type Trx } from '../../db/transaction.js';
+import { addSeconds, toDbTime, toIso } from '../../db/time.js';
+import { inTransaction, isUniqueViolation, type Trx } from '../../db/transaction.js';
 import type { ProfileUpdate } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
-import { forbidden, invalidField, notFound } from '../../http/errors.js';
+import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
-import { revokeAllRefreshTokens } from '../auth/auth.service.js';
+import { inEmailVerification, revokeAllRefreshTokens } from '../auth/auth.service.js';
+import { afterMailsQueued, inQueueMails } from '../mail/mail.service.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { recountAfterAccountChange } from '../posts/post-counters.js';
 import {
@@ -71,7 +72,12 @@ export async function getProfilesByIds(
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
-  return { ...toProfile(row, deps), email: row.email, tag_approval: row.tag_approval };
+  return {
+    ...toProfile(row, deps),
+    email: row.email,
+    email_verified: Number(row.email_verified) === 1,
+    tag_approval: row.tag_approval,
+  };
 }
 
 export async function updateMe(
@@ -81,6 +87,9 @@ export async function updateMe(
 ): Promise<MeDto> {
   if (input.website != null && !isHttpUrl(input.website)) {
     throw invalidField('website', 'must be an http or https URL');
+  }
+  if (input.username !== undefined || input.email !== undefined) {
+    await changeAccountNames(deps, actor, { username: input.username, email: input.email });
   }
   const patch: ProfileUpdate = {};
   if (input.name !== undefined) patch.name = input.name;
@@ -108,6 +117,80 @@ export async function updateMe(
     if (admitted.length > 0) afterTimelineChange(deps);
   }
   return getMe(deps, actor);
+}
+
+const USERNAME_CHANGE_DAYS = 14;
+const DAY_SECONDS = 86_400;
+
+/**
+ * A new username (once per 14 days; the old one stays reserved for this account as long) and/or
+ * a new email (unverified until the link mailed to it is used; the old address is told). The
+ * unique indexes settle races with signups and other renames (409).
+ */
+async function changeAccountNames(
+  deps: AppDeps,
+  actor: Actor,
+  input: { username?: string; email?: string },
+): Promise<void> {
+  const account = await repo.findAccountSettings(deps.db, actor.id);
+  if (!account) throw notFound('User');
+  const now = toDbTime(deps.clock.now());
+  const username = input.username !== account.username ? input.username : undefined;
+  const email = input.email !== account.email ? input.email : undefined;
+  if (username === undefined && email === undefined) return;
+  if (username !== undefined) {
+    const last = account.username_changed_at;
+    if (last !== null && addSeconds(last, USERNAME_CHANGE_DAYS * DAY_SECONDS) > now) {
+      const next = toIso(addSeconds(last, USERNAME_CHANGE_DAYS * DAY_SECONDS));
+      throw new AppError(
+        409,
+        'username_change_too_soon',
+        `You can change your username once every ${USERNAME_CHANGE_DAYS} days; next on ${next}.`,
+      );
+    }
+  }
+  /** Names in use by anyone; a name given up by a rename only by others (it can be taken back). */
+  const taken = async () => {
+    const rows = await repo.findTaken(deps.db, username ?? '', email ?? '');
+    const usernameTaken =
+      username !== undefined &&
+      (rows.some((row) => row.username === username) ||
+        (await repo.isUsernameReserved(deps.db, username, actor.id, now)));
+    return [
+      ...(usernameTaken ? ['username'] : []),
+      ...(email !== undefined && rows.some((row) => row.email === email) ? ['email'] : []),
+    ];
+  };
+  const takenError = (fields: string[]) =>
+    conflict(`That ${fields.join(' and ') || 'username or email'} is already taken.`);
+  const before = await taken();
+  if (before.length > 0) throw takenError(before);
+  try {
+    await inTransaction(deps.db, async (trx) => {
+      if (username !== undefined) {
+        await repo.renameUser(trx, actor.id, {
+          from: account.username,
+          to: username,
+          now,
+          reservedUntil: addSeconds(now, USERNAME_CHANGE_DAYS * DAY_SECONDS),
+        });
+      }
+      if (email !== undefined) {
+        await repo.setEmail(trx, actor.id, email);
+        const name = username ?? account.username;
+        await inEmailVerification(deps, trx, { userId: actor.id, username: name, email });
+        await inQueueMails(
+          trx,
+          [{ template: 'email_changed', to: account.email, username: name, new_email: email }],
+          now,
+        );
+      }
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw takenError(await taken());
+    throw error;
+  }
+  if (email !== undefined) afterMailsQueued(deps);
 }
 
 /**

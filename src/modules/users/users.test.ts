@@ -37,6 +37,7 @@ describe('GET /me', () => {
       'blocking',
       'created_at',
       'email',
+      'email_verified',
       'follow_requested',
       'followers_count',
       'following_count',
@@ -89,7 +90,7 @@ describe('PATCH /me', () => {
       name: 'x'.repeat(51),
       website: 'ftp://example.com',
       is_private: 'yes',
-      email: 'new@example.com',
+      email: 'not an email',
     });
     assert.equal(response.statusCode, 400);
     assert.deepEqual(

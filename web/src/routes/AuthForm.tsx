@@ -108,6 +108,11 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
             {mode === 'login' ? 'Log in' : 'Sign up'}
           </button>
         </form>
+        {mode === 'login' && (
+          <p className="auth-forgot">
+            <Link to="/reset-password">Forgot password?</Link>
+          </p>
+        )}
       </div>
       <p className="auth-switch">
         {mode === 'login' ? (

@@ -41,6 +41,9 @@ export default function Settings() {
           <Link to="/accounts/edit">Edit profile</Link>
         </li>
         <li>
+          <Link to="/settings/account">Account and security</Link>
+        </li>
+        <li>
           <Link to="/requests">Follow requests</Link>
         </li>
         <li>
