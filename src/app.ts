@@ -23,10 +23,12 @@ import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { isLiveSession } from './modules/auth/auth.service.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
+import { closeFriendsRoutes } from './modules/close-friends/close-friends.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { hashtagsRoutes } from './modules/hashtags/hashtags.routes.js';
+import { highlightsRoutes } from './modules/highlights/highlights.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
   idempotencyStore,
@@ -228,6 +230,8 @@ export async function buildApp(
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
       await api.register(storiesRoutes(deps));
+      await api.register(closeFriendsRoutes(deps));
+      await api.register(highlightsRoutes(deps));
       await api.register(mediaRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
