@@ -45,6 +45,7 @@ import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
 import { createNotificationBus } from './modules/notifications/notification-bus.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { reelsRoutes } from './modules/reels/reels.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
@@ -239,6 +240,7 @@ export async function buildApp(
       await api.register(savesRoutes(deps));
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
+      await api.register(reelsRoutes(deps));
       await api.register(notificationsRoutes(deps));
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));
