@@ -28,6 +28,7 @@ import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { hashtagsRoutes } from './modules/hashtags/hashtags.routes.js';
+import { insightsRoutes } from './modules/insights/insights.routes.js';
 import { highlightsRoutes } from './modules/highlights/highlights.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
@@ -233,6 +234,7 @@ export async function buildApp(
       await api.register(storiesRoutes(deps));
       await api.register(closeFriendsRoutes(deps));
       await api.register(highlightsRoutes(deps));
+      await api.register(insightsRoutes(deps));
       await api.register(mediaRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
