@@ -1,18 +1,11 @@
-import { sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
 import type { Executor, Trx } from '../../db/transaction.js';
+import type { HighlightsTable } from '../../db/types.js';
 import { after } from '../../http/pagination.js';
 import { inStoryAudience } from '../stories/story-audience.js';
 
-export interface HighlightRow {
-  id: number;
-  owner_id: number;
-  title: string;
-  cover_media_id: number | null;
-  position: number;
-  created_at: DbTime;
-  updated_at: DbTime;
-}
+export type HighlightRow = Selectable<HighlightsTable>;
 
 /** A highlight as one viewer sees it: how many of its stories, and which cover. */
 export interface HighlightView extends HighlightRow {
@@ -93,7 +86,7 @@ export async function firstPosition(trx: Trx, ownerId: number): Promise<number> 
   return row?.first === null || row?.first === undefined ? 0 : Number(row.first) - 1;
 }
 
-export async function insertHighlight(trx: Trx, values: Omit<HighlightRow, 'id'>) {
+export async function insertHighlight(trx: Trx, values: Insertable<HighlightsTable>) {
   const result = await trx.insertInto('highlights').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);
 }

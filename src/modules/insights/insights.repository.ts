@@ -27,14 +27,19 @@ export function postInsights(db: Executor, postId: number) {
 export function storyInsights(db: Executor, storyId: number) {
   return db
     .selectFrom('stories')
+    .leftJoin('story_views', 'story_views.story_id', 'stories.id')
+    .leftJoin('users', (join) =>
+      join.onRef('users.id', '=', 'story_views.viewer_id').on('users.is_active', '=', 1),
+    )
     .select(['stories.id', 'stories.author_id'])
     .select([
-      sql<number>`(select count(*) from story_views sv inner join users su on su.id = sv.viewer_id
-        where sv.story_id = stories.id and su.is_active = 1)`.as('viewers'),
-      sql<number>`(select count(*) from story_views sv inner join users su on su.id = sv.viewer_id
-        where sv.story_id = stories.id and su.is_active = 1 and sv.liked = 1)`.as('likes'),
+      sql<number>`count(users.id)`.as('viewers'),
+      sql<number>`coalesce(sum(case when users.id is not null and story_views.liked = 1 then 1 else 0 end), 0)`.as(
+        'likes',
+      ),
     ])
     .where('stories.id', '=', storyId)
+    .groupBy(['stories.id', 'stories.author_id'])
     .executeTakeFirst();
 }
 
