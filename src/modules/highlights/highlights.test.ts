@@ -236,3 +236,14 @@ test('visible as the account’s posts: private → followers, blocked → 404, 
   assert.equal((await call(fan, 'GET', url)).statusCode, 404);
   assert.equal((await call(fan, 'GET', `/highlights/${mixed.id}`)).statusCode, 404);
 });
+
+test('deleting a story takes it out of its highlights', async () => {
+  const owner = await createUser(t);
+  const [keep, gone] = [await insertStory(t, owner, HOUR), await insertStory(t, owner, 2 * HOUR)];
+  const h = await create(owner, 'both', [gone, keep], await storyMedia(gone));
+  expectStatus(await call(owner, 'DELETE', `/stories/${gone}`), 204);
+  const after = expectStatus(await call(owner, 'GET', `/highlights/${h.id}`), 200);
+  assert.deepEqual(ids(after.stories), [keep]);
+  assert.equal(after.story_count, 1);
+  assert.equal(after.cover.id, await storyMedia(keep));
+});
