@@ -171,5 +171,41 @@ test('reels play one at a time, the mute toggle works, and watching records a vi
   await page.getByRole('link', { name: 'Highlight Trips' }).click();
   await page.waitForURL(`${origin}/highlights/${highlight}`);
   await page.getByRole('heading', { name: 'Trips' }).waitFor();
+
+  // Close friends: Bob keeps a list; Alice's close-friends story gets a green ring in his tray.
+  await page.goto(`${origin}/accounts/close-friends`);
+  await page.getByLabel('Add by username').fill(alice.username);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: `Remove ${alice.username}` }).waitFor();
+  const results2 = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(
+    results2.violations
+      .filter((v) => ['serious', 'critical'].includes(v.impact ?? ''))
+      .map((v) => v.id),
+    [],
+    'axe on close friends',
+  );
+  expectStatus(
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/close-friends',
+      headers: alice.headers,
+      payload: { usernames: ['bob'] },
+    }),
+    204,
+  );
+  const close = await insertStory(t, alice, 30);
+  await t.db
+    .updateTable('stories')
+    .set({ audience: 'close_friends' })
+    .where('id', '=', Number(close))
+    .execute();
+  await page.goto(`${origin}/u/${alice.username}`);
+  await page.getByRole('button', { name: `Follow ${alice.username}` }).click();
+  await page.getByRole('button', { name: `Following: unfollow ${alice.username}` }).waitFor();
+  await page.goto(`${origin}/`);
+  await page
+    .getByRole('link', { name: `Story of ${alice.username}, close friends, unseen` })
+    .waitFor();
   await context.close();
 });

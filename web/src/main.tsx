@@ -34,6 +34,7 @@ const router = createBrowserRouter([
       { path: '/u/:username', element: page(() => import('./routes/Profile')) },
       { path: '/u/:username/:list', element: page(() => import('./routes/FollowList')) },
       { path: '/accounts/edit', element: page(() => import('./routes/EditProfile')) },
+      { path: '/accounts/close-friends', element: page(() => import('./routes/CloseFriends')) },
       { path: '/create', element: page(() => import('./routes/Composer')) },
       { path: '/create/:kind', element: page(() => import('./routes/Composer')) },
       { path: '/stories/:username', element: page(() => import('./routes/StoryViewer')) },

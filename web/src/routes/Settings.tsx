@@ -44,6 +44,9 @@ export default function Settings() {
           <Link to="/requests">Follow requests</Link>
         </li>
         <li>
+          <Link to="/accounts/close-friends">Close friends</Link>
+        </li>
+        <li>
           <Link to="/saved">Saved</Link>
         </li>
       </ul>
