@@ -80,7 +80,15 @@ const videoState = (page: Page, index: number) =>
   page
     .locator('video.reel-video')
     .nth(index)
-    .evaluate((v: HTMLVideoElement) => ({ paused: v.paused, muted: v.muted }));
+    .evaluate((v) => {
+      const video = v as unknown as { paused: boolean; muted: boolean };
+      return { paused: video.paused, muted: video.muted };
+    });
+
+interface VideoState {
+  paused: boolean;
+  muted: boolean;
+}
 
 async function viewsOf(viewerId: number) {
   return t.db
@@ -115,10 +123,12 @@ test('reels play one at a time, the mute toggle works, and watching records a vi
   await page.getByRole('link', { name: 'Reels' }).click();
   await page.waitForURL(`${origin}/reels`);
   await page.getByText('Second reel').waitFor(); // newest first among equally popular reels
-  await page.waitForFunction(() => {
-    const v = document.querySelector<HTMLVideoElement>('video.reel-video');
-    return v !== null && !v.paused;
-  });
+  await page.waitForFunction((pattern) => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): unknown } })
+      .document;
+    const videos = [...(doc.querySelectorAll('video.reel-video') as Iterable<VideoState>)];
+    return videos.map((v) => (v.paused ? 'p' : 'P')).join('') === pattern;
+  }, 'Pp');
   assert.deepEqual(await videoState(page, 0), { paused: false, muted: true });
 
   // Watching a moment records the view.
@@ -136,10 +146,12 @@ test('reels play one at a time, the mute toggle works, and watching records a vi
 
   // The next reel scrolls into view: it plays (with the sound choice kept), the first pauses.
   await page.locator('li.reel').nth(1).scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => {
-    const videos = document.querySelectorAll<HTMLVideoElement>('video.reel-video');
-    return videos.length === 2 && videos[0]!.paused && !videos[1]!.paused;
-  });
+  await page.waitForFunction((pattern) => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): unknown } })
+      .document;
+    const videos = [...(doc.querySelectorAll('video.reel-video') as Iterable<VideoState>)];
+    return videos.map((v) => (v.paused ? 'p' : 'P')).join('') === pattern;
+  }, 'pP');
   assert.equal((await videoState(page, 1)).muted, false);
   for (let i = 0; i < 50 && (await viewsOf(Number(bob.id))).length < 2; i++) {
     await page.waitForTimeout(200);
