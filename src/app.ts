@@ -23,10 +23,13 @@ import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { isLiveSession } from './modules/auth/auth.service.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
+import { closeFriendsRoutes } from './modules/close-friends/close-friends.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { followsRoutes } from './modules/follows/follows.routes.js';
 import { hashtagsRoutes } from './modules/hashtags/hashtags.routes.js';
+import { insightsRoutes } from './modules/insights/insights.routes.js';
+import { highlightsRoutes } from './modules/highlights/highlights.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import {
   idempotencyStore,
@@ -43,6 +46,7 @@ import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
 import { createNotificationBus } from './modules/notifications/notification-bus.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { reelsRoutes } from './modules/reels/reels.routes.js';
 import { savesRoutes } from './modules/saves/saves.routes.js';
 import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
@@ -251,6 +255,9 @@ export async function buildApp(
       await api.register(usersRoutes(deps));
       await api.register(followsRoutes(deps));
       await api.register(storiesRoutes(deps));
+      await api.register(closeFriendsRoutes(deps));
+      await api.register(highlightsRoutes(deps));
+      await api.register(insightsRoutes(deps));
       await api.register(mediaRoutes(deps));
       await api.register(postsRoutes(deps));
       await api.register(locationsRoutes(deps));
@@ -258,6 +265,7 @@ export async function buildApp(
       await api.register(savesRoutes(deps));
       await api.register(commentsRoutes(deps));
       await api.register(feedRoutes(deps));
+      await api.register(reelsRoutes(deps));
       await api.register(notificationsRoutes(deps));
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));

@@ -130,6 +130,7 @@ export const exampleStory = {
   expires_at: '2026-11-26T07:58:10.000Z',
   seen_by_me: false,
   liked_by_me: false,
+  audience: 'everyone' as const,
 };
 
 export const exampleTokenPair = {

@@ -309,6 +309,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a highlight from your stories
+         * @description From your own stories, active or archived (someone else’s or an unknown id is 400 on `story_ids`; more than 100 is 400). It goes first in your highlights. Its stories never expire from it.
+         */
+        post: operations["createHighlight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/highlights/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A highlight with its stories in order
+         * @description Visible as the account’s posts are: a private account’s only to its approved followers (403), a blocked one’s to no one (404). Close-friends stories count only for their audience; a highlight with none left for the caller is 404 to them. Reading it records no story view.
+         */
+        get: operations["getHighlight"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a highlight (owner only)
+         * @description Its stories stay in your archive.
+         */
+        delete: operations["deleteHighlight"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a highlight (owner only)
+         * @description Title, cover, and `story_ids`, which replaces the list (add, remove, reorder). Another person’s highlight is 403 (404 if you cannot see it).
+         */
+        patch: operations["updateHighlight"];
+        trace?: never;
+    };
     "/api/v1/locations": {
         parameters: {
             query?: never;
@@ -395,6 +443,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/archive/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My story archive, most recent first
+         * @description Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.
+         */
+        get: operations["listArchivedStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/blocks": {
         parameters: {
             query?: never;
@@ -408,6 +476,30 @@ export interface paths {
          */
         get: operations["listBlocks"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/close-friends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your close friends list
+         * @description By username. Deactivated accounts are left out.
+         */
+        get: operations["listCloseFriends"];
+        /**
+         * Set your close friends list
+         * @description The accounts that see your `close_friends` stories. Replaces the whole list; unknown, deactivated, blocked or repeated names and yourself are 400 with one `usernames` error per bad entry, and nothing changes.
+         */
+        put: operations["replaceCloseFriends"];
         post?: never;
         delete?: never;
         options?: never;
@@ -512,6 +604,46 @@ export interface paths {
          * @description Comments and replies on your posts that contain one of these words are hidden from everyone, you included, except the comment’s own author. Matching ignores case and accents (NFKD, combining marks removed); a word with letters or digits matches whole words, one without (an emoji) anywhere. Up to 200 words of 1–100 characters.
          */
         put: operations["setHiddenWords"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/highlights/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder your highlights
+         * @description List every one of your highlights once, in the new order; a missing, foreign or unknown id is 400 on `ids` and nothing changes.
+         */
+        put: operations["reorderHighlights"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your account’s activity, per day
+         * @description Over the last 7 or 30 UTC days (today included): followers gained, posts published, likes and comments received from others, per day (oldest first) and in total.
+         */
+        get: operations["getAccountInsights"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -713,9 +845,10 @@ export interface paths {
         };
         /**
          * My story archive, most recent first
-         * @description Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.
+         * @deprecated
+         * @description Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else. Same list as `GET /me/archive/stories`, kept for older clients.
          */
-        get: operations["listArchivedStories"];
+        get: operations["listArchivedStoriesLegacy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -735,7 +868,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an image or video (unattached until used by a post or story)
-         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`.
+         * @description multipart/form-data with one part named `file`. Images: JPEG, PNG, WebP, GIF (first frame) up to 15 MB and 50 megapixels; videos: MP4, MOV, WebM, MKV up to 200 MB, 180 s and 8192 px on either side, transcoded to H.264/AAC MP4 (longest side 1080 px, at most 60 fps). The type is sniffed from the bytes. 413 as soon as the limit is exceeded, 415 for other types, 400 for corrupt files. 201 with the finished media; 202 with `status: "processing"` when a video takes longer than MEDIA_SYNC_WAIT_MS (10 s): poll `GET /media/{id}` until it is `ready` or `failed`. An optional text field `alt_text` (up to 1,000 characters, trimmed; empty means none) describes it for screen readers; any other field is 400 naming it.
          */
         post: operations["uploadMedia"];
         delete?: never;
@@ -978,6 +1111,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts/{id}/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post’s numbers (author only)
+         * @description Likes, comments, saves (a count: who saved is never shown) and, for posts with a video, views. 404 for anyone but the author.
+         */
+        get: operations["getPostInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts/{id}/like": {
         parameters: {
             query?: never;
@@ -1066,6 +1219,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts/{id}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the caller watched a video post (reel)
+         * @description Counts at most one view per viewer, post and UTC day: `view_count` grows by one the first time that day, and repeating it changes nothing. The author’s own views are not counted. A post without a video is 400 (`view_count` is null on such posts). A viewed reel counts as seen by `GET /reels`. 404 / 403 as for reading the post.
+         */
+        post: operations["recordPostView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reels to watch
+         * @description First the reels you have not watched (`POST /posts/{id}/views`) from accounts you follow, newest first; then unwatched reels of the last 30 days from public accounts you do not follow, by popularity `likes + 2 × comments + views / 10` (ties: newest id first). The cursor carries the phase and the position, so a walk never serves a reel twice while reels are posted, watched or liked between pages: a new reel waits for the next walk, and a reel gaining popularity moves ahead of the cursor, never behind it. (Only a popularity that drops during the walk, an unlike or a deleted comment, could bring a reel back; watching it ends that too.)
+         */
+        get: operations["listReels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stories": {
         parameters: {
             query?: never;
@@ -1077,7 +1270,7 @@ export interface paths {
         put?: never;
         /**
          * Post a story
-         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 `media_not_ready`. A story is active until `expires_at`; afterwards it is gone from every list.
+         * @description Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 `media_not_ready`. `audience: "close_friends"` shows it only to the caller's close friends (everywhere: tray, profile, lookup, highlights). A story is active until `expires_at`; afterwards it is gone from every list.
          */
         post: operations["createStory"];
         delete?: never;
@@ -1125,6 +1318,26 @@ export interface paths {
          * @description Removes the story, its views and its media files.
          */
         delete: operations["deleteStory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stories/{id}/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A story’s numbers (author only)
+         * @description How many accounts viewed it and how many liked it, also after it expired. 404 for anyone but the author.
+         */
+        get: operations["getStoryInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1342,6 +1555,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile's highlights, in the owner's order
+         * @description Visible as the account’s posts are: a private account’s only to its approved followers (403), a blocked one’s to no one (404). Close-friends stories count only for their audience; a highlight with none left for the caller is 404 to them.
+         */
+        get: operations["listUserHighlights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{username}/mute": {
         parameters: {
             query?: never;
@@ -1378,6 +1611,26 @@ export interface paths {
          * @description Newest first. 404 for unknown or deactivated accounts; 403 for a private account to anyone but its approved followers.
          */
         get: operations["listUserPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/reels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile's reels tab
+         * @description Its reels, newest first (the same as `GET /users/{username}/posts?type=reel`). 404 for unknown or deactivated accounts; 403 for a private account to anyone but its approved followers.
+         */
+        get: operations["listUserReels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1464,6 +1717,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountInsights */
+        AccountInsights: {
+            /** @description The window: the last 7 or 30 UTC days, today included */
+            days: number;
+            /** @description Followers now */
+            followers_count: number;
+            /** @description Followers gained over the window who still follow (an unfollow leaves no dated trace, so it is not subtracted by day) */
+            follower_change: number;
+            posts_published: number;
+            /** @description Likes by others on your posts in the window */
+            likes_received: number;
+            /** @description Comments and replies by others on your posts in the window */
+            comments_received: number;
+            /** @description One entry per day, oldest first */
+            per_day: components["schemas"]["InsightsDay"][];
+        };
         /**
          * BlockedUser
          * @example {
@@ -1488,6 +1757,12 @@ export interface components {
         /** BlockedUserPage */
         BlockedUserPage: {
             data: components["schemas"]["BlockedUser"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /** CloseFriendPage */
+        CloseFriendPage: {
+            data: components["schemas"]["User"][];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1651,6 +1926,113 @@ export interface components {
         /** HiddenWords */
         HiddenWords: {
             words: string[];
+        };
+        /**
+         * Highlight
+         * @example {
+         *       "id": "77",
+         *       "title": "Porto",
+         *       "owner": {
+         *         "id": "42",
+         *         "username": "ada.lovelace",
+         *         "name": "Ada Lovelace",
+         *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+         *         "is_private": false
+         *       },
+         *       "cover": {
+         *         "id": "1187",
+         *         "type": "image",
+         *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+         *         "width": 1080,
+         *         "height": 1350,
+         *         "duration_ms": null,
+         *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+         *         "poster_url": null,
+         *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+         *         "status": "ready",
+         *         "failure_reason": null,
+         *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+         *       },
+         *       "story_count": 3,
+         *       "created_at": "2026-11-26T09:00:00.000Z",
+         *       "updated_at": "2026-11-27T10:30:00.000Z"
+         *     }
+         */
+        Highlight: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            title: string;
+            owner: components["schemas"]["User"];
+            /** @description The chosen cover (`cover_media_id`), else the first story’s media; null when the caller sees none of its stories */
+            cover: components["schemas"]["Media"] | null;
+            /** @description Stories the caller may see in it */
+            story_count: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            updated_at: string;
+        };
+        /** HighlightDetail */
+        HighlightDetail: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            id: string;
+            title: string;
+            owner: components["schemas"]["User"];
+            /** @description The chosen cover (`cover_media_id`), else the first story’s media; null when the caller sees none of its stories */
+            cover: components["schemas"]["Media"] | null;
+            /** @description Stories the caller may see in it */
+            story_count: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T21:17:19.000Z
+             */
+            updated_at: string;
+            /** @description In the highlight’s order. They never expire here (`expires_at` is when they left the tray); reading them records no view. */
+            stories: components["schemas"]["Story"][];
+        };
+        /** HighlightPage */
+        HighlightPage: {
+            data: components["schemas"]["Highlight"][];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * InsightsDay
+         * @example {
+         *       "date": "2026-12-05",
+         *       "new_followers": 3,
+         *       "posts_published": 1,
+         *       "likes_received": 41,
+         *       "comments_received": 6
+         *     }
+         */
+        InsightsDay: {
+            /**
+             * Format: date
+             * @description A UTC day, YYYY-MM-DD
+             */
+            date: string;
+            new_followers: number;
+            posts_published: number;
+            likes_received: number;
+            comments_received: number;
         };
         /**
          * Location
@@ -2150,6 +2532,21 @@ export interface components {
             /** @description Set while archived: then only the author sees the post */
             archived_at: string | null;
         };
+        /** PostInsights */
+        PostInsights: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            post_id: string;
+            likes: number;
+            /** @description Comments and replies */
+            comments: number;
+            /** @description How many accounts saved it (never who) */
+            saves: number;
+            /** @description Posts with a video: views (one per viewer and day); null for photos only */
+            views: number | null;
+        };
         /**
          * PostMedia
          * @example {
@@ -2364,7 +2761,8 @@ export interface components {
          *       "created_at": "2026-11-25T07:58:10.000Z",
          *       "expires_at": "2026-11-26T07:58:10.000Z",
          *       "seen_by_me": false,
-         *       "liked_by_me": false
+         *       "liked_by_me": false,
+         *       "audience": "everyone"
          *     }
          */
         Story: {
@@ -2388,6 +2786,23 @@ export interface components {
             /** @description The caller has viewed it (always true on the caller’s own stories) */
             seen_by_me: boolean;
             liked_by_me: boolean;
+            /**
+             * @description `close_friends`: seen only by its author and the accounts on their close friends list (`PUT /me/close-friends`); clients draw a green ring
+             * @default everyone
+             * @enum {unknown}
+             */
+            audience: "everyone" | "close_friends";
+        };
+        /** StoryInsights */
+        StoryInsights: {
+            /**
+             * @description Opaque id
+             * @example 42
+             */
+            story_id: string;
+            /** @description Accounts that viewed it (the author not counted) */
+            viewers: number;
+            likes: number;
         };
         /** StoryPage */
         StoryPage: {
@@ -2432,10 +2847,12 @@ export interface components {
          *           "created_at": "2026-11-25T07:58:10.000Z",
          *           "expires_at": "2026-11-26T07:58:10.000Z",
          *           "seen_by_me": false,
-         *           "liked_by_me": false
+         *           "liked_by_me": false,
+         *           "audience": "everyone"
          *         }
          *       ],
-         *       "has_unseen": true
+         *       "has_unseen": true,
+         *       "has_close_friends": false
          *     }
          */
         StoryTrayGroup: {
@@ -2443,6 +2860,8 @@ export interface components {
             /** @description Active stories, oldest first */
             stories: components["schemas"]["Story"][];
             has_unseen: boolean;
+            /** @description One of the active stories is for close friends only (a green ring) */
+            has_close_friends: boolean;
         };
         /**
          * StoryViewer
@@ -4939,6 +5358,947 @@ export interface operations {
             };
         };
     };
+    createHighlight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: 1–255 visible ASCII characters (a UUID is typical). The same key from the same account within 24 hours returns the first answer (status, body, Location) with `Idempotent-Replayed: true` and does nothing again; the same key with a different request is 422 `idempotency_key_reused`; while the first request still runs, a retry waits up to 3 s, then gets 409 `idempotency_key_in_progress` with Retry-After. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Porto",
+                 *       "story_ids": [
+                 *         "640",
+                 *         "652"
+                 *       ],
+                 *       "cover_media_id": "1187"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–30 characters */
+                    title: string;
+                    /** @description 1–100 of the caller's own stories (active, expired or archived), in display order */
+                    story_ids: string[];
+                    /** @description The media of one of its stories; null (or absent) uses the first story’s */
+                    cover_media_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "77",
+                     *       "title": "Porto",
+                     *       "owner": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "cover": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *       },
+                     *       "story_count": 1,
+                     *       "created_at": "2026-11-26T09:00:00.000Z",
+                     *       "updated_at": "2026-11-27T10:30:00.000Z",
+                     *       "stories": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HighlightDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Present on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_in_progress`: the first request with this key is still running (Retry-After) */
+            409: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until retrying makes sense */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "That username is already taken.",
+                     *       "code": "conflict",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this key was used for a different request */
+            422: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
+                     *       "code": "idempotency_key_reused",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHighlight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "77",
+                     *       "title": "Porto",
+                     *       "owner": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "cover": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *       },
+                     *       "story_count": 1,
+                     *       "created_at": "2026-11-26T09:00:00.000Z",
+                     *       "updated_at": "2026-11-27T10:30:00.000Z",
+                     *       "stories": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HighlightDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteHighlight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHighlight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Porto 2026",
+                 *       "story_ids": [
+                 *         "652",
+                 *         "640",
+                 *         "701"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–30 characters */
+                    title?: string;
+                    /** @description The new list, replacing the old: stories left out are removed, new ones added, the order is the new order */
+                    story_ids?: string[];
+                    /** @description The media of one of its stories; null (or absent) uses the first story’s */
+                    cover_media_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "77",
+                     *       "title": "Porto",
+                     *       "owner": {
+                     *         "id": "42",
+                     *         "username": "ada.lovelace",
+                     *         "name": "Ada Lovelace",
+                     *         "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *         "is_private": false
+                     *       },
+                     *       "cover": {
+                     *         "id": "1187",
+                     *         "type": "image",
+                     *         "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *         "width": 1080,
+                     *         "height": 1350,
+                     *         "duration_ms": null,
+                     *         "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *         "poster_url": null,
+                     *         "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *         "status": "ready",
+                     *         "failure_reason": null,
+                     *         "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *       },
+                     *       "story_count": 1,
+                     *       "created_at": "2026-11-26T09:00:00.000Z",
+                     *       "updated_at": "2026-11-27T10:30:00.000Z",
+                     *       "stories": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HighlightDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     searchLocations: {
         parameters: {
             query?: {
@@ -5932,6 +7292,130 @@ export interface operations {
             };
         };
     };
+    listArchivedStories: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "640",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "created_at": "2026-11-25T07:58:10.000Z",
+                     *           "expires_at": "2026-11-26T07:58:10.000Z",
+                     *           "seen_by_me": false,
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StoryPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBlocks: {
         parameters: {
             query?: {
@@ -6010,6 +7494,243 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "A valid access token is required.",
                      *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCloseFriends: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "42",
+                     *           "username": "ada.lovelace",
+                     *           "name": "Ada Lovelace",
+                     *           "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *           "is_private": false
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CloseFriendPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceCloseFriends: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "usernames": [
+                 *         "ada.lovelace",
+                 *         "grace_h"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The whole list (0–1000 usernames, any case); it replaces the previous one */
+                    usernames: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -6771,6 +8492,247 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many attempts from your address; try again in 42 s.",
                      *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorderHighlights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "77",
+                 *         "75",
+                 *         "76"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description All of your highlights’ ids, in the new order (first is shown first) */
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountInsights: {
+        parameters: {
+            query?: {
+                /** @description The window: 7 or 30 days */
+                days?: 7 | 30;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 7,
+                     *       "followers_count": 1204,
+                     *       "follower_change": 3,
+                     *       "posts_published": 1,
+                     *       "likes_received": 41,
+                     *       "comments_received": 6,
+                     *       "per_day": [
+                     *         {
+                     *           "date": "2026-12-05",
+                     *           "new_followers": 3,
+                     *           "posts_published": 1,
+                     *           "likes_received": 41,
+                     *           "comments_received": 6
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountInsights"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
                      *       "instance": "/api/v1/posts/305"
                      *     }
                      */
@@ -8270,7 +10232,7 @@ export interface operations {
             };
         };
     };
-    listArchivedStories: {
+    listArchivedStoriesLegacy: {
         parameters: {
             query?: {
                 /** @description Page size (1–100) */
@@ -8319,7 +10281,8 @@ export interface operations {
                      *           "created_at": "2026-11-25T07:58:10.000Z",
                      *           "expires_at": "2026-11-26T07:58:10.000Z",
                      *           "seen_by_me": false,
-                     *           "liked_by_me": false
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
@@ -11532,6 +13495,142 @@ export interface operations {
             };
         };
     };
+    getPostInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "post_id": "1201",
+                     *       "likes": 128,
+                     *       "comments": 14,
+                     *       "saves": 9,
+                     *       "views": 2310
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostInsights"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     likePost: {
         parameters: {
             query?: never;
@@ -12842,6 +14941,344 @@ export interface operations {
             };
         };
     };
+    recordPostView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many writes (or uploads) from this account; Retry-After says when to retry */
+            429: {
+                headers: {
+                    /** @description Writes (or, on uploads, uploads, whichever budget is tighter) allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts from your address; try again in 42 s.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReels: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": null,
+                     *               "tags": []
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "mentions": [],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "view_count": 412,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createStory: {
         parameters: {
             query?: never;
@@ -12862,6 +15299,12 @@ export interface operations {
                 "application/json": {
                     /** @description An unattached image or video the caller uploaded */
                     media_id: string;
+                    /**
+                     * @description `close_friends`: seen only by its author and the accounts on their close friends list (`PUT /me/close-friends`); clients draw a green ring
+                     * @default everyone
+                     * @enum {unknown}
+                     */
+                    audience?: "everyone" | "close_friends";
                 };
             };
         };
@@ -12907,7 +15350,8 @@ export interface operations {
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
                      *       "seen_by_me": false,
-                     *       "liked_by_me": false
+                     *       "liked_by_me": false,
+                     *       "audience": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["Story"];
@@ -13117,10 +15561,12 @@ export interface operations {
                      *             "created_at": "2026-11-25T07:58:10.000Z",
                      *             "expires_at": "2026-11-26T07:58:10.000Z",
                      *             "seen_by_me": false,
-                     *             "liked_by_me": false
+                     *             "liked_by_me": false,
+                     *             "audience": "everyone"
                      *           }
                      *         ],
-                     *         "has_unseen": true
+                     *         "has_unseen": true,
+                     *         "has_close_friends": false
                      *       }
                      *     ]
                      */
@@ -13215,7 +15661,8 @@ export interface operations {
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
                      *       "seen_by_me": false,
-                     *       "liked_by_me": false
+                     *       "liked_by_me": false,
+                     *       "audience": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["Story"];
@@ -13500,6 +15947,140 @@ export interface operations {
             };
         };
     };
+    getStoryInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Opaque id
+                 * @example 42
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "story_id": "640",
+                     *       "viewers": 57,
+                     *       "likes": 12
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StoryInsights"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     likeStory: {
         parameters: {
             query?: never;
@@ -13554,7 +16135,8 @@ export interface operations {
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
                      *       "seen_by_me": false,
-                     *       "liked_by_me": false
+                     *       "liked_by_me": false,
+                     *       "audience": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["Story"];
@@ -13762,7 +16344,8 @@ export interface operations {
                      *       "created_at": "2026-11-25T07:58:10.000Z",
                      *       "expires_at": "2026-11-26T07:58:10.000Z",
                      *       "seen_by_me": false,
-                     *       "liked_by_me": false
+                     *       "liked_by_me": false,
+                     *       "audience": "everyone"
                      *     }
                      */
                     "application/json": components["schemas"]["Story"];
@@ -15651,6 +18234,170 @@ export interface operations {
             };
         };
     };
+    listUserHighlights: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "77",
+                     *           "title": "Porto",
+                     *           "owner": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "cover": {
+                     *             "id": "1187",
+                     *             "type": "image",
+                     *             "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *             "width": 1080,
+                     *             "height": 1350,
+                     *             "duration_ms": null,
+                     *             "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *             "poster_url": null,
+                     *             "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *             "status": "ready",
+                     *             "failure_reason": null,
+                     *             "alt_text": "Tiled rooftops of Porto at sunset, the river in the background"
+                     *           },
+                     *           "story_count": 3,
+                     *           "created_at": "2026-11-26T09:00:00.000Z",
+                     *           "updated_at": "2026-11-27T10:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HighlightPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     muteUser: {
         parameters: {
             query?: never;
@@ -16231,6 +18978,209 @@ export interface operations {
             };
         };
     };
+    listUserReels: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "305",
+                     *           "type": "post",
+                     *           "caption": "Morning light over the river #porto #film",
+                     *           "author": {
+                     *             "id": "42",
+                     *             "username": "ada.lovelace",
+                     *             "name": "Ada Lovelace",
+                     *             "profile_image_url": "https://photogram.example/media/5e/1c/5e1c0a7d2b9f4e3a8c6d1f0b2a7e9c4d.jpg",
+                     *             "is_private": false
+                     *           },
+                     *           "media": [
+                     *             {
+                     *               "id": "1187",
+                     *               "type": "image",
+                     *               "url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg",
+                     *               "width": 1080,
+                     *               "height": 1350,
+                     *               "duration_ms": null,
+                     *               "thumbnail_url": "https://photogram.example/media/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.thumb.jpg",
+                     *               "poster_url": null,
+                     *               "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": "Tiled rooftops of Porto at sunset, the river in the background",
+                     *               "tags": []
+                     *             },
+                     *             {
+                     *               "id": "1188",
+                     *               "type": "video",
+                     *               "url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.mp4",
+                     *               "width": 1080,
+                     *               "height": 1920,
+                     *               "duration_ms": 14520,
+                     *               "thumbnail_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.thumb.jpg",
+                     *               "poster_url": "https://photogram.example/media/0b/7d/0b7d2e9f4c1a3b5d7e9f1a3c5e7b9d1f.poster.jpg",
+                     *               "blurhash": "L6PZfSi_.AyE_3t7t7R**0o#DgR4",
+                     *               "status": "ready",
+                     *               "failure_reason": null,
+                     *               "alt_text": null,
+                     *               "tags": []
+                     *             }
+                     *           ],
+                     *           "location": {
+                     *             "id": "9",
+                     *             "name": "Porto Ribeira",
+                     *             "address": "Cais da Ribeira, 4050-510 Porto, Portugal",
+                     *             "lat": 41.1407,
+                     *             "lng": -8.6131
+                     *           },
+                     *           "hashtags": [
+                     *             "porto",
+                     *             "film"
+                     *           ],
+                     *           "mentions": [],
+                     *           "like_count": 87,
+                     *           "comment_count": 6,
+                     *           "view_count": 412,
+                     *           "liked_by_me": true,
+                     *           "saved_by_me": false,
+                     *           "comments_disabled": false,
+                     *           "hide_like_count": false,
+                     *           "created_at": "2026-11-24T21:17:19.000Z",
+                     *           "updated_at": "2026-11-24T21:30:02.000Z",
+                     *           "edited_at": "2026-11-24T21:30:02.000Z",
+                     *           "archived_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: media_ids must NOT have fewer than 1 items.",
+                     *       "code": "validation_failed",
+                     *       "instance": "/api/v1/posts",
+                     *       "errors": [
+                     *         {
+                     *           "field": "media_ids",
+                     *           "message": "must NOT have fewer than 1 items"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid access token is required.",
+                     *       "code": "not_authenticated",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: a private account's content for non-followers, or another user's resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This account is private: only its approved followers see its posts.",
+                     *       "code": "forbidden",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "not_found",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (no internals disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:photogram:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. It has been logged.",
+                     *       "code": "internal_error",
+                     *       "instance": "/api/v1/posts/305"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUserStories: {
         parameters: {
             query?: {
@@ -16283,7 +19233,8 @@ export interface operations {
                      *           "created_at": "2026-11-25T07:58:10.000Z",
                      *           "expires_at": "2026-11-26T07:58:10.000Z",
                      *           "seen_by_me": false,
-                     *           "liked_by_me": false
+                     *           "liked_by_me": false,
+                     *           "audience": "everyone"
                      *         }
                      *       ],
                      *       "next_cursor": "WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0"

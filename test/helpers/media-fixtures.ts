@@ -25,19 +25,36 @@ export async function writeFixture(
   return path;
 }
 
-/** A multipart body with one file part (`file` unless `field` says otherwise), for inject. */
+/**
+ * A multipart body with one file part (`file` unless `field` says otherwise), for inject; text
+ * `fields` come first, or after the file with `fieldsLast`.
+ */
 export function multipartForm(
   data: Buffer | string,
-  opts: { field?: string; filename?: string; type?: string } = {},
+  opts: {
+    field?: string;
+    filename?: string;
+    type?: string;
+    fields?: Record<string, string>;
+    fieldsLast?: boolean;
+  } = {},
 ) {
   const boundary = `----photogram${Math.random().toString(16).slice(2)}`;
+  const text = Object.entries(opts.fields ?? {})
+    .map(
+      ([name, value]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    )
+    .join('');
   const head =
+    (opts.fieldsLast ? '' : text) +
     `--${boundary}\r\nContent-Disposition: form-data; name="${opts.field ?? 'file'}"; ` +
     `filename="${opts.filename ?? 'upload.jpg'}"\r\nContent-Type: ${opts.type ?? 'image/jpeg'}\r\n\r\n`;
   return {
     payload: Buffer.concat([
       Buffer.from(head),
       Buffer.from(data),
+      Buffer.from(opts.fieldsLast && text ? `\r\n${text.slice(0, -2)}` : ''),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },

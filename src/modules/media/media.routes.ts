@@ -15,7 +15,7 @@ import {
 } from '../../http/errors.js';
 import { MAX_UPLOAD_BYTES } from '../../media/process-upload.js';
 import { MeSchema } from '../users/users.schema.js';
-import { MediaSchema, UploadDescription } from './media.schema.js';
+import { MAX_ALT_TEXT_LENGTH, MediaSchema, UploadDescription } from './media.schema.js';
 import { getOwnMedia, removeProfileImage, setProfileImage, uploadMedia } from './media.service.js';
 import { fileDigest, receiveUpload, uploadTempDir } from './receive-upload.js';
 
@@ -23,6 +23,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** POST /media: the received file, until the handler consumes it. */
     uploadPath?: string;
+    /** POST /media: the `alt_text` field, trimmed; null when absent or empty. */
+    uploadAltText?: string | null;
   }
 }
 
@@ -32,10 +34,12 @@ export const mediaRoutes =
     // Scoped to these routes: nowhere else accepts multipart bodies.
     await app.register(multipart, {
       // Our own stream guard answers first with a precise 413; this is the backstop.
-      limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
+      // fieldSize: 1,000 characters of alt text may take 4 bytes each.
+      limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, fieldSize: 4096, parts: 11 },
     });
     const tmpDir = uploadTempDir(deps.config);
     app.decorateRequest('uploadPath', undefined);
+    app.decorateRequest('uploadAltText', undefined);
     const tags = ['media'];
 
     app.post(
@@ -44,9 +48,13 @@ export const mediaRoutes =
         config: { auth: 'required', idempotent: true, upload: true },
         // Received before the Idempotency-Key is claimed: the file is part of the request.
         preHandler: async (request) => {
-          const temp = await receiveFile(request, tmpDir);
+          const received = await receiveFile(request, tmpDir, UPLOAD_FIELDS);
+          const temp = received.path;
+          // Set first: onSend removes it, also when the alt text is refused.
           request.uploadPath = temp;
-          request.bodyFingerprint = () => fileDigest(temp);
+          const altText = altTextOf(received.fields);
+          request.uploadAltText = altText;
+          request.bodyFingerprint = async () => `${await fileDigest(temp)}:${altText ?? ''}`;
         },
         // A replayed or refused request leaves its upload unprocessed.
         onSend: async (request, _reply, payload) => {
@@ -57,13 +65,15 @@ export const mediaRoutes =
           tags,
           operationId: 'uploadMedia',
           summary: 'Upload an image or video (unattached until used by a post or story)',
-          description: UploadDescription,
+          description: `${UploadDescription} An optional text field \`alt_text\` (up to 1,000 characters, trimmed; empty means none) describes it for screen readers; any other field is 400 naming it.`,
           consumes: ['multipart/form-data'],
           response: { 201: MediaSchema, 202: MediaSchema },
         },
       },
       async (request, reply) => {
-        const media = await uploadMedia(deps, actorOf(request), request.uploadPath!);
+        const media = await uploadMedia(deps, actorOf(request), request.uploadPath!, {
+          altText: request.uploadAltText ?? null,
+        });
         return reply
           .status(media.status === 'processing' ? 202 : 201)
           .header('location', `/api/v1/media/${media.id}`)
@@ -103,8 +113,8 @@ export const mediaRoutes =
         },
       },
       async (request) => {
-        const temp = await receiveFile(request, tmpDir);
-        return setProfileImage(deps, actorOf(request), temp);
+        const { path } = await receiveFile(request, tmpDir, null);
+        return setProfileImage(deps, actorOf(request), path);
       },
     );
 
@@ -129,18 +139,48 @@ export const mediaRoutes =
 /** How much of a refused upload is still read (a few MB over the limit is the usual case). */
 const DISCARD_AFTER_REFUSAL = { maxBytes: 64 * 1024 * 1024, maxMs: 15_000 };
 
+/** The text fields POST /media accepts beside its file. */
+const UPLOAD_FIELDS = new Set(['alt_text']);
+
+/** The `alt_text` field: trimmed, at most MAX_ALT_TEXT_LENGTH characters; '' means none. */
+function altTextOf(fields: Map<string, string>): string | null {
+  const value = fields.get('alt_text')?.trim();
+  if (value === undefined || value === '') return null;
+  if ([...value].length > MAX_ALT_TEXT_LENGTH) {
+    throw invalidField('alt_text', `must be at most ${MAX_ALT_TEXT_LENGTH} characters`);
+  }
+  return value;
+}
+
 /**
  * The one `file` part, streamed to a temp file under the size limit; the caller owns (and removes)
  * the file. The whole form is read, so a second file is refused rather than silently dropped.
+ * Text fields named in `allowed` are returned; any other is 400 naming it (`allowed` null: text
+ * fields are ignored, as they always were there).
  */
-async function receiveFile(request: FastifyRequest, dir: string): Promise<string> {
+async function receiveFile(
+  request: FastifyRequest,
+  dir: string,
+  allowed: ReadonlySet<string> | null,
+): Promise<{ path: string; fields: Map<string, string> }> {
   if (!request.isMultipart()) {
     throw unsupportedMediaType('Send the file as multipart/form-data, in a part named "file".');
   }
   let temp: string | undefined;
+  const fields = new Map<string, string>();
   try {
     for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
+      if (part.type !== 'file') {
+        if (allowed === null) continue;
+        if (!allowed.has(part.fieldname)) {
+          throw invalidField(part.fieldname, 'is not an allowed field');
+        }
+        if (part.valueTruncated) {
+          throw invalidField(part.fieldname, `must be at most ${MAX_ALT_TEXT_LENGTH} characters`);
+        }
+        fields.set(part.fieldname, String(part.value));
+        continue;
+      }
       if (part.fieldname !== 'file') {
         part.file.resume();
         throw invalidField('file', `is required; got a file part named "${part.fieldname}"`);
@@ -155,7 +195,7 @@ async function receiveFile(request: FastifyRequest, dir: string): Promise<string
     throw error;
   }
   if (!temp) throw invalidField('file', 'is required (a multipart part named "file")');
-  return temp;
+  return { path: temp, fields };
 }
 
 /** Client mistakes become precise 4xx answers; our own failures (disk, permissions) stay 500s. */

@@ -158,11 +158,13 @@ export async function uploadMedia(
   deps: AppDeps,
   actor: Actor,
   tempPath: string,
+  options: { altText?: string | null } = {},
 ): Promise<MediaDto> {
   let id: number | undefined;
   const beforeWrite = async (m: ProcessedMedia) => {
     id = await repo.insertMedia(deps.db, {
       ...m,
+      alt_text: options.altText ?? null,
       owner_id: actor.id,
       status: 'processing',
       created_at: toDbTime(deps.clock.now()),

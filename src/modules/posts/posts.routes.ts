@@ -3,6 +3,7 @@ import type { AppDeps } from '../../deps.js';
 import { IdParams, NoContent, Page, PageQuery, UsernameParams } from '../../common.schema.js';
 import { actorOf } from '../../http/auth.js';
 import { listPosts, listUserPosts } from './post-lists.service.js';
+import { recordPostView } from './post-views.service.js';
 import {
   CreatePostBody,
   PostListQuery,
@@ -99,6 +100,26 @@ export const postsRoutes =
         updatePost(deps, actorOf(request), Number(request.params.id), request.body, (err, keys) =>
           request.log.warn({ err, keys }, 'could not remove media files removed from a post'),
         ),
+    );
+
+    app.post(
+      '/posts/:id/views',
+      {
+        config: { auth: 'required' },
+        schema: {
+          tags,
+          operationId: 'recordPostView',
+          summary: 'Record that the caller watched a video post (reel)',
+          description:
+            'Counts at most one view per viewer, post and UTC day: `view_count` grows by one the first time that day, and repeating it changes nothing. The author’s own views are not counted. A post without a video is 400 (`view_count` is null on such posts). A viewed reel counts as seen by `GET /reels`. 404 / 403 as for reading the post.',
+          params: IdParams,
+          response: { 204: NoContent },
+        },
+      },
+      async (request, reply) => {
+        await recordPostView(deps, actorOf(request), Number(request.params.id));
+        return reply.status(204).send(null);
+      },
     );
 
     app.get(

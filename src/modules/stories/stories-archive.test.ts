@@ -97,3 +97,22 @@ test('the archive pages by cursor in a constant number of statements', async () 
   assert.equal(rest.next_cursor, null);
   assert.ok(page1.next_cursor);
 });
+
+test('GET /me/archive/stories is the same list as the older /me/stories/archive', async () => {
+  assert.equal(
+    (await t.app.inject({ method: 'GET', url: '/api/v1/me/archive/stories' })).statusCode,
+    401,
+  );
+  const dave = await createUser(t);
+  for (const hoursAgo of [30, 29, 28]) await insertStory(t, dave, hoursAgo * HOUR);
+  await archiveJob();
+  const now = expectStatus(await get(dave, '/me/archive/stories?limit=2'), 200);
+  const old = expectStatus(await get(dave, '/me/stories/archive?limit=2'), 200);
+  assert.deepEqual(now, old);
+  assert.equal(now.data.length, 2);
+  const rest = expectStatus(await get(dave, `/me/archive/stories?cursor=${now.next_cursor}`), 200);
+  assert.equal(rest.data.length, 1);
+  assert.ok(!ids(now).includes(rest.data[0].id));
+  const bad = expectStatus(await get(dave, '/me/archive/stories?limit=101'), 400);
+  assert.equal(bad.errors[0].field, 'limit');
+});

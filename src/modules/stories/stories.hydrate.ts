@@ -11,6 +11,7 @@ export interface TrayGroup {
   user: UserSummaryDto;
   stories: StoryDto[];
   has_unseen: boolean;
+  has_close_friends: boolean;
 }
 
 /**
@@ -46,6 +47,7 @@ export async function hydrateStories(
         expires_at: toIso(row.expires_at),
         seen_by_me: row.author_id === viewerId || Number(row.viewed) === 1,
         liked_by_me: Number(row.liked) === 1,
+        audience: row.audience,
       },
     ];
   });
@@ -61,11 +63,12 @@ export function groupTray(viewerId: number, stories: readonly StoryDto[]): TrayG
   for (const story of stories) {
     let group = groups.get(story.author.id);
     if (!group) {
-      group = { user: story.author, stories: [], has_unseen: false };
+      group = { user: story.author, stories: [], has_unseen: false, has_close_friends: false };
       groups.set(story.author.id, group);
     }
     group.stories.push(story);
     if (!story.seen_by_me) group.has_unseen = true;
+    if (story.audience === 'close_friends') group.has_close_friends = true;
   }
   const latest = (group: TrayGroup) => group.stories[group.stories.length - 1]?.created_at ?? '';
   const rank = (group: TrayGroup) =>

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { DbTime } from '../../db/time.js';
+import type { StoryAudience } from '../../db/types.js';
 import type { Executor } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
 import { notMuted, visibleAuthor } from '../users/visibility.js';
+import { inStoryAudience } from './story-audience.js';
 
 export interface StoryRow {
   id: number;
@@ -10,12 +12,17 @@ export interface StoryRow {
   media_id: number;
   created_at: DbTime;
   expires_at: DbTime;
+  audience: StoryAudience;
 }
 
-/** A story as one viewer sees it: `viewed`/`liked` come from that viewer's view row, if any. */
+/**
+ * A story as one viewer sees it: `viewed`/`liked` come from that viewer's view row, if any;
+ * `in_audience` is 0 when it is a close-friends story the viewer is not meant to see.
+ */
 export interface StoryWithFlags extends StoryRow {
   viewed: number;
   liked: number;
+  in_audience: number;
 }
 
 const storyColumns = [
@@ -24,15 +31,16 @@ const storyColumns = [
   'stories.media_id',
   'stories.created_at',
   'stories.expires_at',
+  'stories.audience',
 ] as const;
 
-export async function insertStory(db: Executor, values: Omit<StoryRow, 'id'>): Promise<number> {
+export async function insertStory(
+  db: Executor,
+  values: Omit<StoryRow, 'id' | 'audience'> & { audience?: StoryAudience },
+): Promise<number> {
   const result = await db.insertInto('stories').values(values).executeTakeFirstOrThrow();
   return Number(result.insertId);
 }
-
-export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
-  db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
 
 /** One page of an author's active stories, oldest first, with the viewer's flags. */
 export function activeStoriesOf(
@@ -46,6 +54,7 @@ export function activeStoriesOf(
   return withViewerFlags(db, viewerId)
     .where('stories.author_id', '=', authorId)
     .where('stories.expires_at', '>', now)
+    .where(inStoryAudience(viewerId))
     .$if(cursor !== null, (q) =>
       q.where((eb) => after(eb, ['stories.created_at', 'stories.id'], cursor!, 'asc')),
     )
@@ -77,6 +86,7 @@ export function trayStories(db: Executor, viewerId: number, now: DbTime) {
       ]),
     )
     .where(visibleAuthor(viewerId, 'stories.author_id'))
+    .where(inStoryAudience(viewerId))
     .where(notMuted(viewerId, 'stories.author_id', 'stories'))
     .orderBy('stories.created_at', 'asc')
     .orderBy('stories.id', 'asc')
@@ -96,6 +106,7 @@ function withViewerFlags(db: Executor, viewerId: number) {
     .select([
       sql<number>`case when my_view.id is null then 0 else 1 end`.as('viewed'),
       sql<number>`coalesce(my_view.liked, 0)`.as('liked'),
+      sql<number>`case when ${inStoryAudience(viewerId)} then 1 else 0 end`.as('in_audience'),
     ]);
 }
 
@@ -189,4 +200,28 @@ export function viewersPage(
 export async function deleteStoryRows(db: Executor, storyId: number): Promise<void> {
   await db.deleteFrom('story_views').where('story_id', '=', storyId).execute();
   await db.deleteFrom('stories').where('id', '=', storyId).execute();
+}
+
+/** Which of `ids` are stories of `authorId` (active, expired or archived), with their media. */
+export function storiesOfAuthor(db: Executor, authorId: number, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('stories')
+    .select(['stories.id', 'stories.media_id'])
+    .where('stories.author_id', '=', authorId)
+    .where('stories.id', 'in', ids)
+    .execute();
+}
+
+/** Stories by id, expired or not, that are in the viewer's audience, with the viewer's flags. */
+export function storiesByIds(
+  db: Executor,
+  viewerId: number,
+  ids: readonly number[],
+): Promise<StoryWithFlags[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return withViewerFlags(db, viewerId)
+    .where('stories.id', 'in', ids)
+    .where(inStoryAudience(viewerId))
+    .execute();
 }

@@ -26,7 +26,7 @@ export const storiesRoutes =
           tags,
           operationId: 'createStory',
           summary: 'Post a story',
-          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 \`media_not_ready\`. ${EXPIRY}`,
+          description: `Turns one of the caller's unattached uploads into a story that lives STORY_TTL_SECONDS (24 h by default); a video still processing is 409 \`media_not_ready\`. \`audience: "close_friends"\` shows it only to the caller's close friends (everywhere: tray, profile, lookup, highlights). ${EXPIRY}`,
           body: CreateStoryBody,
           response: { 201: StorySchema },
         },
@@ -53,22 +53,32 @@ export const storiesRoutes =
       async (request) => stories.storyTray(deps, actorOf(request)),
     );
 
-    app.get(
-      '/me/stories/archive',
-      {
-        config: auth,
-        schema: {
-          tags,
-          operationId: 'listArchivedStories',
-          summary: 'My story archive, most recent first',
-          description:
-            'Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.',
-          querystring: PageQuery,
-          response: { 200: StoryPage },
+    // `/me/archive/stories` sits beside `/me/archive/posts`; the first path stays for clients using it.
+    for (const [url, operationId] of [
+      ['/me/archive/stories', 'listArchivedStories'],
+      ['/me/stories/archive', 'listArchivedStoriesLegacy'],
+    ] as const) {
+      app.get(
+        url,
+        {
+          config: auth,
+          schema: {
+            tags,
+            operationId,
+            summary: 'My story archive, most recent first',
+            description:
+              'Expired stories move here (the retention job runs hourly); they are kept, for highlights, and seen by no one else.' +
+              (url === '/me/stories/archive'
+                ? ' Same list as `GET /me/archive/stories`, kept for older clients.'
+                : ''),
+            ...(url === '/me/stories/archive' ? { deprecated: true } : {}),
+            querystring: PageQuery,
+            response: { 200: StoryPage },
+          },
         },
-      },
-      async (request) => stories.listArchivedStories(deps, actorOf(request), request.query),
-    );
+        async (request) => stories.listArchivedStories(deps, actorOf(request), request.query),
+      );
+    }
 
     app.get(
       '/users/:username/stories',

@@ -18,6 +18,7 @@ import { groupTray, hydrateStories, type TrayGroup } from './stories.hydrate.js'
 import * as repo from './stories.repository.js';
 import type { StoryRow, StoryWithFlags } from './stories.repository.js';
 import type { StoryDto, StoryViewerDto } from './stories.schema.js';
+import type { StoryAudience } from '../../db/types.js';
 
 interface PageInput {
   limit?: number;
@@ -30,7 +31,7 @@ const isExpired = (deps: AppDeps, story: StoryRow) => story.expires_at <= now(de
 export async function createStory(
   deps: AppDeps,
   actor: Actor,
-  input: { media_id: string },
+  input: { media_id: string; audience?: StoryAudience },
 ): Promise<StoryDto> {
   const mediaId = Number(input.media_id);
   const createdAt = now(deps);
@@ -47,6 +48,7 @@ export async function createStory(
       media_id: mediaId,
       created_at: createdAt,
       expires_at: addSeconds(createdAt, deps.config.storyTtlSeconds),
+      audience: input.audience ?? 'everyone',
     };
     // The unattached-media sweeper may delete the row after the read above.
     const id = await repo.insertStory(trx, story).catch((error: unknown) => {
@@ -54,7 +56,7 @@ export async function createStory(
     });
     // The guarded update, not the read above, is what stops two concurrent claims.
     if ((await attachToStory(trx, mediaId, actor.id, id)) !== 1) throw used();
-    return { id, ...story, viewed: 0, liked: 0 };
+    return { id, ...story, viewed: 0, liked: 0, in_audience: 1 };
   });
   const [story] = await hydrateStories(deps, actor.id, [row]);
   if (!story) throw new Error(`story ${row.id} vanished after creation`);
@@ -62,10 +64,11 @@ export async function createStory(
 }
 
 /**
- * Who may see a story: 404 when it does not exist, its author is deactivated, or it expired
- * (except for its author when `authorKeepsExpired`); 403 when privacy hides it.
+ * Who may see a story: 404 when it does not exist, its author is deactivated, it expired
+ * (except for its author when `authorKeepsExpired`) or it is for close friends the actor is
+ * not one of; 403 when privacy hides it.
  */
-async function accessibleStory<S extends StoryRow>(
+async function accessibleStory<S extends StoryWithFlags>(
   deps: AppDeps,
   actor: Actor,
   story: S | undefined,
@@ -76,6 +79,7 @@ async function accessibleStory<S extends StoryRow>(
   if (!visibility?.owner.is_active) throw notFound('Story');
   const isAuthor = story.author_id === actor.id;
   if (isExpired(deps, story) && !(isAuthor && authorKeepsExpired)) throw notFound('Story');
+  if (!Number(story.in_audience)) throw notFound('Story');
   if (!canSee(actor.id, visibility.owner, visibility.actorFollowsOwner)) {
     throw forbidden('This account is private; its stories are visible to approved followers.');
   }
@@ -143,7 +147,12 @@ export async function storyTray(deps: AppDeps, actor: Actor): Promise<TrayGroup[
 
 /** Idempotent; the author is not counted as a viewer of their own story (as on Instagram). */
 export async function viewStory(deps: AppDeps, actor: Actor, id: number): Promise<void> {
-  const story = await accessibleStory(deps, actor, await repo.findStory(deps.db, id), false);
+  const story = await accessibleStory(
+    deps,
+    actor,
+    await repo.storyWithFlags(deps.db, actor.id, id),
+    false,
+  );
   if (story.author_id === actor.id) return;
   await repo.insertView(deps.db, story.id, actor.id, now(deps));
 }
@@ -155,7 +164,12 @@ export async function setStoryLike(
   id: number,
   liked: boolean,
 ): Promise<StoryDto> {
-  const story = await accessibleStory(deps, actor, await repo.findStory(deps.db, id), false);
+  const story = await accessibleStory(
+    deps,
+    actor,
+    await repo.storyWithFlags(deps.db, actor.id, id),
+    false,
+  );
   if (story.author_id === actor.id) throw forbidden('You cannot like your own story.');
   if (liked) {
     const notified = await inTransaction(deps.db, async (trx) => {
@@ -176,7 +190,7 @@ export async function setStoryLike(
 
 /** Author only; they keep the list after expiry. Others get 404 once it expired, 403 before. */
 async function authoredStory(deps: AppDeps, actor: Actor, id: number): Promise<StoryRow> {
-  const story = await repo.findStory(deps.db, id);
+  const story = await repo.storyWithFlags(deps.db, actor.id, id);
   if (!story) throw notFound('Story');
   if (story.author_id === actor.id) return story;
   await accessibleStory(deps, actor, story, false);
@@ -226,4 +240,30 @@ export async function deleteStory(
   await deps.storage.delete(keys).catch((err: unknown) => {
     log.warn({ err, keys }, 'story deleted but some of its files could not be removed');
   });
+}
+
+/** Which of `ids` are the author's own stories, whatever their state: story id → media id. */
+export async function storiesOfAuthor(
+  deps: Pick<AppDeps, 'db'>,
+  authorId: number,
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  const rows = await repo.storiesOfAuthor(deps.db, authorId, ids);
+  return new Map(rows.map((row) => [Number(row.id), Number(row.media_id)]));
+}
+
+/**
+ * The stories of a highlight as `viewerId` sees them, in the given order: expired ones too (a
+ * highlight keeps them), close-friends ones only for their audience. Reading them records no
+ * view. Three statements whatever the number.
+ */
+export async function storiesForHighlight(
+  deps: AppDeps,
+  viewerId: number,
+  ids: readonly number[],
+): Promise<StoryDto[]> {
+  const rows = await repo.storiesByIds(deps.db, viewerId, ids);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  return hydrateStories(deps, viewerId, rows);
 }

@@ -68,6 +68,10 @@ export function Layout() {
           <Icon d="M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm4 6-6 2-2 6 6-2z" />
           <span className="nav-label">Explore</span>
         </NavLink>
+        <NavLink to="/reels" aria-label="Reels">
+          <Icon d="M4 4h16v16H4zM4 9h16M9 4l2 5M15 4l2 5M10 12v6l5-3z" />
+          <span className="nav-label">Reels</span>
+        </NavLink>
         <NavLink to="/create" aria-label="Create">
           <Icon d="M4 4h16v16H4zM12 8v8M8 12h8" />
           <span className="nav-label">Create</span>

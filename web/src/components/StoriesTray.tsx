@@ -35,9 +35,13 @@ export function StoriesTray() {
             <Link
               to={`/stories/${g.user.username}`}
               className="story-bubble"
-              aria-label={`${g.user.id === me?.id ? 'Your story' : `Story of ${g.user.username}`}${g.has_unseen ? ', unseen' : ''}`}
+              aria-label={`${g.user.id === me?.id ? 'Your story' : `Story of ${g.user.username}`}${g.has_close_friends ? ', close friends' : ''}${g.has_unseen ? ', unseen' : ''}`}
             >
-              <Avatar user={g.user} size={60} ring={g.has_unseen ? 'unseen' : 'seen'} />
+              <Avatar
+                user={g.user}
+                size={60}
+                ring={g.has_unseen ? (g.has_close_friends ? 'close' : 'unseen') : 'seen'}
+              />
               <span className="story-name">
                 {g.user.id === me?.id ? 'Your story' : g.user.username}
               </span>

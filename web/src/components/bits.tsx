@@ -10,7 +10,7 @@ export function Avatar({
 }: {
   user: User;
   size?: number;
-  ring?: 'unseen' | 'seen';
+  ring?: 'unseen' | 'seen' | 'close';
 }) {
   const initial = (user.username[0] ?? '?').toUpperCase();
   return (

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { NavLink, useNavigate, useParams } from 'react-router';
+import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import { postKeys } from '../api/posts';
@@ -54,6 +54,7 @@ export default function Composer() {
   const [items, setItems] = useState<Item[]>([]);
   const [caption, setCaption] = useState('');
   const [location, setLocation] = useState<Location | null>(null);
+  const [closeFriends, setCloseFriends] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   /** The item whose people are being tagged. */
@@ -121,7 +122,11 @@ export default function Composer() {
     try {
       const mediaIds = items.map((i) => i.media!.id);
       if (kind === 'story') {
-        await must(api.POST('/api/v1/stories', { body: { media_id: mediaIds[0]! } }));
+        await must(
+          api.POST('/api/v1/stories', {
+            body: { media_id: mediaIds[0]!, audience: closeFriends ? 'close_friends' : 'everyone' },
+          }),
+        );
         await client.invalidateQueries({ queryKey: storyFeedKey });
         void navigate('/');
         return;
@@ -272,6 +277,18 @@ export default function Composer() {
               onChange={(tags) => update(item.key, { tags })}
             />
           ))}
+        {kind === 'story' && (
+          <div className="field checkbox">
+            <label>
+              <input
+                type="checkbox"
+                checked={closeFriends}
+                onChange={(e) => setCloseFriends(e.target.checked)}
+              />{' '}
+              Close friends only (<Link to="/accounts/close-friends">edit list</Link>)
+            </label>
+          </div>
+        )}
         {kind !== 'story' && (
           <>
             <div className="field">

@@ -7,6 +7,7 @@ import { postKeys } from '../api/posts';
 import type { Profile as ProfileT } from '../api/types';
 import { useSession } from '../api/useSession';
 import { Avatar, ErrorState, Spinner } from '../components/bits';
+import { HighlightsRow } from '../components/HighlightsRow';
 import { InfiniteList, useCursorList } from '../components/InfiniteList';
 import { PostGrid } from '../components/PostGrid';
 import NotFound from './NotFound';
@@ -103,6 +104,7 @@ function ProfileView({ profile }: { profile: ProfileT }) {
       </header>
       {canSee ? (
         <>
+          <HighlightsRow username={profile.username} />
           <div className="tabs" role="tablist" aria-label="Posts, reels or tagged">
             {TABS.map(({ tab: each, label }) => (
               <button

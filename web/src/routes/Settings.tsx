@@ -50,6 +50,9 @@ export default function Settings() {
           <Link to="/accounts/tags">Tags to approve</Link>
         </li>
         <li>
+          <Link to="/accounts/close-friends">Close friends</Link>
+        </li>
+        <li>
           <Link to="/saved">Saved</Link>
         </li>
       </ul>

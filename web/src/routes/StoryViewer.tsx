@@ -189,6 +189,9 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
         <Avatar user={story.author} size={32} />
         <span className="username">{story.author.username}</span>
         <span className="muted-light">{relativeTime(story.created_at)}</span>
+        {story.audience === 'close_friends' && (
+          <span className="badge close-friends">Close friends</span>
+        )}
         <span className="spacer" />
         <button
           type="button"

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createUser, follow, type TestUser } from '../../../test/helpers/factories.js';
+import { expectStatus, queryCount } from '../../../test/helpers/http.js';
+import { createPost, ids } from '../../../test/helpers/posts-factories.js';
+import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { toDbTime } from '../../db/time.js';
+
+// Its own database: GET /reels reads every public reel there is.
+let t: TestApp;
+before(async () => {
+  t = await buildTestApp();
+});
+after(async () => t.close());
+
+const HOUR_MS = 3_600_000;
+const reels = (user: TestUser, query = '') =>
+  t.app.inject({ method: 'GET', url: `/api/v1/reels${query}`, headers: user.headers });
+const view = async (user: TestUser, postId: string) => {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/posts/${postId}/views`,
+    headers: user.headers,
+  });
+  expectStatus(response, 204);
+};
+/** A reel created `hoursAgo` before now, with the given counters. */
+async function reel(
+  author: TestUser,
+  hoursAgo: number,
+  counts: { like_count?: number; comment_count?: number; view_count?: number } = {},
+): Promise<string> {
+  const post = await createPost(t, author, { type: 'reel', media: ['video'] });
+  await t.db
+    .updateTable('posts')
+    .set({
+      created_at: toDbTime(new Date(t.clock.now().getTime() - hoursAgo * HOUR_MS)),
+      ...counts,
+    })
+    .where('id', '=', Number(post.id))
+    .execute();
+  return post.id as string;
+}
+
+test('unseen reels of followed accounts first, then popular public ones, walked without repeats', async () => {
+  const me = await createUser(t);
+  const [friend, privateFriend, strangerA, strangerB, lockedStranger, blocker, fan] =
+    await Promise.all([
+      createUser(t),
+      createUser(t, { isPrivate: true }),
+      createUser(t),
+      createUser(t),
+      createUser(t, { isPrivate: true }),
+      createUser(t),
+      createUser(t),
+    ]);
+  await follow(t, me, friend);
+  await follow(t, me, privateFriend);
+
+  const a1 = await reel(friend, 5);
+  const a2 = await reel(friend, 3);
+  const watched = await reel(friend, 2);
+  await view(me, watched);
+  const p1 = await reel(privateFriend, 1);
+  const s1 = await reel(strangerA, 10, { like_count: 5 }); // score 5
+  const s2 = await reel(strangerA, 20, { comment_count: 3 }); // score 6
+  await reel(strangerA, 31 * 24, { like_count: 100 }); // older than 30 days
+  const s4 = await reel(strangerB, 4, { view_count: 20 }); // score 2
+  const s5 = await reel(strangerB, 6); // score 0
+  await reel(lockedStranger, 1, { like_count: 50 });
+  await reel(blocker, 1, { like_count: 50 });
+  await reel(me, 1, { like_count: 50 });
+  await createPost(t, strangerA, { media: ['video'] }); // a video post, not a reel
+  expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${me.username}/block`,
+      headers: blocker.headers,
+    }),
+    204,
+  );
+
+  // The whole list in one page, then the same walked two at a time with changes between pages.
+  const all = expectStatus(await reels(me, '?limit=100'), 200);
+  assert.deepEqual(ids(all), [p1, a2, a1, s2, s1, s4, s5]);
+  assert.equal(all.next_cursor, null);
+
+  const page1 = expectStatus(await reels(me, '?limit=2'), 200);
+  assert.deepEqual(ids(page1), [p1, a2]);
+  await reel(friend, 0); // newer than the cursor: waits for the next walk
+  const page2 = expectStatus(await reels(me, `?limit=2&cursor=${page1.next_cursor}`), 200);
+  assert.deepEqual(ids(page2), [a1, s2], 'phase 1 ends and phase 2 starts on the same page');
+
+  await view(me, s1); // watched: gone
+  for (const viewer of [fan, friend, strangerA]) await view(viewer, s4);
+  await t.db.updateTable('posts').set({ like_count: 40 }).where('id', '=', Number(s4)).execute();
+  const s6 = await reel(strangerB, 0); // score 0, newest id: after the cursor
+  const page3 = expectStatus(await reels(me, `?limit=2&cursor=${page2.next_cursor}`), 200);
+  assert.deepEqual(ids(page3), [s6, s5], 's4 moved ahead of the cursor: skipped, not repeated');
+  assert.equal(page3.next_cursor, null);
+
+  const served = [...ids(page1), ...ids(page2), ...ids(page3)];
+  assert.equal(new Set(served).size, served.length, 'no reel twice');
+  assert.equal(page1.data[0].view_count, 0);
+});
+
+test('pages cost the same number of statements whatever their size; bad cursors are 400', async () => {
+  const me = await createUser(t);
+  const star = await createUser(t);
+  await follow(t, me, star);
+  for (let i = 0; i < 3; i++) await reel(star, i + 1);
+  const one = await reels(me, '?limit=1');
+  const five = await reels(me, '?limit=5');
+  assert.equal(queryCount(one), queryCount(five));
+  const phase2 = expectStatus(await reels(me, '?limit=4'), 200);
+  assert.ok(phase2.next_cursor);
+  const a = await reels(me, `?limit=1&cursor=${phase2.next_cursor}`);
+  const b = await reels(me, `?limit=3&cursor=${phase2.next_cursor}`);
+  assert.equal(queryCount(a), queryCount(b));
+  for (const cursor of ['nope', Buffer.from('[3,1,1]').toString('base64url')]) {
+    const bad = expectStatus(await reels(me, `?cursor=${cursor}`), 400);
+    assert.equal(bad.errors[0].field, 'cursor');
+  }
+  assert.equal(expectStatus(await reels(me, '?limit=0'), 400).errors[0].field, 'limit');
+});
