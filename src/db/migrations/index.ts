@@ -13,6 +13,7 @@ import * as peopleTags from './0009c_people_tags.js';
 import * as trustSafety from './0010_trust_safety.js';
 import * as oauth from './0011_oauth.js';
 import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
+import * as moderation from './0013_moderation.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0010_trust_safety': trustSafety,
   '0011_oauth': oauth,
   '0012_posts_stories_second_round': postsStoriesSecondRound,
+  '0013_moderation': moderation,
 };
