@@ -40,6 +40,7 @@ import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
+import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { createNotificationBus } from './modules/notifications/notification-bus.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
@@ -239,6 +240,7 @@ export async function buildApp(
       await api.register(blocksRoutes(deps));
       await api.register(hashtagsRoutes(deps));
       await api.register(tagsRoutes(deps));
+      await api.register(moderationRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

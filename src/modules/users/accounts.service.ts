@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/transaction.js';
+import type { UserRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import * as repo from './users.repository.js';
 
@@ -30,6 +31,10 @@ export async function takenFields(
 /** The id and password hash of the active account with this username or email, if any. */
 export const findCredentials = (db: Executor, login: string) => repo.findCredentials(db, login);
 
+/** A suspended account with this username or email, for login's refusal with the reason. */
+export const findSuspendedCredentials = (db: Executor, login: string) =>
+  repo.findSuspendedCredentials(db, login);
+
 /** An active account named in a URL (usernames are case-insensitive), or 404. */
 export async function requireActiveUser(db: Executor, username: string) {
   const user = await repo.findActiveByUsername(db, username.toLowerCase());
@@ -42,3 +47,10 @@ export const findPasswordHash = (db: Executor, userId: number) => repo.findPassw
 
 export const setPasswordHash = (db: Executor, userId: number, passwordHash: string) =>
   repo.setPasswordHash(db, userId, passwordHash);
+
+/** Role and moderation state of any account (active or not), by id or username. */
+export const findAccount = (db: Executor, where: { id: number } | { username: string }) =>
+  repo.findAccount(db, where);
+
+export const setRole = (db: Executor, userId: number, role: UserRole) =>
+  repo.setRole(db, userId, role);
