@@ -66,11 +66,7 @@ export async function up(db: AnyDb): Promise<void> {
     .columns(['created_at', 'id'])
     .execute();
   await db.schema.createIndex('audit_log_actor_idx').on('audit_log').column('actor_id').execute();
-  await db.schema
-    .createIndex('audit_log_report_idx')
-    .on('audit_log')
-    .column('report_id')
-    .execute();
+  await db.schema.createIndex('audit_log_report_idx').on('audit_log').column('report_id').execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

@@ -4,7 +4,13 @@ import type { AppDeps } from '../../deps.js';
 import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
 import type { Actor } from '../../http/auth.js';
-import { accountSuspended, conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
+import {
+  accountSuspended,
+  conflict,
+  forbidden,
+  notAuthenticated,
+  notFound,
+} from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import {
