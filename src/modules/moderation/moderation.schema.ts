@@ -88,13 +88,7 @@ export const Snapshot = Type.Object(
 
 export const AdminReport = Type.Object(
   {
-    id: Id,
-    target_type: TargetType,
-    target_id: Id,
-    reason: Reason,
-    details: Type.Union([Type.String(), Type.Null()]),
-    status: Status,
-    created_at: Timestamp,
+    ...Report.properties,
     reporter: AccountRef,
     target_user: AccountRef,
     snapshot: Snapshot,
