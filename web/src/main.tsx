@@ -45,6 +45,7 @@ const router = createBrowserRouter([
       { path: '/requests', element: page(() => import('./routes/Requests')) },
       { path: '/notifications', element: page(() => import('./routes/Notifications')) },
       { path: '/settings', element: page(() => import('./routes/Settings')) },
+      { path: '/admin/reports', element: page(() => import('./routes/AdminReports')) },
       { path: '*', element: page(() => import('./routes/NotFound')) },
     ],
   },
