@@ -151,8 +151,8 @@ async function uncountDeactivated(trx: Trx, userId: number, delta = -1): Promise
 
 /**
  * Suspension by a moderator: the account disappears exactly as a deactivated one does
- * (is_active = 0, counters, timelines) and every session ends at once. False when it was
- * already suspended. A deactivated account only gets the mark (it is hidden already).
+ * (is_active = 0, counters, timelines) and every session ends at once. False (nothing done)
+ * when it was already suspended or deactivated.
  */
 export async function suspendAccount(
   deps: AppDeps,
@@ -167,13 +167,13 @@ export async function suspendAccount(
       ...peers.followerIds,
       ...peers.followingIds,
     ]);
-    const wasActive = accounts.get(userId)?.isActive ?? false;
+    // A deactivated account is hidden and signed out already; marking it would let an
+    // unsuspension bring back an account its owner closed.
+    if (!accounts.get(userId)?.isActive) return false;
     if (!(await repo.suspend(trx, userId, reason, toDbTime(now)))) return false;
-    if (wasActive) {
-      await uncountDeactivated(trx, userId);
-      await recountAfterAccountChange(trx, userId);
-      await inUserDeactivated(trx, userId);
-    }
+    await uncountDeactivated(trx, userId);
+    await recountAfterAccountChange(trx, userId);
+    await inUserDeactivated(trx, userId);
     await revokeAllRefreshTokens(trx, userId, now);
     return true;
   });
