@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   createUser,
+  deactivate,
   FACTORY_PASSWORD,
   follow,
   type TestUser,
@@ -293,6 +294,19 @@ describe('suspension', () => {
     await t.drainJobs();
     const feed = await get('/feed', fan);
     assert.ok(feed.data.some((p: { id: string }) => p.id === post.id));
+  });
+
+  test('an account closed by its owner stays closed: suspension leaves no mark', async () => {
+    const [target, reporter] = [await createUser(t), await createUser(t)];
+    const { id } = expectStatus(await report(reporter, 'user', String(target.id)), 201);
+    await deactivate(t, target);
+    const resolved = await api('POST', `/admin/reports/${id}/resolve`, moderator, {
+      action: 'suspend_user',
+    });
+    expectStatus(resolved, 200);
+    const unsuspend = `/admin/users/${target.username}/unsuspend`;
+    assert.equal((await api('POST', unsuspend, moderator, {})).statusCode, 409);
+    assert.equal((await login(target)).statusCode, 401);
   });
 
   test('admins cannot be suspended; moderators only by admins', async () => {
