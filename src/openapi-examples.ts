@@ -43,6 +43,7 @@ export const exampleMe = {
   is_following: false,
   email: 'ada@example.com',
   tag_approval: 'auto',
+  role: 'user',
 };
 
 export const exampleImage = {

@@ -1889,6 +1889,11 @@ export interface components {
              * @enum {unknown}
              */
             tag_approval: "auto" | "manual";
+            /**
+             * @description moderator and admin may use the /admin routes
+             * @enum {unknown}
+             */
+            role: "user" | "moderator" | "admin";
         };
         /**
          * Media
@@ -6263,7 +6268,8 @@ export interface operations {
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com",
-                     *       "tag_approval": "auto"
+                     *       "tag_approval": "auto",
+                     *       "role": "user"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];
@@ -6530,7 +6536,8 @@ export interface operations {
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com",
-                     *       "tag_approval": "auto"
+                     *       "tag_approval": "auto",
+                     *       "role": "user"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];
@@ -8138,7 +8145,8 @@ export interface operations {
                      *       "muting": false,
                      *       "created_at": "2025-03-14T09:26:53.000Z",
                      *       "email": "ada@example.com",
-                     *       "tag_approval": "auto"
+                     *       "tag_approval": "auto",
+                     *       "role": "user"
                      *     }
                      */
                     "application/json": components["schemas"]["Me"];

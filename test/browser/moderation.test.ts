@@ -1,6 +1,6 @@
 /**
  * Reports and moderation in the browser (Debian Chromium, real server, fresh SQLite): B reports
- * A's post from its page; a moderator opens the queue at /admin/reports, sees the report with
+ * A's post from its page; a moderator opens the queue from Settings (/admin/reports), sees the report with
  * the reported caption and photo, and removes the post; the queue is then empty and the post
  * gone. Screens are checked with axe.
  */
@@ -108,7 +108,9 @@ test('B reports a post; a moderator removes it from the queue', async () => {
   await b.getByRole('status').getByText('the moderators will review this post').waitFor();
 
   const m = await signedIn(moderator);
-  await m.goto(`${origin}/admin/reports`);
+  await m.goto(`${origin}/settings`);
+  await m.getByRole('link', { name: 'Review reports' }).click();
+  await m.waitForURL(`${origin}/admin/reports`);
   const item = m.getByRole('listitem').filter({ hasText: 'Cheap followers here' });
   await item.waitFor();
   assert.match((await item.textContent()) ?? '', /reported by ben/);

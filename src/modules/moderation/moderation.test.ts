@@ -25,6 +25,7 @@ after(async () => t.close());
 async function staff(role: UserRole): Promise<TestUser> {
   const user = await createUser(t);
   await changeRoleFromConsole(t.db, t.clock.now(), user.username, role);
+  assert.equal((await get('/me', user)).role, role);
   return user;
 }
 

@@ -169,6 +169,7 @@ function profileQuery(db: Executor, actor: number) {
         'u.id',
         'u.username',
         'u.email',
+        'u.role',
         'u.created_at',
         'p.name',
         'p.nickname',

@@ -34,6 +34,9 @@ export const MeSchema = Type.Object(
     ...profileFields,
     email: Type.String({ format: 'email' }),
     tag_approval: TagApproval,
+    role: Type.Enum(['user', 'moderator', 'admin'], {
+      description: 'moderator and admin may use the /admin routes',
+    }),
   },
   { title: 'Me', examples: [exampleMe] },
 );

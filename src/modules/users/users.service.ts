@@ -73,7 +73,12 @@ export async function getProfilesByIds(
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
-  return { ...toProfile(row, deps), email: row.email, tag_approval: row.tag_approval };
+  return {
+    ...toProfile(row, deps),
+    email: row.email,
+    tag_approval: row.tag_approval,
+    role: row.role,
+  };
 }
 
 export async function updateMe(
