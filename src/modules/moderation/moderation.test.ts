@@ -259,6 +259,8 @@ describe('suspension', () => {
     await follow(t, fan, target);
     await follow(t, target, fan);
     const post = await createPost(t, target, { caption: 'harass' });
+    const fanPost = await createPost(t, fan);
+    expectStatus(await api('POST', `/posts/${fanPost.id}/like`, target), 200);
     assert.equal((await get(`/users/${fan.username}`, fan)).followers_count, 1);
     const { id } = expectStatus(await report(reporter, 'post', post.id, 'harassment'), 201);
     expectStatus(
@@ -276,6 +278,7 @@ describe('suspension', () => {
     assert.equal((await api('GET', `/posts/${post.id}`, fan)).statusCode, 404);
     assert.equal((await api('GET', `/users/${target.username}`, fan)).statusCode, 404);
     assert.equal((await get(`/users/${fan.username}`, fan)).followers_count, 0);
+    assert.equal((await get(`/posts/${fanPost.id}`, fan)).like_count, 0);
     // The report still shows who and what it was about.
     const detail = await get(`/admin/reports/${id}`, moderator);
     assert.equal(detail.target_user.username, target.username);
@@ -292,6 +295,7 @@ describe('suspension', () => {
     expectStatus(await login(target), 200);
     expectStatus(await api('GET', `/posts/${post.id}`, fan), 200);
     assert.equal((await get(`/users/${fan.username}`, fan)).followers_count, 1);
+    assert.equal((await get(`/posts/${fanPost.id}`, fan)).like_count, 1);
     await t.drainJobs();
     const feed = await get('/feed', fan);
     assert.ok(feed.data.some((p: { id: string }) => p.id === post.id));
