@@ -283,8 +283,8 @@ describe('suspension', () => {
     const detail = await get(`/admin/reports/${id}`, moderator);
     assert.equal(detail.target_user.username, target.username);
 
-    const unsuspend = (note?: object) =>
-      api('POST', `/admin/users/${target.username}/unsuspend`, moderator, note ?? {});
+    const unsuspend = (body: object = {}) =>
+      api('POST', `/admin/users/${target.username}/unsuspend`, moderator, body);
     assert.equal((await unsuspend({ note: 'x', other: 1 })).statusCode, 400);
     expectStatus(await unsuspend({ note: 'Appeal accepted' }), 204);
     assert.equal((await unsuspend()).statusCode, 409);
