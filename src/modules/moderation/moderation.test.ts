@@ -191,6 +191,13 @@ describe('resolving reports', () => {
     assert.equal(resolved.resolution.moderator.username, moderator.username);
     assert.equal((await api('GET', `/posts/${post.id}`, reporter)).statusCode, 404);
     assert.equal((await get(`/users/${author.username}`, author)).posts_count, 0);
+    const resolvedList = await get('/admin/reports?status=resolved', moderator);
+    assert.equal(resolvedList.data[0].id, id);
+    assert.ok(
+      !(await get('/admin/reports?limit=100', moderator)).data.some(
+        (r: { id: string }) => r.id === id,
+      ),
+    );
     const again = await api('POST', `/admin/reports/${id}/resolve`, moderator, {
       action: 'dismiss',
     });
