@@ -43,6 +43,7 @@ import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { mediaFileRoutes } from './modules/media/media-files.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { mediaJobHandlers, SWEEP_MEDIA } from './modules/media/media.jobs.js';
+import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { createNotificationBus } from './modules/notifications/notification-bus.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
@@ -271,6 +272,7 @@ export async function buildApp(
       await api.register(hashtagsRoutes(deps));
       await api.register(tagsRoutes(deps));
       await api.register(hiddenWordsRoutes(deps));
+      await api.register(moderationRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

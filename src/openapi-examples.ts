@@ -44,6 +44,7 @@ export const exampleMe = {
   email: 'ada@example.com',
   email_verified: true,
   tag_approval: 'auto',
+  role: 'user',
 };
 
 export const exampleImage = {
@@ -214,3 +215,45 @@ export const exampleProblems: Record<string, object> = {
 
 /** What `next_cursor` looks like: opaque, pass it back as `?cursor=`. */
 export const exampleCursor = 'WyIyMDI2LTExLTI0VDIxOjE3OjE5LjAwMFoiLDMwNV0';
+
+export const exampleReport = {
+  id: '88',
+  target_type: 'post',
+  target_id: '305',
+  reason: 'spam',
+  details: 'The same link is posted under every picture of the harbour.',
+  status: 'open',
+  created_at: '2026-11-25T08:12:40.000Z',
+};
+
+export const exampleSnapshot = {
+  author: { id: '57', username: 'grace_h' },
+  text: 'Cheap followers at shady.example, today only!',
+  media_keys: ['a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg'],
+  media_urls: [`${MEDIA_BASE}/a3/f9/a3f94c1e7b2d4a6f8e0c9b1d3f5a7c2e.jpg`],
+  post_id: null,
+};
+
+export const exampleAdminReport = {
+  ...exampleReport,
+  status: 'resolved',
+  reporter: { id: '42', username: 'ada.lovelace' },
+  target_user: { id: '57', username: 'grace_h' },
+  snapshot: exampleSnapshot,
+  resolution: {
+    action: 'remove_content',
+    note: 'Link spam, third report this week.',
+    moderator: { id: '7', username: 'mod.margaret' },
+    resolved_at: '2026-11-25T09:30:05.000Z',
+  },
+};
+
+export const exampleAuditEntry = {
+  id: '14',
+  actor: { id: '7', username: 'mod.margaret' },
+  action: 'remove_content',
+  target: { type: 'post', id: '305' },
+  report_id: '88',
+  note: 'Link spam, third report this week.',
+  created_at: '2026-11-25T09:30:05.000Z',
+};

@@ -450,6 +450,41 @@ export interface MediaTagsTable {
   created_at: DbTime;
 }
 
+export type ReportTargetType = 'post' | 'comment' | 'user' | 'story';
+export type ReportStatus = 'open' | 'resolved';
+export type ReportResolution = 'dismiss' | 'remove_content' | 'suspend_user';
+
+/** A report of content or an account (src/modules/moderation/). */
+export interface ReportsTable {
+  id: Generated<number>;
+  reporter_id: number;
+  target_type: ReportTargetType;
+  target_id: number;
+  target_user_id: number;
+  reason: string;
+  details: string | null;
+  /** JSON: the target's text and media keys when it was reported. */
+  snapshot: string;
+  status: Generated<ReportStatus>;
+  created_at: DbTime;
+  resolved_at: DbTime | null;
+  resolved_by: number | null;
+  resolution: ReportResolution | null;
+  resolution_note: string | null;
+}
+
+/** Every moderator action; actor_id null is the console (npm run user:role). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: number;
+  report_id: number | null;
+  note: string | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -488,6 +523,8 @@ export interface DB {
   email_tokens: EmailTokensTable;
   username_reservations: UsernameReservationsTable;
   hidden_words: HiddenWordsTable;
+  reports: ReportsTable;
+  audit_log: AuditLogTable;
 }
 
 type ColumnList<T> = readonly (keyof T & string)[];
@@ -760,6 +797,32 @@ export const tableColumns = {
     'reserved_until',
   ]),
   hidden_words: columns<HiddenWordsTable>()(['id', 'user_id', 'word', 'created_at']),
+  reports: columns<ReportsTable>()([
+    'id',
+    'reporter_id',
+    'target_type',
+    'target_id',
+    'target_user_id',
+    'reason',
+    'details',
+    'snapshot',
+    'status',
+    'created_at',
+    'resolved_at',
+    'resolved_by',
+    'resolution',
+    'resolution_note',
+  ]),
+  audit_log: columns<AuditLogTable>()([
+    'id',
+    'actor_id',
+    'action',
+    'target_type',
+    'target_id',
+    'report_id',
+    'note',
+    'created_at',
+  ]),
 } satisfies { [T in keyof DB]: ColumnList<DB[T]> };
 
 export type User = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_url'
   | 'not_authenticated'
   | 'forbidden'
+  | 'account_suspended'
   | 'blocked'
   | 'not_found'
   | 'conflict'
@@ -52,6 +53,14 @@ export const notAuthenticated = (detail = 'A valid access token is required.') =
 
 export const forbidden = (detail = 'You are not allowed to do this.') =>
   new AppError(403, 'forbidden', detail);
+
+/** Login to an account a moderator suspended; the detail gives the reason. */
+export const accountSuspended = (reason: string | null) =>
+  new AppError(
+    403,
+    'account_suspended',
+    `This account is suspended${reason ? `: ${reason}` : ''}.`,
+  );
 
 /** An action between two accounts when either has blocked the other. */
 export const blocked = (detail = 'You cannot do this: one of you has blocked the other.') =>

@@ -52,6 +52,7 @@ const router = createBrowserRouter([
       { path: '/notifications', element: page(() => import('./routes/Notifications')) },
       { path: '/settings', element: page(() => import('./routes/Settings')) },
       { path: '/settings/account', element: page(() => import('./routes/AccountSettings')) },
+      { path: '/admin/reports', element: page(() => import('./routes/AdminReports')) },
       { path: '*', element: page(() => import('./routes/NotFound')) },
     ],
   },

@@ -13,6 +13,7 @@ import * as peopleTags from './0009c_people_tags.js';
 import * as trustSafety from './0010_trust_safety.js';
 import * as oauth from './0011_oauth.js';
 import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
+import * as moderation from './0013_moderation.js';
 import * as accountEmail from './0014_account_email.js';
 import * as oauthSessions from './0016_oauth_sessions.js';
 
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0010_trust_safety': trustSafety,
   '0011_oauth': oauth,
   '0012_posts_stories_second_round': postsStoriesSecondRound,
+  '0013_moderation': moderation,
   '0014_account_email': accountEmail,
   '0016_oauth_sessions': oauthSessions,
 };

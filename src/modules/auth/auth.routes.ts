@@ -67,9 +67,10 @@ export const authRoutes =
           summary: 'Log in with username or email',
           description:
             'Unknown user and wrong password are the same 401. Rate limited per client address ' +
-            'and per account named (429 with Retry-After).',
+            'and per account named (429 with Retry-After). A suspended account with the right ' +
+            'password is 403 `account_suspended`, the reason in `detail`.',
           body: LoginBody,
-          response: { 200: TokenPair, ...errors },
+          response: { 200: TokenPair, 403: Problem, ...errors },
         },
       },
       async (request) => auth.login(deps, request.body, clientOf(request)),

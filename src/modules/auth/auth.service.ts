@@ -5,7 +5,14 @@ import { addSeconds, type DbTime, toDbTime, toIso } from '../../db/time.js';
 import { type Executor, inTransaction, isUniqueViolation } from '../../db/transaction.js';
 import type { EmailTokenPurpose } from '../../db/types.js';
 import type { Actor } from '../../http/auth.js';
-import { AppError, conflict, forbidden, notAuthenticated, notFound } from '../../http/errors.js';
+import {
+  AppError,
+  accountSuspended,
+  conflict,
+  forbidden,
+  notAuthenticated,
+  notFound,
+} from '../../http/errors.js';
 import { decodeCursor, type Page, splitPage } from '../../http/pagination.js';
 import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
 import {
@@ -15,6 +22,7 @@ import {
   findCredentials,
   markEmailVerified,
   findPasswordHash,
+  findSuspendedCredentials,
   setPasswordHash,
   takenFields,
 } from '../users/accounts.service.js';
@@ -158,6 +166,14 @@ export async function signup(
 
 const badCredentials = () => notAuthenticated('The username or password is not correct.');
 
+/** Only with the right password does a suspended account learn that (and why) it is refused. */
+async function refuseIfSuspended(deps: AppDeps, input: Static<typeof LoginBody>) {
+  const suspended = await findSuspendedCredentials(deps.db, input.username);
+  if (suspended && (await verifyPassword(suspended.password_hash, input.password))) {
+    throw accountSuspended(suspended.suspension_reason);
+  }
+}
+
 export async function login(
   deps: AppDeps,
   input: Static<typeof LoginBody>,
@@ -165,6 +181,7 @@ export async function login(
 ): Promise<TokenPairDto> {
   const user = await findCredentials(deps.db, input.username);
   const ok = await verifyPassword(user?.password_hash, input.password);
+  if (!user) await refuseIfSuspended(deps, input);
   if (!user || !ok) throw badCredentials();
   const { pair } = await inTransaction(deps.db, (trx) => startSession(deps, trx, user.id, client));
   return withUser(deps, user.id, pair);

@@ -82,6 +82,16 @@ export async function commentsByIds(
 }
 
 /** Re-reads a comment in a write; on MySQL also locks it so its counters stay exact. */
+/** The post a comment is on; undefined when there is no such comment. */
+export async function findCommentPostId(db: Executor, id: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('comments')
+    .select('post_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.post_id;
+}
+
 export async function lockComment(trx: Trx, id: number): Promise<CommentRow | undefined> {
   return trx
     .selectFrom('comments')

@@ -20,6 +20,7 @@ import {
   countReplies,
   deleteCommentRow,
   deleteCommentLike,
+  findCommentPostId,
   findCommentWithAccess,
   insertComment,
   insertCommentLike,
@@ -244,8 +245,19 @@ export async function deleteComment(deps: AppDeps, actor: Actor, commentId: numb
   if (actor.id !== found.author_id && actor.id !== found.post_author_id) {
     throw forbidden("Only the comment's author or the post's author may delete it.");
   }
+  await removeComment(deps, found.post_id, commentId);
+}
+
+/** A moderator's removal (remove_content): the same delete, whoever can see it; 404 if gone. */
+export async function removeCommentAsModerator(deps: AppDeps, commentId: number) {
+  const postId = await findCommentPostId(deps.db, commentId);
+  if (postId === undefined) throw notFound('Comment');
+  await removeComment(deps, postId, commentId);
+}
+
+async function removeComment(deps: AppDeps, postId: number, commentId: number) {
   await inTransaction(deps.db, async (trx) => {
-    await lockVisiblePost(trx, found.post_id);
+    await lockVisiblePost(trx, postId);
     const comment = await lockComment(trx, commentId);
     if (!comment) throw notFound('Comment');
     const removed = 1 + (comment.parent_id === null ? await countReplies(trx, commentId) : 0);

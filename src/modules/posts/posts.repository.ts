@@ -38,6 +38,16 @@ export async function findPostTime(db: Executor, postId: number): Promise<string
   return row?.created_at;
 }
 
+/** The author of a post, whatever its state; undefined when there is no such post. */
+export async function findPostAuthor(db: Executor, postId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('posts')
+    .select('author_id')
+    .where('id', '=', postId)
+    .executeTakeFirst();
+  return row?.author_id;
+}
+
 export async function lockPost(trx: Trx, postId: number): Promise<PostRow | undefined> {
   return trx
     .selectFrom('posts')

@@ -37,6 +37,7 @@ import {
   findPostTime,
   findPostWithAccess,
   insertPost,
+  findPostAuthor,
   insertPostVersion,
   lockPost,
   postVersionsPage,
@@ -406,12 +407,35 @@ export async function deletePost(
   onFileError: (error: unknown, keys: string[]) => void,
 ): Promise<void> {
   await requireOwnPost(deps, actor, postId);
+  await removePost(deps, actor.id, postId, onFileError);
+}
+
+/**
+ * A moderator's removal (remove_content): the same delete as the author's, whoever can see
+ * the post. 404 when it is already gone.
+ */
+export async function removePostAsModerator(
+  deps: AppDeps,
+  postId: number,
+  onFileError: (error: unknown, keys: string[]) => void,
+): Promise<void> {
+  const authorId = await findPostAuthor(deps.db, postId);
+  if (authorId === undefined) throw notFound('Post');
+  await removePost(deps, authorId, postId, onFileError);
+}
+
+async function removePost(
+  deps: AppDeps,
+  authorId: number,
+  postId: number,
+  onFileError: (error: unknown, keys: string[]) => void,
+): Promise<void> {
   const keys = await inTransaction(deps.db, async (trx) => {
-    await countPost(trx, actor.id, -1);
+    await countPost(trx, authorId, -1);
     await lockVisiblePost(trx, postId);
     const mediaKeys = await fileKeysOfPost(trx, postId);
     if (!(await deletePostRow(trx, postId))) throw notFound('Post');
-    await inPostDeleted(trx, postId, actor.id);
+    await inPostDeleted(trx, postId, authorId);
     return mediaKeys;
   });
   // The post is gone either way; a storage hiccup only leaves files to clean up, not a 500.

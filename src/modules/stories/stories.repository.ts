@@ -34,6 +34,10 @@ const storyColumns = [
   'stories.audience',
 ] as const;
 
+/** One story, whoever may see it (a moderator's removal). */
+export const findStory = (db: Executor, id: number): Promise<StoryRow | undefined> =>
+  db.selectFrom('stories').select(storyColumns).where('id', '=', id).executeTakeFirst();
+
 export async function insertStory(
   db: Executor,
   values: Omit<StoryRow, 'id' | 'audience'> & { audience?: StoryAudience },

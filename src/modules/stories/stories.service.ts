@@ -232,7 +232,25 @@ export async function deleteStory(
   id: number,
   log: Pick<FastifyBaseLogger, 'warn'>,
 ): Promise<void> {
-  const story = await authoredStory(deps, actor, id);
+  await removeStory(deps, await authoredStory(deps, actor, id), log);
+}
+
+/** A moderator's removal (remove_content): the same delete, whoever can see it; 404 if gone. */
+export async function removeStoryAsModerator(
+  deps: AppDeps,
+  id: number,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<void> {
+  const story = await repo.findStory(deps.db, id);
+  if (!story) throw notFound('Story');
+  await removeStory(deps, story, log);
+}
+
+async function removeStory(
+  deps: AppDeps,
+  story: StoryRow,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<void> {
   const keys = await inTransaction(deps.db, async (trx) => {
     await repo.deleteStoryRows(trx, story.id);
     return deleteStoryMedia(trx, story);

@@ -81,3 +81,7 @@ export const inFollowRemoved = (trx: Executor, followerId: number, authorId: num
 
 /** With the deactivation: the account's timeline and its posts in others' timelines go. */
 export const inUserDeactivated = (trx: Executor, userId: number) => repo.removeUser(trx, userId);
+
+/** With the end of a suspension: the account's own timeline is built again from its follows. */
+export const inUserReactivated = (trx: Executor, userId: number) =>
+  repo.rebuildTimelines(trx, userId, userId);

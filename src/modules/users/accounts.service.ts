@@ -1,5 +1,6 @@
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
+import type { UserRole } from '../../db/types.js';
 import { notFound } from '../../http/errors.js';
 import * as repo from './users.repository.js';
 
@@ -38,6 +39,10 @@ export async function takenFields(
 /** The id and password hash of the active account with this username or email, if any. */
 export const findCredentials = (db: Executor, login: string) => repo.findCredentials(db, login);
 
+/** A suspended account with this username or email, for login's refusal with the reason. */
+export const findSuspendedCredentials = (db: Executor, login: string) =>
+  repo.findSuspendedCredentials(db, login);
+
 /** An active account named in a URL (usernames are case-insensitive), or 404. */
 export async function requireActiveUser(db: Executor, username: string) {
   const user = await repo.findActiveByUsername(db, username.toLowerCase());
@@ -61,3 +66,9 @@ export const markEmailVerified = (db: Executor, userId: number, email: string) =
 /** Username, email, whether it is verified and the last rename, of an active account. */
 export const findAccountSettings = (db: Executor, userId: number) =>
   repo.findAccountSettings(db, userId);
+/** Role and moderation state of any account (active or not), by id or username. */
+export const findAccount = (db: Executor, where: { id: number } | { username: string }) =>
+  repo.findAccount(db, where);
+
+export const setRole = (db: Executor, userId: number, role: UserRole) =>
+  repo.setRole(db, userId, role);

@@ -6,7 +6,7 @@ import { compiledQuery } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { notBlocked } from './visibility.js';
-import type { DB, ProfileUpdate } from '../../db/types.js';
+import type { DB, ProfileUpdate, UserRole } from '../../db/types.js';
 import { USER_SUMMARY_COLUMNS } from './user-summary.js';
 
 /** All SQL of users and profiles. Deactivated users (is_active = 0) are never returned by lookups. */
@@ -60,6 +60,59 @@ export function findCredentials(db: Executor, login: string) {
     .where(login.includes('@') ? 'email' : 'username', '=', login)
     .where('is_active', '=', 1)
     .executeTakeFirst();
+}
+
+/** A suspended account with this username or email (login then says why it is refused). */
+export function findSuspendedCredentials(db: Executor, login: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'suspension_reason'])
+    .where(login.includes('@') ? 'email' : 'username', '=', login)
+    .where('suspended_at', 'is not', null)
+    .executeTakeFirst();
+}
+
+/** Role and state of an account by id or username, active or not (moderation). */
+export function findAccount(db: Executor, where: { id: number } | { username: string }) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'role', 'is_active', 'suspended_at', 'suspension_reason'])
+    .$if('id' in where, (qb) => qb.where('id', '=', (where as { id: number }).id))
+    .$if('username' in where, (qb) =>
+      qb.where('username', '=', (where as { username: string }).username),
+    )
+    .executeTakeFirst();
+}
+
+export async function setRole(db: Executor, userId: number, role: UserRole): Promise<void> {
+  await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+}
+
+/** Marks the account suspended (and inactive); false when it already was suspended. */
+export async function suspend(
+  db: Executor,
+  userId: number,
+  reason: string,
+  now: DbTime,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ is_active: 0, suspended_at: now, suspension_reason: reason })
+    .where('id', '=', userId)
+    .where('suspended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Lifts a suspension (the account is active again); false when it was not suspended. */
+export async function unsuspend(db: Executor, userId: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ is_active: 1, suspended_at: null, suspension_reason: null })
+    .where('id', '=', userId)
+    .where('suspended_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** What follow and privacy checks need about an active account named in a URL. */
@@ -117,6 +170,7 @@ function profileQuery(db: Executor, actor: number) {
         'u.username',
         'u.email',
         'u.email_verified',
+        'u.role',
         'u.created_at',
         'p.name',
         'p.nickname',

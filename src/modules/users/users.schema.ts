@@ -38,6 +38,9 @@ export const MeSchema = Type.Object(
         'The email was confirmed with the mailed token (POST /auth/verify-email); false after a change',
     }),
     tag_approval: TagApproval,
+    role: Type.Enum(['user', 'moderator', 'admin'], {
+      description: 'moderator and admin may use the /admin routes',
+    }),
   },
   { title: 'Me', examples: [exampleMe] },
 );

@@ -16,9 +16,11 @@ import {
   pendingFollowerIds,
 } from '../follows/follows.service.js';
 import {
+  afterFollowsAccepted,
   afterTimelineChange,
   inFollowsAccepted,
   inUserDeactivated,
+  inUserReactivated,
 } from '../timeline/timeline.service.js';
 import { toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
@@ -77,6 +79,7 @@ export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
     email: row.email,
     email_verified: Number(row.email_verified) === 1,
     tag_approval: row.tag_approval,
+    role: row.role,
   };
 }
 
@@ -222,12 +225,64 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
  * follows loses a follower, each of its followers one followed account. Its own counters keep
  * counting its still-active peers, as their definitions say.
  */
-async function uncountDeactivated(trx: Trx, userId: number): Promise<void> {
+async function uncountDeactivated(trx: Trx, userId: number, delta = -1): Promise<void> {
   const { followerIds, followingIds } = await acceptedFollowsOf(trx, userId, true);
   const deltas: repo.CounterDeltas = new Map();
-  for (const id of followingIds) deltas.set(id, { followers_count: -1 });
-  for (const id of followerIds) deltas.set(id, { ...deltas.get(id), following_count: -1 });
+  for (const id of followingIds) deltas.set(id, { followers_count: delta });
+  for (const id of followerIds) deltas.set(id, { ...deltas.get(id), following_count: delta });
   await repo.adjustCounters(trx, deltas);
+}
+
+/**
+ * Suspension by a moderator: the account disappears exactly as a deactivated one does
+ * (is_active = 0, counters, timelines) and every session ends at once. False (nothing done)
+ * when it was already suspended or deactivated.
+ */
+export async function suspendAccount(
+  deps: AppDeps,
+  userId: number,
+  reason: string,
+): Promise<boolean> {
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (trx) => {
+    const peers = await acceptedFollowsOf(trx, userId, false);
+    const accounts = await repo.lockAccounts(trx, [
+      userId,
+      ...peers.followerIds,
+      ...peers.followingIds,
+    ]);
+    // A deactivated account is hidden and signed out already; marking it would let an
+    // unsuspension bring back an account its owner closed.
+    if (!accounts.get(userId)?.isActive) return false;
+    if (!(await repo.suspend(trx, userId, reason, toDbTime(now)))) return false;
+    await uncountDeactivated(trx, userId);
+    await recountAfterAccountChange(trx, userId);
+    await inUserDeactivated(trx, userId);
+    await revokeAllRefreshTokens(trx, userId, now);
+    return true;
+  });
+}
+
+/**
+ * Lifts a suspension: the account and its content come back, counted again, and its posts
+ * return to its followers' timelines (backfill jobs, as for newly accepted follows) and
+ * its own timeline is rebuilt. False when it was not suspended.
+ */
+export async function unsuspendAccount(deps: AppDeps, userId: number): Promise<boolean> {
+  const now = toDbTime(deps.clock.now());
+  const jobIds = await inTransaction(deps.db, async (trx) => {
+    const peers = await acceptedFollowsOf(trx, userId, false);
+    await repo.lockAccounts(trx, [userId, ...peers.followerIds, ...peers.followingIds]);
+    if (!(await repo.unsuspend(trx, userId))) return null;
+    await uncountDeactivated(trx, userId, +1);
+    await recountAfterAccountChange(trx, userId);
+    await inUserReactivated(trx, userId);
+    const follows = peers.followerIds.map((followerId) => ({ followerId, authorId: userId }));
+    return inFollowsAccepted(trx, follows, now);
+  });
+  if (jobIds === null) return false;
+  await afterFollowsAccepted(deps, jobIds);
+  return true;
 }
 
 export async function searchUsers(

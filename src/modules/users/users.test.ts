@@ -50,10 +50,12 @@ describe('GET /me', () => {
       'nickname',
       'posts_count',
       'profile_image_url',
+      'role',
       'tag_approval',
       'username',
       'website',
     ]);
+    assert.equal(body.role, 'user');
     assert.equal(body.email, user.email);
     assert.equal(body.tag_approval, 'auto');
     assert.equal(body.name, 'Me Myself');

@@ -34,6 +34,7 @@ export default function PostPage() {
       <PostCard post={post.data} eager full />
       <OwnerTools post={post.data} />
       <TaggedTools post={post.data} />
+      <ReportTool post={post.data} />
       <Comments post={post.data} />
     </div>
   );
@@ -144,6 +145,77 @@ function TaggedTools({ post }: { post: Post }) {
         </p>
       )}
     </section>
+  );
+}
+
+const REASONS = [
+  'spam',
+  'nudity',
+  'harassment',
+  'violence',
+  'hate',
+  'self_harm',
+  'intellectual_property',
+  'other',
+] as const;
+
+/** "Report" in the post's menu, for everyone but its author. */
+function ReportTool({ post }: { post: Post }) {
+  const me = useSession()?.user;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<(typeof REASONS)[number]>('spam');
+  const report = useMutation({
+    mutationFn: () =>
+      must(
+        api.POST('/api/v1/reports', {
+          body: { target_type: 'post', target_id: post.id, reason },
+        }),
+      ),
+  });
+  if (!me || me.id === post.author.id) return null;
+  if (report.isSuccess) {
+    return (
+      <p className="muted" role="status">
+        Thanks: the moderators will review this post.
+      </p>
+    );
+  }
+  if (!open) {
+    return (
+      <button type="button" className="button secondary" onClick={() => setOpen(true)}>
+        Report
+      </button>
+    );
+  }
+  return (
+    <form
+      className="report-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        report.mutate();
+      }}
+    >
+      <label htmlFor="report-reason">Why are you reporting this post?</label>
+      <select
+        id="report-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}
+      >
+        {REASONS.map((r) => (
+          <option key={r} value={r}>
+            {r.replace('_', ' ')}
+          </option>
+        ))}
+      </select>{' '}
+      <button type="submit" className="button danger" disabled={report.isPending}>
+        Send report
+      </button>
+      {report.isError && (
+        <p className="form-error" role="alert">
+          {messageOf(report.error)}
+        </p>
+      )}
+    </form>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, must } from '../api/client';
@@ -10,6 +10,7 @@ export default function Settings() {
   const client = useQueryClient();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const me = useQuery({ queryKey: ['me'], queryFn: () => must(api.GET('/api/v1/me')) });
   const logOut = async () => {
     const refreshToken = getSession()?.refreshToken;
     if (refreshToken)
@@ -55,6 +56,11 @@ export default function Settings() {
         <li>
           <Link to="/saved">Saved</Link>
         </li>
+        {me.data && me.data.role !== 'user' && (
+          <li>
+            <Link to="/admin/reports">Review reports</Link>
+          </li>
+        )}
       </ul>
       <button type="button" className="button secondary" onClick={() => void logOut()}>
         Log out
