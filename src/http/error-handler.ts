@@ -1,3 +1,4 @@
+import { carriesAppToken } from './app-token.js';
 import type {
   ConnectionError,
   FastifyError,
@@ -52,15 +53,19 @@ export const frameworkErrorOptions = {
 /** Turns every error into an RFC 9457 answer; only unexpected ones become a bare 500. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(answerWithProblem);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    // A Mastodon app gets Mastodon's error shape for paths this server does not have.
+    if (carriesAppToken(request.headers.authorization)) {
+      return reply.status(404).type('application/json').send({ error: 'Record not found' });
+    }
+    return sendProblem(
       reply,
       request,
       404,
       'not_found',
       `No route for ${request.method} ${request.url.split('?')[0]}.`,
-    ),
-  );
+    );
+  });
 }
 
 function answerWithProblem(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../deps.js';
+import { carriesAppToken } from '../../http/app-token.js';
 import { registerWriteLimits } from '../../http/write-limits.js';
 import { uploadTempDir } from '../media/receive-upload.js';
 import { oauthRoutes } from '../oauth/oauth.routes.js';
@@ -26,10 +27,8 @@ const OAUTH_TOKEN_CONSTRAINT = {
       set: (value: string, store: unknown) => void handlers.set(value, store),
     };
   },
-  deriveConstraint: (req: { headers: Record<string, string | string[] | undefined> }) => {
-    const header = req.headers.authorization;
-    return typeof header === 'string' && /^Bearer\s+pgo_/i.test(header) ? 'yes' : 'no';
-  },
+  deriveConstraint: (req: { headers: Record<string, string | string[] | undefined> }) =>
+    carriesAppToken(req.headers.authorization) ? 'yes' : 'no',
   mustMatchWhenDerived: false,
 };
 

@@ -50,6 +50,16 @@ describe('accounts', () => {
     assert.equal(avatar.headers['content-type'], 'image/png');
   });
 
+  test('a path this server does not have: 404 {error} for an app, a problem otherwise', async () => {
+    const forApp = await call('GET', '/api/v1/lists/7/accounts');
+    assert.equal(forApp.statusCode, 404);
+    assert.match(String(forApp.headers['content-type']), /^application\/json/);
+    assert.deepEqual(forApp.json(), { error: 'Record not found' });
+    const native = await call('GET', '/api/v1/lists/7/accounts', {});
+    assert.equal(native.statusCode, 404);
+    assert.equal(native.json().code, 'not_found');
+  });
+
   test('requires authentication: 401 JSON', async () => {
     const response = await call('GET', '/api/v1/accounts/verify_credentials', {});
     assert.equal(response.statusCode, 401);
