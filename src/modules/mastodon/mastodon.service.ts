@@ -300,6 +300,9 @@ async function statusesOfPosts(deps: AppDeps, actorId: number | null, posts: Pos
 
 export type StatusPage = Awaited<ReturnType<typeof statusesOfPosts>>;
 
+/** How far min_id looks for the page right after it: beyond this many posts it answers the oldest it read. */
+const MIN_ID_SCAN_PAGES = 5;
+
 /** One page of a post list in Mastodon's terms (see paging.ts). */
 async function postListPage(
   deps: AppDeps,
@@ -316,6 +319,22 @@ async function postListPage(
     newerThan(deps, query),
   ]);
   if (cursor === null) return { items: [], nextCursor: null };
+  if (newer && query.min_id) {
+    // min_id: the oldest `limit` posts newer than it (the page right after it), newest first.
+    // Lists only walk newest-first, so read down from the top until min_id's post is passed.
+    const fresh: PostDto[] = [];
+    let from = cursor;
+    for (let i = 0; i < MIN_ID_SCAN_PAGES; i++) {
+      const page = await load({ limit: 40, cursor: from });
+      const kept = page.data.filter(newer);
+      fresh.push(...kept);
+      if (kept.length < page.data.length || !page.next_cursor) break;
+      from = page.next_cursor;
+    }
+    const items = await statusesOfPosts(deps, actorId, fresh.slice(-limit));
+    // Older than this page: from its last status (a status id is a valid max_id).
+    return { items, nextCursor: items.at(-1)?.id ?? null };
+  }
   const page = await load({ limit, cursor });
   const posts = newer ? page.data.filter(newer) : page.data;
   return {

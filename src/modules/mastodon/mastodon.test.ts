@@ -435,6 +435,27 @@ describe('timelines', () => {
       newer.json().map((s: { id: string }) => s.id),
       newest.slice(0, 2),
     );
+    // since_id: the newest ones above it; min_id: the page right after it (Mastodon's meaning).
+    const sinceOldest = await call(
+      'GET',
+      `/api/v1/timelines/home?limit=2&since_id=${newest[4]}`,
+      headers,
+    );
+    assert.deepEqual(
+      sinceOldest.json().map((s: { id: string }) => s.id),
+      newest.slice(0, 2),
+    );
+    const afterOldest = await call(
+      'GET',
+      `/api/v1/timelines/home?limit=2&min_id=${newest[4]}`,
+      headers,
+    );
+    assert.deepEqual(
+      expectStatus(afterOldest, 200).map((s: { id: string }) => s.id),
+      newest.slice(2, 4),
+    );
+    const olderLink = /<([^>]+)>; rel="next"/.exec(String(afterOldest.headers.link))?.[1];
+    assert.equal(new URL(olderLink!).searchParams.get('max_id'), newest[3]);
     const all = await call('GET', '/api/v1/timelines/home?limit=5', headers);
     assert.equal(all.json().length, 5);
     assert.equal(queryCount(all), queryCount(first), 'a constant number of statements per page');
