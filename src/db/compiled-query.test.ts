@@ -52,6 +52,21 @@ test('a builder that computes with an argument is refused instead of binding a w
   await assert.rejects(misuse(t.db, 1), /not a bound parameter/);
 });
 
+test('a builder that branches on a value fails the check every test run makes', async () => {
+  assert.equal(process.env.COMPILED_QUERY_CHECK, '1', 'the test helpers turn the check on');
+  const branching = compiledQuery((db, name: string) =>
+    db
+      .selectFrom('users')
+      .select('id')
+      // Wrong: the first call's value decides the SQL of every later call of this shape.
+      .$if(name === 'admin', (qb) => qb.where('id', '=', 1))
+      .where('username', '=', name),
+  );
+  // The template is built with a marker in place of `name`, so its SQL has no id condition.
+  await assert.rejects(branching(t.db, 'admin'), /template differs from the query/);
+  assert.deepEqual(await branching(t.db, 'nobody_here'), []);
+});
+
 test("a compiled read never sees another request's uncommitted rows", async () => {
   const byName = compiledQuery((db, name: string) =>
     db.selectFrom('users').select(['id', 'username']).where('username', '=', name),

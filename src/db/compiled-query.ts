@@ -23,6 +23,26 @@ const MAX_SHAPES = 64;
 export type QueryArg = number | string | null | readonly (number | string)[];
 
 /**
+ * With COMPILED_QUERY_CHECK=1 (the test helpers set it), every call also builds the query from
+ * its real arguments and throws unless the SQL and parameters are exactly the template's: a
+ * template that branches on an argument's value fails whichever test reaches that branch.
+ */
+const checkEveryCall = () => process.env.COMPILED_QUERY_CHECK === '1';
+
+function checkAgainstBuilt(built: CompiledQuery, filled: CompiledQuery): void {
+  const same =
+    built.sql === filled.sql &&
+    JSON.stringify(built.parameters) === JSON.stringify(filled.parameters);
+  if (!same) {
+    throw new Error(
+      `compiledQuery: the template differs from the query its arguments build ` +
+        `(a builder that branches on a value?):\n  template: ${filled.sql} ` +
+        `${JSON.stringify(filled.parameters)}\n  built:    ${built.sql} ${JSON.stringify(built.parameters)}`,
+    );
+  }
+}
+
+/**
  * Builds and compiles a hot, fixed-shape query once instead of on every call: Kysely's
  * immutable builders and compiler were ~40 % of the CPU of a simple request in the benchmark's
  * profile (docs/BENCHMARKS.md). `build` is run once per shape (dialect, which arguments are
@@ -48,6 +68,7 @@ export function compiledQuery<A extends readonly QueryArg[], R>(
       p instanceof Slot ? valueOf(args, p) : p.value,
     );
     const query = { ...template.compiled, parameters };
+    if (checkEveryCall()) checkAgainstBuilt(build(db, ...args).compile(), query);
     const rows = directReaderOf(db)?.(query);
     return rows ? (rows as R[]) : (await db.executeQuery<R>(query)).rows;
   };

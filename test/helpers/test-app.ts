@@ -9,6 +9,9 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
+// Every compiled query template is checked against the query its arguments build (src/db/compiled-query.ts).
+process.env.COMPILED_QUERY_CHECK ??= '1';
+
 export interface TestApp {
   app: App;
   db: Db;
