@@ -104,14 +104,17 @@ test(
       await insertRows(trx, 'follows', tableColumns.follows, follows);
     });
 
-    const login = await fetch(`${web.base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: username(1), password: BENCH_PASSWORD }),
-    });
-    const auth = {
-      authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`,
+    const loginOn = async (via: ServerProcess) => {
+      const login = await fetch(`${via.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: username(1), password: BENCH_PASSWORD }),
+      });
+      assert.equal(login.status, 200, await login.clone().text());
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      return { authorization: `Bearer ${token}` };
     };
+    let auth = await loginOn(web);
     const image = await makeImage('jpeg', 64, 64);
     const post = async (i: number, via: ServerProcess) => {
       const form = new FormData();
@@ -165,7 +168,8 @@ test(
       body: JSON.stringify({ offset_ms: 2 * 3_600_000 }),
     });
     assert.equal(moved.status, 204);
-    // One more post after the outage: writes work again.
+    // One more post after the outage: writes work again (a new login: the clock moved 2 h).
+    auth = await loginOn(server);
     await post(POSTS, server);
     await until(
       'every fan-out to finish',
