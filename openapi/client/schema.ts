@@ -8229,9 +8229,11 @@ export interface operations {
                     username?: string;
                     /**
                      * Format: email
-                     * @description A new email (stored lowercase): unverified until the link mailed to it is used; the old address is told of the change. In use by another account: 409 `conflict`.
+                     * @description A new email (stored lowercase): unverified until the link mailed to it is used; the old address is told of the change. Needs `current_password` (missing: 400, wrong: 403). In use by another account: 409 `conflict`.
                      */
                     email?: string;
+                    /** @description Your password: required with `email` (attempts are rate-limited) */
+                    current_password?: string;
                     /**
                      * @description `manual`: tags of you on photos wait in GET /me/pending-tags until you approve them
                      * @enum {unknown}

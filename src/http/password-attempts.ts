@@ -9,7 +9,7 @@ declare module 'fastify' {
      * The route checks a password (an argon2 hash each time): its attempts are limited per
      * account and per client address (PASSWORD_ATTEMPTS_PER_MIN = AUTH_RATE_LIMIT_PER_MIN).
      */
-    verifiesPassword?: boolean;
+    verifiesPassword?: boolean | ((request: FastifyRequest) => boolean);
   }
 }
 
@@ -61,7 +61,8 @@ export async function registerPasswordAttemptLimits(
 
   app.addHook('preHandler', async (request, reply) => {
     const config = request.routeOptions.config;
-    if (!config.verifiesPassword) return;
+    const verifies = config.verifiesPassword;
+    if (!verifies || (typeof verifies === 'function' && !verifies(request))) return;
     const results = await Promise.all([
       accountKey(request) === null ? undefined : byAccount!(request),
       config.rateLimit ? undefined : byAddress!(request),

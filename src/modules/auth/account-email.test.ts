@@ -295,8 +295,23 @@ describe('PATCH /me username and email', () => {
     const a = await account('mailchg');
     const b = await account('mailchg');
     const newEmail = `${uniqueName('new')}@example.org`;
+    // The email decides where resets go: changing it needs the password (a token alone won't do).
+    const without = await call('PATCH', '/me', a.token, { email: newEmail });
+    assert.deepEqual(
+      expectStatus(without, 400).errors.map((e: { field: string }) => e.field),
+      ['current_password'],
+    );
+    const wrong = await call('PATCH', '/me', a.token, {
+      email: newEmail,
+      current_password: 'not-the-password',
+    });
+    expectStatus(wrong, 403);
+    assert.equal((await me(a.token)).email, a.email, 'unchanged after a refusal');
     const changed = expectStatus(
-      await call('PATCH', '/me', a.token, { email: newEmail.toUpperCase() }),
+      await call('PATCH', '/me', a.token, {
+        email: newEmail.toUpperCase(),
+        current_password: PASSWORD,
+      }),
       200,
     );
     assert.equal(changed.email, newEmail);
@@ -312,7 +327,10 @@ describe('PATCH /me username and email', () => {
     expectStatus(await call('POST', '/auth/verify-email', null, { token }), 204);
     assert.equal((await me(a.token)).email_verified, true);
 
-    const inUse = await call('PATCH', '/me', b.token, { email: newEmail });
+    const inUse = await call('PATCH', '/me', b.token, {
+      email: newEmail,
+      current_password: PASSWORD,
+    });
     assert.equal(expectStatus(inUse, 409).code, 'conflict');
     const invalid = await call('PATCH', '/me', b.token, { email: 'nope' });
     assert.equal(expectStatus(invalid, 400).code, 'validation_failed');

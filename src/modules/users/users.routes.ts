@@ -34,7 +34,12 @@ export const usersRoutes =
     app.patch(
       '/me',
       {
-        config: { auth: 'required' },
+        config: {
+          auth: 'required',
+          // Only an email change checks the password (and counts as an attempt).
+          verifiesPassword: (request) =>
+            typeof (request.body as { current_password?: unknown })?.current_password === 'string',
+        },
         schema: {
           tags,
           operationId: 'updateMe',

@@ -66,7 +66,15 @@ export const UpdateMeBody = Type.Object(
         maxLength: 254,
         description:
           'A new email (stored lowercase): unverified until the link mailed to it is used; the ' +
-          'old address is told of the change. In use by another account: 409 `conflict`.',
+          'old address is told of the change. Needs `current_password` (missing: 400, wrong: ' +
+          '403). In use by another account: 409 `conflict`.',
+      }),
+    ),
+    current_password: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'Your password: required with `email` (attempts are rate-limited)',
       }),
     ),
     tag_approval: Type.Optional(TagApproval),

@@ -92,7 +92,7 @@ export async function updateMe(
     throw invalidField('website', 'must be an http or https URL');
   }
   if (input.username !== undefined || input.email !== undefined) {
-    await changeAccountNames(deps, actor, { username: input.username, email: input.email });
+    await changeAccountNames(deps, actor, input);
   }
   const patch: ProfileUpdate = {};
   if (input.name !== undefined) patch.name = input.name;
@@ -133,7 +133,7 @@ const DAY_SECONDS = 86_400;
 async function changeAccountNames(
   deps: AppDeps,
   actor: Actor,
-  input: { username?: string; email?: string },
+  input: { username?: string; email?: string; current_password?: string },
 ): Promise<void> {
   const account = await repo.findAccountSettings(deps.db, actor.id);
   if (!account) throw notFound('User');
@@ -141,6 +141,7 @@ async function changeAccountNames(
   const username = input.username !== account.username ? input.username : undefined;
   const email = input.email !== account.email ? input.email : undefined;
   if (username === undefined && email === undefined) return;
+  if (email !== undefined) await confirmPassword(deps, actor, input.current_password);
   if (username !== undefined) {
     const last = account.username_changed_at;
     if (last !== null && addSeconds(last, USERNAME_CHANGE_DAYS * DAY_SECONDS) > now) {
@@ -200,6 +201,20 @@ async function changeAccountNames(
  * Deactivation, not deletion: the row stays so the username and email stay reserved, while
  * is_active = 0 hides the account and its content everywhere and every session ends.
  */
+/**
+ * A new email decides where password resets go: changing it asks for the password, so a stolen
+ * access token alone cannot take the account over. Missing is 400, wrong is 403.
+ */
+async function confirmPassword(deps: AppDeps, actor: Actor, password: string | undefined) {
+  if (password === undefined) {
+    throw invalidField('current_password', 'is required to change the email');
+  }
+  const user = await repo.findPasswordHash(deps.db, actor.id);
+  if (!(await verifyPassword(user?.password_hash, password))) {
+    throw forbidden('The password is not correct.');
+  }
+}
+
 export async function deactivateMe(deps: AppDeps, actor: Actor, password: string): Promise<void> {
   const user = await repo.findPasswordHash(deps.db, actor.id);
   if (!(await verifyPassword(user?.password_hash, password))) {

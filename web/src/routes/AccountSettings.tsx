@@ -83,7 +83,7 @@ function SettingsForm({
 
 function useSaveMe() {
   const client = useQueryClient();
-  return async (body: { email?: string; username?: string }) => {
+  return async (body: { email?: string; username?: string; current_password?: string }) => {
     const me = await must(api.PATCH('/api/v1/me', { body }));
     updateSessionUser({
       id: me.id,
@@ -100,29 +100,46 @@ function useSaveMe() {
 function EmailForm({ me }: { me: Me }) {
   const save = useSaveMe();
   const [email, setEmail] = useState(me.email);
+  const [password, setPassword] = useState('');
   return (
     <SettingsForm
       title="Email"
       field="email"
       submitLabel="Change email"
       onSubmit={async () => {
-        const saved = await save({ email: email.trim() });
+        // Where password resets go: the server asks for the password to change it.
+        const saved = await save({
+          email: email.trim(),
+          ...(password ? { current_password: password } : {}),
+        });
+        setPassword('');
         return saved.email_verified
           ? 'Nothing changed.'
           : `We sent a confirmation link to ${saved.email}.`;
       }}
     >
       {(message) => (
-        <TextField
-          id="settings-email"
-          label="Email address"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={setEmail}
-          message={message}
-          hint={me.email_verified ? <>Confirmed.</> : <ResendLink email={me.email} />}
-        />
+        <>
+          <TextField
+            id="settings-email"
+            label="Email address"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={setEmail}
+            message={message}
+            hint={me.email_verified ? <>Confirmed.</> : <ResendLink email={me.email} />}
+          />
+          <TextField
+            id="settings-email-password"
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            message={undefined}
+          />
+        </>
       )}
     </SettingsForm>
   );
