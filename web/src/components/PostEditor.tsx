@@ -15,6 +15,8 @@ interface EditItem {
   key: string;
   name: string;
   preview: string;
+  /** A new video's preview is the file itself, played by a video element. */
+  videoPreview?: boolean;
   media?: Media;
   alt: string;
   progress: number;
@@ -119,6 +121,7 @@ export function PostEditor({
       key: `new-${file.name}-${Math.random()}`,
       name: file.name,
       preview: URL.createObjectURL(file),
+      videoPreview: file.type.startsWith('video/'),
       alt: '',
       progress: 0,
       file,
@@ -187,7 +190,11 @@ export function PostEditor({
         <ol className="upload-list" aria-label="Photos and videos in order">
           {items.map((item, index) => (
             <li key={item.key} className={item.error ? 'upload failed' : 'upload'}>
-              <img src={item.preview} alt="" />
+              {item.videoPreview ? (
+                <video src={item.preview} muted aria-hidden="true" />
+              ) : (
+                <img src={item.preview} alt="" />
+              )}
               <div className="upload-info">
                 <span className="upload-name">{item.name}</span>
                 {!item.media && !item.error && (
