@@ -170,6 +170,13 @@ test('an edit changes caption, alt text and settings, keeps tags, and the histor
   );
   await caption.fill('New caption #after');
   await page.getByLabel('Alt text for Photo 1').fill('A plain blue square');
+  // A new photo is uploaded, described and moved before the first one.
+  await page
+    .getByLabel('Add photos or videos')
+    .setInputFiles({ name: 'extra.jpg', mimeType: 'image/jpeg', buffer: await photo('#20a040') });
+  await page.getByLabel('Alt text for extra.jpg').fill('A green square');
+  await page.getByRole('button', { name: 'Move extra.jpg earlier' }).click();
+  await page.getByRole('button', { name: 'Move extra.jpg later' }).waitFor();
   await page.getByLabel('Hide like count').check();
   await page.getByLabel('Turn off commenting').check();
   await expectNoSeriousA11yViolations(page, 'post editor');
@@ -182,6 +189,8 @@ test('an edit changes caption, alt text and settings, keeps tags, and the histor
     () =>
       (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
         .activeElement.textContent === 'Edit',
+    undefined,
+    { polling: 100 },
   );
 
   const after = expectStatus<{
@@ -193,9 +202,12 @@ test('an edit changes caption, alt text and settings, keeps tags, and the histor
   assert.equal(after.caption, 'New caption #after');
   assert.equal(after.hide_like_count, true);
   assert.equal(after.comments_disabled, true);
-  assert.equal(after.media[0]!.alt_text, 'A plain blue square');
   assert.deepEqual(
-    after.media[0]!.tags.map((tag) => tag.user.username),
+    after.media.map((m) => m.alt_text),
+    ['A green square', 'A plain blue square'],
+  );
+  assert.deepEqual(
+    after.media[1]!.tags.map((tag) => tag.user.username),
     ['tom'],
     'people tags are kept',
   );
@@ -205,6 +217,8 @@ test('an edit changes caption, alt text and settings, keeps tags, and the histor
   const versions = page.getByRole('list', { name: 'Versions, newest first' });
   await versions.getByText('New caption #after').waitFor();
   await versions.getByText('Old caption #before').waitFor();
+  await versions.getByText('2 photos or videos').waitFor();
+  await versions.getByText('1 photo or video', { exact: true }).waitFor();
   assert.equal(await versions.getByRole('heading', { name: /^Current version/ }).count(), 1);
   assert.equal(await versions.getByRole('heading', { name: /^Earlier version/ }).count(), 1);
   await expectNoSeriousA11yViolations(page, 'edit history');

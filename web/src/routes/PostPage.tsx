@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
@@ -51,6 +51,13 @@ function OwnerTools({ post }: { post: Post }) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  // Once the form is gone, focus goes back to the button that opened it.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
   const archive = useMutation({
     mutationFn: (on: boolean) => {
       const params = { params: { path: { id: post.id } } };
@@ -68,9 +75,8 @@ function OwnerTools({ post }: { post: Post }) {
   });
   if (me?.id !== post.author.id) return null;
   const closeEditor = () => {
+    returnFocus.current = true;
     setEditing(false);
-    // The form is gone: focus goes back to the button that opened it.
-    requestAnimationFrame(() => editButton.current?.focus());
   };
   const remove = async () => {
     if (!window.confirm('Delete this post?')) return;
