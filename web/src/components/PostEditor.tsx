@@ -4,6 +4,7 @@ import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import type { Location, Media, Post } from '../api/types';
 import { untilReady, uploadFile } from '../api/upload';
+import { useMoveFocus } from '../lib/useMoveFocus';
 import { move } from '../lib/order';
 import { FieldError } from './bits';
 import { LocationPicker } from './LocationPicker';
@@ -90,7 +91,7 @@ export function PostEditor({
   const [busy, setBusy] = useState(false);
   const captionRef = useRef<HTMLTextAreaElement>(null);
   const alive = useRef(true);
-  const focusNext = useRef<string | null>(null);
+  const keepFocus = useMoveFocus(items);
   const id = useId();
   const isReel = post.type === 'reel';
 
@@ -100,16 +101,6 @@ export function PostEditor({
       alive.current = false;
     };
   }, []);
-  // After a move, focus stays on the moved item's button (or its other one at an end).
-  useEffect(() => {
-    if (!focusNext.current) return;
-    const button = document.getElementById(focusNext.current) as HTMLButtonElement | null;
-    focusNext.current = null;
-    if (button?.disabled) {
-      const other = button.id.endsWith('-up') ? '-down' : '-up';
-      document.getElementById(button.id.replace(/-(up|down)$/, other))?.focus();
-    } else button?.focus();
-  }, [items]);
 
   const update = (key: string, change: Partial<EditItem>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
@@ -136,7 +127,7 @@ export function PostEditor({
   };
 
   const moveItem = (index: number, step: -1 | 1, key: string) => {
-    focusNext.current = `${id}-${key}-${step === -1 ? 'up' : 'down'}`;
+    keepFocus(`${id}-${key}-${step === -1 ? 'up' : 'down'}`);
     setItems((all) => move(all, index, step));
   };
 

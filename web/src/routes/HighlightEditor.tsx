@@ -7,6 +7,7 @@ import type { Story } from '../api/types';
 import { useSession } from '../api/useSession';
 import { ErrorState, FieldError, Spinner } from '../components/bits';
 import { highlightsKey } from '../components/HighlightsRow';
+import { useMoveFocus } from '../lib/useMoveFocus';
 import { move, moveTo } from '../lib/order';
 import NotFound from './NotFound';
 
@@ -81,20 +82,10 @@ function HighlightForm({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState<number | null>(null);
-  const focusNext = useRef<string | null>(null);
+  const keepFocus = useMoveFocus(chosen);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => heading.current?.focus(), []);
-  // After a move, focus stays on the moved story's button (or its other one at an end).
-  useEffect(() => {
-    if (!focusNext.current) return;
-    const button = document.getElementById(focusNext.current) as HTMLButtonElement | null;
-    focusNext.current = null;
-    if (button?.disabled) {
-      const other = button.id.endsWith('-up') ? '-down' : '-up';
-      document.getElementById(button.id.replace(/-(up|down)$/, other))?.focus();
-    } else button?.focus();
-  }, [chosen]);
 
   // Stories already in the highlight come first, even if they are neither active nor archived.
   const seen = new Set<string>();
@@ -107,7 +98,7 @@ function HighlightForm({
     if (!on && cover === story.media.id) setCover(null);
   };
   const moveStory = (index: number, step: -1 | 1, storyId: string) => {
-    focusNext.current = `${id}-${storyId}-${step === -1 ? 'up' : 'down'}`;
+    keepFocus(`${id}-${storyId}-${step === -1 ? 'up' : 'down'}`);
     setChosen((all) => move(all, index, step));
   };
 
