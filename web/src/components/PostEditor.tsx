@@ -264,26 +264,19 @@ export function PostEditor({
         )}
         <FieldError id={`${id}-media-error`} message={mediaError} />
       </fieldset>
-      <div className="field checkbox">
-        <label>
-          <input
-            type="checkbox"
-            checked={commentsDisabled}
-            onChange={(e) => setCommentsDisabled(e.target.checked)}
-          />{' '}
-          Turn off commenting
-        </label>
-      </div>
-      <div className="field checkbox">
-        <label>
-          <input
-            type="checkbox"
-            checked={hideLikeCount}
-            onChange={(e) => setHideLikeCount(e.target.checked)}
-          />{' '}
-          Hide like count
-        </label>
-      </div>
+      {(
+        [
+          ['Turn off commenting', commentsDisabled, setCommentsDisabled],
+          ['Hide like count', hideLikeCount, setHideLikeCount],
+        ] as const
+      ).map(([label, checked, set]) => (
+        <div key={label} className="field checkbox">
+          <label>
+            <input type="checkbox" checked={checked} onChange={(e) => set(e.target.checked)} />{' '}
+            {label}
+          </label>
+        </div>
+      ))}
       {error !== null && !captionError && !mediaError && (
         <p className="form-error" role="alert">
           {messageOf(error)}
