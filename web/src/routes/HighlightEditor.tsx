@@ -14,7 +14,12 @@ import NotFound from './NotFound';
 const TITLE_MAX = 30;
 
 const storyDate = (story: Story) =>
-  new Date(story.created_at).toLocaleDateString('en', { day: 'numeric', month: 'short' });
+  new Date(story.created_at).toLocaleString('en', {
+    day: 'numeric',
+    month: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
 
 /** Your stories to choose from: the active ones, then the archived (expired) ones. */
 function useMyStories(username: string) {
@@ -218,7 +223,7 @@ function HighlightForm({
                     <img src={story.media.thumbnail_url} alt="" />
                     <div className="upload-info">
                       <span className="upload-name">Story from {storyDate(story)}</span>
-                      <label>
+                      <label className="choice-inline">
                         <input
                           type="radio"
                           name={`${id}-cover`}
