@@ -33,6 +33,8 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: page(() => import('./routes/Home')) },
       { path: '/p/:id', element: page(() => import('./routes/PostPage')) },
+      { path: '/p/:id/history', element: page(() => import('./routes/PostHistory')) },
+      { path: '/archive', element: page(() => import('./routes/Archive')) },
       { path: '/u/:username', element: page(() => import('./routes/Profile')) },
       { path: '/u/:username/:list', element: page(() => import('./routes/FollowList')) },
       { path: '/accounts/edit', element: page(() => import('./routes/EditProfile')) },
@@ -44,6 +46,8 @@ const router = createBrowserRouter([
       { path: '/explore', element: page(() => import('./routes/Explore')) },
       { path: '/reels', element: page(() => import('./routes/Reels')) },
       { path: '/highlights/:id', element: page(() => import('./routes/Highlight')) },
+      { path: '/highlights/new', element: page(() => import('./routes/HighlightEditor')) },
+      { path: '/highlights/:id/edit', element: page(() => import('./routes/HighlightEditor')) },
       { path: '/search', element: page(() => import('./routes/Search')) },
       { path: '/tags/:tag', element: page(() => import('./routes/Hashtag')) },
       { path: '/locations/:locationId', element: page(() => import('./routes/PostList')) },

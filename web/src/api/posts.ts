@@ -14,6 +14,9 @@ export const postKeys = {
   one: (id: string) => ['post', id] as const,
 };
 
+/** A post's versions (its author's edit history). */
+export const historyKey = (id: string) => ['post-history', id] as const;
+
 export function withLike(post: Post, liked: boolean): Post {
   if (post.liked_by_me === liked) return post;
   return {

@@ -1,6 +1,7 @@
-import { refreshSession } from './client';
+import { api, must, refreshSession } from './client';
 import { ApiError, toProblem } from './errors';
 import { getSession } from './session';
+import type { Media } from './types';
 
 /**
  * Sends a file as multipart with upload progress, which fetch (and so the typed client) cannot
@@ -42,4 +43,18 @@ export async function uploadFile<T>(
   }
   onProgress(1);
   return answer.body as T;
+}
+
+/** A video answered 202 is transcoded on the server: it is asked about this often. */
+const PROCESSING_POLL_MS = 2000;
+
+/** Polls an upload until it is ready (resolves with it) or failed (throws its reason). */
+export async function untilReady(media: Media, alive: () => boolean = () => true): Promise<Media> {
+  let current = media;
+  while (current.status === 'processing' && alive()) {
+    await new Promise((resolve) => setTimeout(resolve, PROCESSING_POLL_MS));
+    current = await must(api.GET('/api/v1/media/{id}', { params: { path: { id: media.id } } }));
+  }
+  if (current.status === 'failed') throw new Error(current.failure_reason ?? 'Failed.');
+  return current;
 }

@@ -112,6 +112,7 @@ export function PostCard({
       )}
       <Link to={`/p/${post.id}`} className="muted post-time">
         <time dateTime={post.created_at}>{relativeTime(post.created_at)}</time>
+        {!full && post.edited_at && ' · Edited'}
       </Link>
     </article>
   );

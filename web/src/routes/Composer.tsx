@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { api, must } from '../api/client';
@@ -7,9 +7,11 @@ import { postKeys } from '../api/posts';
 import type { Location, Media } from '../api/types';
 import { uploadFile } from '../api/upload';
 import { FieldError } from '../components/bits';
+import { LocationPicker } from '../components/LocationPicker';
 import { storyFeedKey } from '../components/StoriesTray';
 import { PersonIcon } from '../components/Tags';
 import { type DraftTag, TagEditor } from '../components/TagEditor';
+import { move } from '../lib/order';
 
 export const CAPTION_MAX = 2200;
 const LIMITS = { post: 10, reel: 1, story: 1 } as const;
@@ -23,21 +25,20 @@ interface Item {
   media?: Media;
   error?: string;
   tags: DraftTag[];
-}
-
-/** Moves the item at `from` one place up (-1) or down (+1). */
-export function move<T>(items: T[], from: number, step: -1 | 1): T[] {
-  const to = from + step;
-  if (to < 0 || to >= items.length) return items;
-  const next = [...items];
-  [next[from], next[to]] = [next[to]!, next[from]!];
-  return next;
+  /** Describes the photo or video for screen readers (`alt_texts` of the new post). */
+  alt: string;
 }
 
 /** The post's `tags`: every uploaded photo's people, by media id. */
 export const tagsOf = (items: readonly Pick<Item, 'media' | 'tags'>[]) =>
   items.flatMap(({ media, tags }) =>
     media?.type === 'image' ? tags.map((tag) => ({ media_id: media.id, ...tag })) : [],
+  );
+
+/** The post's `alt_texts`: each uploaded item's description, when it has one. */
+export const altTextsOf = (items: readonly Pick<Item, 'media' | 'alt'>[]) =>
+  items.flatMap(({ media, alt }) =>
+    media && alt.trim() ? [{ media_id: media.id, alt_text: alt.trim() }] : [],
   );
 
 /** Characters as the server counts them (Unicode code points). */
@@ -82,6 +83,7 @@ export default function Composer() {
       preview: URL.createObjectURL(file),
       progress: 0,
       tags: [],
+      alt: '',
     }));
     setItems((all) => [...all, ...added]);
     for (const item of added) {
@@ -132,12 +134,14 @@ export default function Composer() {
         return;
       }
       const tags = tagsOf(items);
+      const altTexts = altTextsOf(items);
       const post = await must(
         api.POST('/api/v1/posts', {
           body: {
             type: kind,
             media_ids: mediaIds,
             ...(tags.length > 0 ? { tags } : {}),
+            ...(altTexts.length > 0 ? { alt_texts: altTexts } : {}),
             ...(caption.trim() ? { caption } : {}),
             ...(location ? { location_id: location.id } : {}),
           },
@@ -217,6 +221,21 @@ export default function Composer() {
                       {item.tags.length > 0 &&
                         ` · ${item.tags.length} ${item.tags.length === 1 ? 'person' : 'people'} tagged`}
                     </span>
+                  )}
+                  {kind !== 'story' && (
+                    <>
+                      <label htmlFor={`alt-${item.key}`} className="visually-hidden">
+                        Alt text for {item.file.name}
+                      </label>
+                      <input
+                        id={`alt-${item.key}`}
+                        className="alt-input"
+                        value={item.alt}
+                        maxLength={1000}
+                        placeholder="Describe this for people who can't see it (alt text)"
+                        onChange={(e) => update(item.key, { alt: e.target.value })}
+                      />
+                    </>
                   )}
                 </div>
                 <div className="upload-buttons">
@@ -322,86 +341,6 @@ export default function Composer() {
           {kind === 'story' ? 'Share to story' : 'Share'}
         </button>
       </form>
-    </div>
-  );
-}
-
-/** Search places by name, pick one, or add a new place with that name. */
-function LocationPicker({
-  value,
-  onChange,
-}: {
-  value: Location | null;
-  onChange: (l: Location | null) => void;
-}) {
-  const [q, setQ] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const search = useQuery({
-    queryKey: ['locations', q],
-    queryFn: () => must(api.GET('/api/v1/locations', { params: { query: { q, limit: 5 } } })),
-    enabled: q.trim().length > 0,
-  });
-  if (value) {
-    return (
-      <div className="field">
-        <span className="label">Location</span>
-        <p className="picked">
-          <span className="picked-name">{value.name}</span>{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => onChange(null)}
-            aria-label={`Remove location ${value.name}`}
-          >
-            Remove
-          </button>
-        </p>
-      </div>
-    );
-  }
-  const create = async () => {
-    try {
-      setError(null);
-      onChange(await must(api.POST('/api/v1/locations', { body: { name: q.trim() } })));
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
-  const places = search.data?.data ?? [];
-  return (
-    <div className="field">
-      <label htmlFor="location-search">Location</label>
-      <input
-        id="location-search"
-        type="search"
-        value={q}
-        placeholder="Search places"
-        onChange={(e) => setQ(e.target.value)}
-      />
-      {q.trim() && (
-        <ul className="location-results" aria-label="Places">
-          {places.map((place) => (
-            <li key={place.id}>
-              <button type="button" className="link-button" onClick={() => onChange(place)}>
-                {place.name}
-                {place.address ? ` · ${place.address}` : ''}
-              </button>
-            </li>
-          ))}
-          {!places.some((p) => p.name.toLowerCase() === q.trim().toLowerCase()) && (
-            <li>
-              <button type="button" className="link-button" onClick={() => void create()}>
-                Add “{q.trim()}” as a new place
-              </button>
-            </li>
-          )}
-        </ul>
-      )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
     </div>
   );
 }

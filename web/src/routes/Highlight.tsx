@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError } from '../api/errors';
+import { useSession } from '../api/useSession';
 import { ErrorState, Spinner, UserLink } from '../components/bits';
 import { MediaView } from '../components/MediaView';
 import NotFound from './NotFound';
@@ -11,6 +12,7 @@ import NotFound from './NotFound';
 export default function Highlight() {
   const { id = '' } = useParams();
   const [index, setIndex] = useState(0);
+  const me = useSession()?.user;
   const highlight = useQuery({
     queryKey: ['highlights', id],
     queryFn: () => must(api.GET('/api/v1/highlights/{id}', { params: { path: { id } } })),
@@ -27,6 +29,11 @@ export default function Highlight() {
       <header className="highlight-header">
         <UserLink user={owner} />
         <h1>{title}</h1>
+        {owner.id === me?.id && (
+          <Link className="button secondary" to={`/highlights/${id}/edit`}>
+            Edit highlight
+          </Link>
+        )}
         <span>
           {stories.length === 0 ? 0 : Math.min(index, stories.length - 1) + 1} / {stories.length}
         </span>

@@ -1,15 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
-import { postKeys, updatePostEverywhere } from '../api/posts';
+import { historyKey, postKeys, updatePostEverywhere } from '../api/posts';
 import type { Comment, Post } from '../api/types';
 import { useSession } from '../api/useSession';
 import { Caption, ErrorState, FieldError, Spinner, UserLink } from '../components/bits';
 import { useCursorList } from '../components/InfiniteList';
 import { HeartIcon, PostCard } from '../components/PostCard';
+import { PostEditor } from '../components/PostEditor';
 import { relativeTime } from '../lib/time';
+import { profileKey } from './Profile';
 
 export default function PostPage() {
   const { id = '' } = useParams();
@@ -32,7 +34,9 @@ export default function PostPage() {
     <div className="post-page">
       <h1 className="visually-hidden">Post by {post.data.author.username}</h1>
       <PostCard post={post.data} eager full />
+      <EditedMarker post={post.data} />
       <OwnerTools post={post.data} />
+      <Insights post={post.data} />
       <TaggedTools post={post.data} />
       <ReportTool post={post.data} />
       <Comments post={post.data} />
@@ -45,21 +49,34 @@ function OwnerTools({ post }: { post: Post }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
-  const [caption, setCaption] = useState(post.caption);
   const [error, setError] = useState<unknown>(null);
-  if (me?.id !== post.author.id) return null;
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      const updated = await must(
-        api.PATCH('/api/v1/posts/{id}', { params: { path: { id: post.id } }, body: { caption } }),
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  // Once the form is gone, focus goes back to the button that opened it.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
+  const archive = useMutation({
+    mutationFn: (on: boolean) => {
+      const params = { params: { path: { id: post.id } } };
+      return must(
+        on
+          ? api.POST('/api/v1/posts/{id}/archive', params)
+          : api.DELETE('/api/v1/posts/{id}/archive', params),
       );
+    },
+    onSuccess: async (updated) => {
       updatePostEverywhere(client, post.id, () => updated);
-      setEditing(false);
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
+      await client.invalidateQueries({ queryKey: postKeys.lists });
+      await client.invalidateQueries({ queryKey: profileKey(post.author.username) });
+    },
+  });
+  if (me?.id !== post.author.id) return null;
+  const closeEditor = () => {
+    returnFocus.current = true;
+    setEditing(false);
   };
   const remove = async () => {
     if (!window.confirm('Delete this post?')) return;
@@ -71,47 +88,110 @@ function OwnerTools({ post }: { post: Post }) {
       setError(err);
     }
   };
+  if (editing) {
+    return (
+      <section className="owner-tools" aria-label="Your post">
+        <PostEditor
+          post={post}
+          onCancel={closeEditor}
+          onSaved={(updated) => {
+            updatePostEverywhere(client, post.id, () => updated);
+            void client.invalidateQueries({ queryKey: postKeys.lists });
+            void client.invalidateQueries({ queryKey: historyKey(post.id) });
+            closeEditor();
+          }}
+        />
+      </section>
+    );
+  }
+  const archived = post.archived_at !== null;
   return (
     <section className="owner-tools" aria-label="Your post">
-      {editing ? (
-        <form onSubmit={save}>
-          <label htmlFor="edit-caption">Caption</label>
-          <textarea
-            id="edit-caption"
-            rows={3}
-            value={caption}
-            onChange={(e) => setCaption(e.target.value)}
-            aria-describedby="edit-caption-error"
-          />
-          <FieldError
-            id="edit-caption-error"
-            message={
-              error
-                ? (error instanceof ApiError && error.fieldMessage('caption')) || messageOf(error)
-                : undefined
-            }
-          />
-          <button type="submit" className="button primary">
-            Save caption
-          </button>{' '}
-          <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-            Cancel
-          </button>
-        </form>
+      {archived && (
+        <p className="muted" role="status">
+          Archived: only you can see this post.
+        </p>
+      )}
+      <button
+        ref={editButton}
+        type="button"
+        className="button secondary"
+        onClick={() => setEditing(true)}
+      >
+        Edit
+      </button>{' '}
+      <button
+        type="button"
+        className="button secondary"
+        disabled={archive.isPending}
+        onClick={() => archive.mutate(!archived)}
+      >
+        {archived ? 'Unarchive' : 'Archive'}
+      </button>{' '}
+      <button type="button" className="button danger" onClick={() => void remove()}>
+        Delete post
+      </button>
+      {(error !== null || archive.isError) && (
+        <p className="form-error" role="alert">
+          {messageOf(error ?? archive.error)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** "Edited" under an edited post; for its author a link to the versions it replaced. */
+function EditedMarker({ post }: { post: Post }) {
+  const me = useSession()?.user;
+  if (!post.edited_at) return null;
+  return (
+    <p className="muted edited-marker">
+      {me?.id === post.author.id ? (
+        <Link to={`/p/${post.id}/history`}>
+          Edited<span className="visually-hidden">: see the edit history</span>
+        </Link>
       ) : (
-        <>
-          <button type="button" className="button secondary" onClick={() => setEditing(true)}>
-            Edit caption
-          </button>{' '}
-          <button type="button" className="button danger" onClick={() => void remove()}>
-            Delete post
-          </button>
-          {error !== null && (
-            <p className="form-error" role="alert">
-              {messageOf(error)}
-            </p>
-          )}
-        </>
+        'Edited'
+      )}
+    </p>
+  );
+}
+
+/** The author's numbers for the post: likes, comments, saves and (with a video) views. */
+function Insights({ post }: { post: Post }) {
+  const me = useSession()?.user;
+  const own = me?.id === post.author.id;
+  const insights = useQuery({
+    queryKey: ['post-insights', post.id, post.like_count, post.comment_count],
+    queryFn: () =>
+      must(api.GET('/api/v1/posts/{id}/insights', { params: { path: { id: post.id } } })),
+    enabled: own,
+  });
+  if (!own) return null;
+  const figures = insights.data && [
+    ['Likes', insights.data.likes],
+    ['Comments', insights.data.comments],
+    ['Saves', insights.data.saves],
+    ...(insights.data.views === null ? [] : [['Views', insights.data.views] as const]),
+  ];
+  return (
+    <section className="insights" aria-labelledby={`insights-${post.id}`}>
+      <h2 id={`insights-${post.id}`} className="section-title">
+        Insights
+      </h2>
+      {insights.isError ? (
+        <ErrorState error={insights.error} retry={() => void insights.refetch()} />
+      ) : !figures ? (
+        <Spinner label="Loading insights…" />
+      ) : (
+        <dl className="insight-figures">
+          {figures.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{Number(value).toLocaleString('en')}</dd>
+            </div>
+          ))}
+        </dl>
       )}
     </section>
   );
@@ -259,7 +339,11 @@ function Comments({ post }: { post: Post }) {
           Load more comments
         </button>
       )}
-      <CommentForm post={post} replyTo={replyTo} onDone={() => setReplyTo(null)} />
+      {post.comments_disabled ? (
+        <p className="muted">Commenting is turned off.</p>
+      ) : (
+        <CommentForm post={post} replyTo={replyTo} onDone={() => setReplyTo(null)} />
+      )}
     </section>
   );
 }

@@ -104,7 +104,7 @@ function ProfileView({ profile }: { profile: ProfileT }) {
       </header>
       {canSee ? (
         <>
-          <HighlightsRow username={profile.username} />
+          <HighlightsRow username={profile.username} own={own} />
           <div className="tabs" role="tablist" aria-label="Posts, reels or tagged">
             {TABS.map(({ tab: each, label }) => (
               <button

@@ -56,6 +56,9 @@ export default function Settings() {
         <li>
           <Link to="/saved">Saved</Link>
         </li>
+        <li>
+          <Link to="/archive">Archive</Link>
+        </li>
         {me.data && me.data.role !== 'user' && (
           <li>
             <Link to="/admin/reports">Review reports</Link>
