@@ -1,0 +1,135 @@
+/**
+ * Safety in the browser (Debian Chromium, real server, fresh SQLite): A blocks B from the menu on
+ * B's profile (confirming), sees "You blocked @bruno" and finds B under Settings › Blocked
+ * accounts; B, in another browser, can no longer find A: A's profile is the not-found page and
+ * search shows no one. A reports C's comment through the comment's menu, with the keyboard; an
+ * admin removes the comment from /admin/reports and it is gone from the post. Screens are
+ * checked with axe.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { changeRoleFromConsole } from '../../src/modules/moderation/moderation.service.js';
+import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
+import { expectStatus } from '../helpers/http.js';
+import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
+import {
+  DESKTOP,
+  expectNoSeriousA11yViolations,
+  signedIn,
+  startWebApp,
+  type WebApp,
+} from './web-app.js';
+
+let web: WebApp;
+before(async () => {
+  web = await startWebApp();
+});
+after(async () => web?.close());
+
+async function postWithComment(author: SignedUp, text: string) {
+  const { t } = web;
+  const headers = { authorization: `Bearer ${author.access_token}` };
+  const form = multipartForm(await makeImage('jpeg', 600, 600));
+  const media = expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/media',
+      headers: { ...headers, ...form.headers },
+      payload: form.payload,
+    }),
+    201,
+  );
+  const post = expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers,
+      payload: { media_ids: [media.id], caption: 'Harbour at dusk' },
+    }),
+    201,
+  );
+  expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/posts/${post.id}/comments`,
+      headers,
+      payload: { text },
+    }),
+    201,
+  );
+  return post as { id: string };
+}
+
+test('A blocks B, who can no longer find A; A reports a comment and an admin removes it', async () => {
+  const { t, origin, browser } = web;
+  const amira = await signupViaApi(t, { username: 'amira', name: 'Amira' });
+  const bruno = await signupViaApi(t, { username: 'bruno', name: 'Bruno' });
+  const carla = await signupViaApi(t, { username: 'carla', name: 'Carla' });
+  const admin = await signupViaApi(t, { username: 'root_admin', name: 'Admin' });
+  await changeRoleFromConsole(t.db, new Date(), 'root_admin', 'admin');
+  const spam = 'Cheap followers at spam dot example';
+  const post = await postWithComment(carla, spam);
+
+  // A blocks B through the profile menu.
+  const a = await signedIn(browser, amira, DESKTOP);
+  await a.goto(`${origin}/u/bruno`);
+  await a.getByRole('button', { name: 'More options for bruno' }).click();
+  const menu = a.getByRole('menu', { name: 'More options for bruno' });
+  await expectNoSeriousA11yViolations(a, 'profile menu');
+  a.once('dialog', (dialog) => {
+    assert.match(dialog.message(), /Block bruno\?/);
+    void dialog.accept();
+  });
+  await menu.getByRole('menuitem', { name: 'Block' }).click();
+  await a.getByRole('heading', { name: 'You blocked @bruno' }).waitFor();
+  await a.getByRole('button', { name: 'Unblock bruno' }).waitFor();
+  await expectNoSeriousA11yViolations(a, 'blocked profile');
+
+  await a.goto(`${origin}/settings`);
+  await a.getByRole('link', { name: 'Blocked accounts' }).click();
+  await a.getByRole('button', { name: 'Unblock bruno' }).waitFor();
+  await expectNoSeriousA11yViolations(a, 'blocked accounts');
+
+  // B, in a browser of their own, cannot find A any more.
+  const b = await signedIn(browser, bruno, DESKTOP);
+  await b.goto(`${origin}/u/amira`);
+  await b.getByRole('heading', { name: "Sorry, this page isn't available." }).waitFor();
+  await b.goto(`${origin}/search`);
+  await b.getByLabel('Search people, places and hashtags').fill('amira');
+  await b.getByText('No people found.').waitFor();
+
+  // A reports C's comment from its menu, using the keyboard.
+  await a.goto(`${origin}/p/${post.id}`);
+  const more = a.getByRole('button', { name: 'More options for comment by carla' });
+  await more.focus();
+  await a.keyboard.press('ArrowDown');
+  const item = a.getByRole('menuitem', { name: 'Report comment' });
+  await item.waitFor();
+  assert.equal(await a.locator(':focus').textContent(), 'Report comment');
+  await a.keyboard.press('Escape');
+  assert.equal(
+    await a.locator(':focus').getAttribute('aria-label'),
+    'More options for comment by carla',
+  );
+  assert.equal(await item.count(), 0);
+  await a.keyboard.press('Enter');
+  await a.keyboard.press('Enter');
+  await a.getByLabel('Why are you reporting this comment?').selectOption('spam');
+  await a.getByLabel('Details (optional)').fill('Selling followers');
+  await expectNoSeriousA11yViolations(a, 'comment report form');
+  await a.getByRole('button', { name: 'Send report' }).click();
+  await a.getByRole('status').getByText('the moderators will review this comment').waitFor();
+
+  // An admin removes it from the queue; the comment is gone from the post.
+  const m = await signedIn(browser, admin, DESKTOP);
+  await m.goto(`${origin}/admin/reports`);
+  const report = m.getByRole('listitem').filter({ hasText: spam });
+  await report.waitFor();
+  assert.match((await report.textContent()) ?? '', /reported by amira/);
+  await report.getByRole('button', { name: 'Remove content' }).click();
+  await m.getByText('No open reports.').waitFor();
+
+  await a.reload();
+  await a.getByRole('region', { name: 'Comments' }).getByText('No comments yet.').waitFor();
+  assert.equal(await a.getByText(spam).count(), 0);
+});
