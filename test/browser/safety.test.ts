@@ -26,25 +26,31 @@ before(async () => {
 });
 after(async () => web?.close());
 
-async function postWithComment(author: SignedUp, text: string) {
-  const { t } = web;
-  const headers = { authorization: `Bearer ${author.access_token}` };
+const bearer = (account: SignedUp) => ({ authorization: `Bearer ${account.access_token}` });
+
+async function upload(author: SignedUp): Promise<string> {
   const form = multipartForm(await makeImage('jpeg', 600, 600));
   const media = expectStatus(
-    await t.app.inject({
+    await web.t.app.inject({
       method: 'POST',
       url: '/api/v1/media',
-      headers: { ...headers, ...form.headers },
+      headers: { ...bearer(author), ...form.headers },
       payload: form.payload,
     }),
     201,
   );
+  return (media as { id: string }).id;
+}
+
+async function postWithComment(author: SignedUp, text: string) {
+  const { t } = web;
+  const headers = bearer(author);
   const post = expectStatus(
     await t.app.inject({
       method: 'POST',
       url: '/api/v1/posts',
       headers,
-      payload: { media_ids: [media.id], caption: 'Harbour at dusk' },
+      payload: { media_ids: [await upload(author)], caption: 'Harbour at dusk' },
     }),
     201,
   );
@@ -132,4 +138,57 @@ test('A blocks B, who can no longer find A; A reports a comment and an admin rem
   await a.reload();
   await a.getByRole('region', { name: 'Comments' }).getByText('No comments yet.').waitFor();
   assert.equal(await a.getByText(spam).count(), 0);
+});
+
+test('D mutes E’s stories from the profile menu, unmutes them in Settings and reports a story', async () => {
+  const { t, origin, browser } = web;
+  const dina = await signupViaApi(t, { username: 'dina', name: 'Dina' });
+  const emil = await signupViaApi(t, { username: 'emil', name: 'Emil' });
+  expectStatus(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/stories',
+      headers: bearer(emil),
+      payload: { media_id: await upload(emil) },
+    }),
+    201,
+  );
+
+  const d = await signedIn(browser, dina, DESKTOP);
+  await d.goto(`${origin}/u/emil`);
+  await d.getByRole('button', { name: 'More options for emil' }).click();
+  await d.getByRole('menuitem', { name: 'Mute' }).click();
+  const form = d.getByRole('form', { name: 'Mute emil' });
+  await form.getByLabel('Posts').uncheck();
+  await expectNoSeriousA11yViolations(d, 'mute form');
+  await form.getByRole('button', { name: 'Mute' }).click();
+  await form.waitFor({ state: 'detached' });
+  await d.getByRole('button', { name: 'More options for emil' }).click();
+  await d.getByRole('menuitem', { name: 'Unmute' }).waitFor();
+  await d.keyboard.press('Escape');
+
+  await d.goto(`${origin}/settings`);
+  await d.getByRole('link', { name: 'Muted accounts' }).click();
+  const row = d.getByRole('listitem').filter({ hasText: 'emil' });
+  await row.getByText('stories muted').waitFor();
+  await expectNoSeriousA11yViolations(d, 'muted accounts');
+  await row.getByRole('button', { name: 'Unmute emil' }).click();
+  await d.getByText("You haven't muted anyone.").waitFor();
+
+  await d.goto(`${origin}/stories/emil`);
+  await d.getByRole('button', { name: 'More options for this story by emil' }).click();
+  await d.getByRole('menuitem', { name: 'Report story' }).click();
+  await d.getByLabel('Why are you reporting this story?').selectOption('harassment');
+  await expectNoSeriousA11yViolations(d, 'story report');
+  await d.getByRole('button', { name: 'Send report' }).click();
+  await d.getByRole('status').getByText('the moderators will review this story').waitFor();
+  const mutes = expectStatus(
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/mutes',
+      headers: bearer(dina),
+    }),
+    200,
+  );
+  assert.deepEqual((mutes as { data: unknown[] }).data, []);
 });

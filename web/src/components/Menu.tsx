@@ -14,11 +14,14 @@ export function Menu({
   label,
   items,
   light = false,
+  onToggle,
 }: {
   label: string;
   items: MenuItem[];
   /** On a dark background (the story viewer). */
   light?: boolean;
+  /** Told when the menu opens or closes (the story viewer pauses meanwhile). */
+  onToggle?: (open: boolean) => void;
 }) {
   const [open, setOpen] = useState(false);
   const id = useId();
@@ -27,6 +30,7 @@ export function Menu({
   const itemsOf = () =>
     Array.from(list.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
 
+  useEffect(() => onToggle?.(open), [open, onToggle]);
   useEffect(() => {
     if (!open) return;
     itemsOf()[0]?.focus();

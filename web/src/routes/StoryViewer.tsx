@@ -81,6 +81,7 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
   const [paused, setPaused] = useState(false);
   const [showViewers, setShowViewers] = useState(false);
   const [reporting, setReporting] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
   const [liked, setLiked] = useState<Record<string, boolean>>({});
   const [gone, setGone] = useState<string | null>(null);
   const holdTimer = useRef<number | undefined>(undefined);
@@ -112,7 +113,7 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
       .catch(() => undefined);
   }, [story.id, isOwn, client]);
 
-  const stopped = paused || showViewers || reporting || gone !== null;
+  const stopped = paused || showViewers || reporting || menuOpen || gone !== null;
   useEffect(() => {
     if (stopped) return;
     const timer = window.setInterval(() => setElapsed((e) => e + TICK_MS), TICK_MS);
@@ -202,6 +203,7 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
           <Menu
             label={`More options for this story by ${story.author.username}`}
             light
+            onToggle={setMenuOpen}
             items={[{ label: 'Report story', onSelect: () => setReporting(true), danger: true }]}
           />
         )}
