@@ -2,16 +2,14 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api, must } from '../api/client';
 import { messageOf } from '../api/errors';
+import type { paths } from '../../../openapi/client/index';
 
-interface ReportInput {
-  target_type: 'post' | 'comment' | 'user' | 'story';
-  target_id: string;
-  reason: Reason;
-  details?: string;
-}
+type ReportInput = NonNullable<
+  paths['/api/v1/reports']['post']['requestBody']
+>['content']['application/json'];
 export type ReportTarget = ReportInput['target_type'];
 
-const REASONS = [
+const REASONS: readonly ReportInput['reason'][] = [
   'spam',
   'nudity',
   'harassment',
@@ -20,8 +18,8 @@ const REASONS = [
   'self_harm',
   'intellectual_property',
   'other',
-] as const;
-type Reason = (typeof REASONS)[number];
+];
+type Reason = ReportInput['reason'];
 
 /** How a target is named to the person reporting it. */
 const NOUN: Record<ReportTarget, string> = {
