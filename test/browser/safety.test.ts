@@ -7,6 +7,7 @@
  * checked with axe.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { changeRoleFromConsole } from '../../src/modules/moderation/moderation.service.js';
 import { signupViaApi, type SignedUp } from '../helpers/accounts-factories.js';
@@ -15,6 +16,7 @@ import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
 import {
   DESKTOP,
   expectNoSeriousA11yViolations,
+  shots,
   signedIn,
   startWebApp,
   type WebApp,
@@ -82,6 +84,7 @@ test('A blocks B, who can no longer find A; A reports a comment and an admin rem
   await a.getByRole('button', { name: 'More options for bruno' }).click();
   const menu = a.getByRole('menu', { name: 'More options for bruno' });
   await expectNoSeriousA11yViolations(a, 'profile menu');
+  await a.screenshot({ path: path.join(shots, 'safety-profile-menu.png') });
   a.once('dialog', (dialog) => {
     assert.match(dialog.message(), /Block bruno\?/);
     void dialog.accept();
@@ -90,6 +93,7 @@ test('A blocks B, who can no longer find A; A reports a comment and an admin rem
   await a.getByRole('heading', { name: 'You blocked @bruno' }).waitFor();
   await a.getByRole('button', { name: 'Unblock bruno' }).waitFor();
   await expectNoSeriousA11yViolations(a, 'blocked profile');
+  await a.screenshot({ path: path.join(shots, 'safety-blocked-profile.png') });
 
   await a.goto(`${origin}/settings`);
   await a.getByRole('link', { name: 'Blocked accounts' }).click();
@@ -123,6 +127,7 @@ test('A blocks B, who can no longer find A; A reports a comment and an admin rem
   await a.getByLabel('Why are you reporting this comment?').selectOption('spam');
   await a.getByLabel('Details (optional)').fill('Selling followers');
   await expectNoSeriousA11yViolations(a, 'comment report form');
+  await a.screenshot({ path: path.join(shots, 'safety-comment-report.png') });
   await a.getByRole('button', { name: 'Send report' }).click();
   await a.getByRole('status').getByText('the moderators will review this comment').waitFor();
 
@@ -180,6 +185,7 @@ test('D mutes E’s stories from the profile menu, unmutes them in Settings and 
   await d.getByRole('menuitem', { name: 'Report story' }).click();
   await d.getByLabel('Why are you reporting this story?').selectOption('harassment');
   await expectNoSeriousA11yViolations(d, 'story report');
+  await d.screenshot({ path: path.join(shots, 'safety-story-report.png') });
   await d.getByRole('button', { name: 'Send report' }).click();
   await d.getByRole('status').getByText('the moderators will review this story').waitFor();
   const mutes = expectStatus(

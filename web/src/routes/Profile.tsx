@@ -192,9 +192,14 @@ function ProfileMenu({ profile }: { profile: ProfileT }) {
               block.mutate(true);
           },
         },
-    profile.muting
-      ? { label: 'Unmute', onSelect: () => unmute.mutate() }
-      : { label: 'Mute', onSelect: () => setPanel('mute') },
+    // Blocking already hides everything of theirs: muting on top would say nothing more.
+    ...(profile.blocking
+      ? []
+      : [
+          profile.muting
+            ? { label: 'Unmute', onSelect: () => unmute.mutate() }
+            : { label: 'Mute', onSelect: () => setPanel('mute') },
+        ]),
     { label: 'Report account', danger: true, onSelect: () => setPanel('report') },
   ];
   const error = block.error ?? unmute.error;
