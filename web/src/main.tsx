@@ -56,6 +56,8 @@ const router = createBrowserRouter([
       { path: '/notifications', element: page(() => import('./routes/Notifications')) },
       { path: '/settings', element: page(() => import('./routes/Settings')) },
       { path: '/settings/account', element: page(() => import('./routes/AccountSettings')) },
+      { path: '/settings/blocked', element: page(() => import('./routes/BlockedAccounts')) },
+      { path: '/settings/muted', element: page(() => import('./routes/MutedAccounts')) },
       { path: '/admin/reports', element: page(() => import('./routes/AdminReports')) },
       { path: '*', element: page(() => import('./routes/NotFound')) },
     ],

@@ -165,7 +165,7 @@ function EditForm({ me }: { me: Me }) {
           />
           <label htmlFor="profile-private">Private account</label>
         </div>
-        <fieldset className="field">
+        <fieldset className="field" id="photos-of-you">
           <legend>Photos of you</legend>
           {(
             [

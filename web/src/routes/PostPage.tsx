@@ -8,8 +8,10 @@ import type { Comment, Post } from '../api/types';
 import { useSession } from '../api/useSession';
 import { Caption, ErrorState, FieldError, Spinner, UserLink } from '../components/bits';
 import { useCursorList } from '../components/InfiniteList';
+import { Menu, type MenuItem } from '../components/Menu';
 import { HeartIcon, PostCard } from '../components/PostCard';
 import { PostEditor } from '../components/PostEditor';
+import { ReportButton, ReportForm } from '../components/Report';
 import { relativeTime } from '../lib/time';
 import { profileKey } from './Profile';
 
@@ -228,75 +230,11 @@ function TaggedTools({ post }: { post: Post }) {
   );
 }
 
-const REASONS = [
-  'spam',
-  'nudity',
-  'harassment',
-  'violence',
-  'hate',
-  'self_harm',
-  'intellectual_property',
-  'other',
-] as const;
-
 /** "Report" in the post's menu, for everyone but its author. */
 function ReportTool({ post }: { post: Post }) {
   const me = useSession()?.user;
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState<(typeof REASONS)[number]>('spam');
-  const report = useMutation({
-    mutationFn: () =>
-      must(
-        api.POST('/api/v1/reports', {
-          body: { target_type: 'post', target_id: post.id, reason },
-        }),
-      ),
-  });
   if (!me || me.id === post.author.id) return null;
-  if (report.isSuccess) {
-    return (
-      <p className="muted" role="status">
-        Thanks: the moderators will review this post.
-      </p>
-    );
-  }
-  if (!open) {
-    return (
-      <button type="button" className="button secondary" onClick={() => setOpen(true)}>
-        Report
-      </button>
-    );
-  }
-  return (
-    <form
-      className="report-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        report.mutate();
-      }}
-    >
-      <label htmlFor="report-reason">Why are you reporting this post?</label>
-      <select
-        id="report-reason"
-        value={reason}
-        onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}
-      >
-        {REASONS.map((r) => (
-          <option key={r} value={r}>
-            {r.replace('_', ' ')}
-          </option>
-        ))}
-      </select>{' '}
-      <button type="submit" className="button danger" disabled={report.isPending}>
-        Send report
-      </button>
-      {report.isError && (
-        <p className="form-error" role="alert">
-          {messageOf(report.error)}
-        </p>
-      )}
-    </form>
-  );
+  return <ReportButton targetType="post" targetId={post.id} />;
 }
 
 const commentKeys = {
@@ -363,6 +301,7 @@ function CommentItem({
   const client = useQueryClient();
   const [current, setCurrent] = useState(comment);
   const [open, setOpen] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const like = useMutation({
     mutationFn: (on: boolean) => {
       const params = { params: { path: { id: comment.id } } };
@@ -395,6 +334,10 @@ function CommentItem({
   });
   const shown = { ...comment, ...(current.id === comment.id ? current : {}) };
   const canDelete = me && (me.id === comment.author.id || me.id === post.author.id);
+  const actions: MenuItem[] =
+    me && me.id !== comment.author.id
+      ? [{ label: 'Report comment', onSelect: () => setReporting(true), danger: true }]
+      : [];
   return (
     <li className={isReply ? 'comment reply' : 'comment'}>
       <div className="comment-body">
@@ -420,7 +363,20 @@ function CommentItem({
               Delete
             </button>
           )}
+          {actions.length > 0 && (
+            <Menu
+              label={`More options for comment by ${comment.author.username}`}
+              items={actions}
+            />
+          )}
         </p>
+        {reporting && (
+          <ReportForm
+            targetType="comment"
+            targetId={comment.id}
+            onClose={() => setReporting(false)}
+          />
+        )}
         {remove.isError && (
           <p className="field-error" role="alert">
             {messageOf(remove.error)}

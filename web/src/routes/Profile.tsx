@@ -9,7 +9,9 @@ import { useSession } from '../api/useSession';
 import { Avatar, ErrorState, Spinner } from '../components/bits';
 import { HighlightsRow } from '../components/HighlightsRow';
 import { InfiniteList, useCursorList } from '../components/InfiniteList';
+import { Menu, type MenuItem } from '../components/Menu';
 import { PostGrid } from '../components/PostGrid';
+import { ReportForm } from '../components/Report';
 import NotFound from './NotFound';
 
 type Tab = 'post' | 'reel' | 'tagged';
@@ -53,7 +55,7 @@ function ProfileView({ profile }: { profile: ProfileT }) {
             }),
       );
     },
-    canSee,
+    canSee && !profile.blocking,
   );
   return (
     <div className="page-wide profile">
@@ -71,9 +73,10 @@ function ProfileView({ profile }: { profile: ProfileT }) {
                   Settings
                 </Link>
               </>
-            ) : (
+            ) : profile.blocking ? null : (
               <FollowButton profile={profile} />
             )}
+            {!own && me && <ProfileMenu profile={profile} />}
           </div>
           <ul className="counts">
             <li>
@@ -102,7 +105,9 @@ function ProfileView({ profile }: { profile: ProfileT }) {
           )}
         </div>
       </header>
-      {canSee ? (
+      {profile.blocking ? (
+        <BlockedState profile={profile} />
+      ) : canSee ? (
         <>
           <HighlightsRow username={profile.username} own={own} />
           <div className="tabs" role="tablist" aria-label="Posts, reels or tagged">
@@ -131,6 +136,166 @@ function ProfileView({ profile }: { profile: ProfileT }) {
           <h2>This account is private</h2>
           <p>Follow this account to see their photos and videos.</p>
         </div>
+      )}
+    </div>
+  );
+}
+
+function useBlock(profile: ProfileT) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (on: boolean) => {
+      const params = { params: { path: { username: profile.username } } };
+      await must(
+        on
+          ? api.POST('/api/v1/users/{username}/block', params)
+          : api.DELETE('/api/v1/users/{username}/block', params),
+      );
+    },
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: profileKey(profile.username) });
+      await client.invalidateQueries({ queryKey: ['me', 'blocks'] });
+      await client.invalidateQueries({ queryKey: postKeys.lists });
+    },
+  });
+}
+
+/** Block, mute and report, for someone else's profile. */
+function ProfileMenu({ profile }: { profile: ProfileT }) {
+  const client = useQueryClient();
+  const [panel, setPanel] = useState<'mute' | 'report' | null>(null);
+  const block = useBlock(profile);
+  const unmute = useMutation({
+    mutationFn: () =>
+      must(
+        api.DELETE('/api/v1/users/{username}/mute', {
+          params: { path: { username: profile.username } },
+        }),
+      ),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: profileKey(profile.username) });
+      await client.invalidateQueries({ queryKey: ['me', 'mutes'] });
+    },
+  });
+  const items: MenuItem[] = [
+    profile.blocking
+      ? { label: 'Unblock', onSelect: () => block.mutate(false) }
+      : {
+          label: 'Block',
+          danger: true,
+          onSelect: () => {
+            if (
+              window.confirm(
+                `Block ${profile.username}? They won't be able to find your profile, posts or stories. They won't be told.`,
+              )
+            )
+              block.mutate(true);
+          },
+        },
+    // Blocking already hides everything of theirs: muting on top would say nothing more.
+    ...(profile.blocking
+      ? []
+      : [
+          profile.muting
+            ? { label: 'Unmute', onSelect: () => unmute.mutate() }
+            : { label: 'Mute', onSelect: () => setPanel('mute') },
+        ]),
+    { label: 'Report account', danger: true, onSelect: () => setPanel('report') },
+  ];
+  const error = block.error ?? unmute.error;
+  return (
+    <>
+      <Menu label={`More options for ${profile.username}`} items={items} />
+      {error && (
+        <span className="field-error" role="alert">
+          {messageOf(error)}
+        </span>
+      )}
+      {panel === 'mute' && <MuteForm profile={profile} onClose={() => setPanel(null)} />}
+      {panel === 'report' && (
+        <div className="profile-panel">
+          <ReportForm targetType="user" targetId={profile.id} onClose={() => setPanel(null)} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function MuteForm({ profile, onClose }: { profile: ProfileT; onClose: () => void }) {
+  const client = useQueryClient();
+  const [posts, setPosts] = useState(true);
+  const [stories, setStories] = useState(true);
+  const mute = useMutation({
+    mutationFn: () =>
+      must(
+        api.POST('/api/v1/users/{username}/mute', {
+          params: { path: { username: profile.username } },
+          body: { posts, stories },
+        }),
+      ),
+    onSuccess: async () => {
+      onClose();
+      await client.invalidateQueries({ queryKey: profileKey(profile.username) });
+      await client.invalidateQueries({ queryKey: ['me', 'mutes'] });
+    },
+  });
+  return (
+    <form
+      className="profile-panel"
+      aria-label={`Mute ${profile.username}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        mute.mutate();
+      }}
+    >
+      <fieldset>
+        <legend>Mute {profile.username}: they won&apos;t know.</legend>
+        <label>
+          <input type="checkbox" checked={posts} onChange={(e) => setPosts(e.target.checked)} />{' '}
+          Posts
+        </label>{' '}
+        <label>
+          <input type="checkbox" checked={stories} onChange={(e) => setStories(e.target.checked)} />{' '}
+          Stories
+        </label>
+      </fieldset>
+      <button
+        type="submit"
+        className="button primary"
+        disabled={(!posts && !stories) || mute.isPending}
+      >
+        Mute
+      </button>{' '}
+      <button type="button" className="button secondary" onClick={onClose}>
+        Cancel
+      </button>
+      {mute.isError && (
+        <p className="form-error" role="alert">
+          {messageOf(mute.error)}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function BlockedState({ profile }: { profile: ProfileT }) {
+  const block = useBlock(profile);
+  return (
+    <div className="state blocked">
+      <h2>You blocked @{profile.username}</h2>
+      <p>They can&apos;t find your profile, posts or stories.</p>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={block.isPending}
+        onClick={() => block.mutate(false)}
+      >
+        Unblock {profile.username}
+      </button>
+      {block.isError && (
+        <p className="form-error" role="alert">
+          {messageOf(block.error)}
+        </p>
       )}
     </div>
   );

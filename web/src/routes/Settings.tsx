@@ -51,6 +51,18 @@ export default function Settings() {
           <Link to="/accounts/tags">Tags to approve</Link>
         </li>
         <li>
+          <Link to="/accounts/edit#photos-of-you">Tag approval (photos of you)</Link>
+        </li>
+        <li>
+          <Link to="/settings/account#hidden-words">Hidden words</Link>
+        </li>
+        <li>
+          <Link to="/settings/blocked">Blocked accounts</Link>
+        </li>
+        <li>
+          <Link to="/settings/muted">Muted accounts</Link>
+        </li>
+        <li>
           <Link to="/accounts/close-friends">Close friends</Link>
         </li>
         <li>

@@ -6,7 +6,9 @@ import { ApiError, messageOf } from '../api/errors';
 import type { Story } from '../api/types';
 import { useSession } from '../api/useSession';
 import { Avatar, ErrorState, Spinner, UserLink } from '../components/bits';
+import { Menu } from '../components/Menu';
 import { HeartIcon } from '../components/PostCard';
+import { ReportForm } from '../components/Report';
 import { storyFeedKey, useStoryFeed } from '../components/StoriesTray';
 import { relativeTime } from '../lib/time';
 
@@ -78,6 +80,8 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
   const [elapsed, setElapsed] = useState(0);
   const [paused, setPaused] = useState(false);
   const [showViewers, setShowViewers] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
   const [liked, setLiked] = useState<Record<string, boolean>>({});
   const [gone, setGone] = useState<string | null>(null);
   const holdTimer = useRef<number | undefined>(undefined);
@@ -109,7 +113,7 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
       .catch(() => undefined);
   }, [story.id, isOwn, client]);
 
-  const stopped = paused || showViewers || gone !== null;
+  const stopped = paused || showViewers || reporting || menuOpen || gone !== null;
   useEffect(() => {
     if (stopped) return;
     const timer = window.setInterval(() => setElapsed((e) => e + TICK_MS), TICK_MS);
@@ -121,6 +125,8 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Keys typed into the report form or moving through a menu are theirs, not the viewer's.
+      if (e.target instanceof Element && e.target.closest('form, [role="menu"]')) return;
       if (e.key === 'ArrowRight') next();
       else if (e.key === 'ArrowLeft') prev();
       else if (e.key === 'Escape') onClose();
@@ -193,6 +199,14 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
           <span className="badge close-friends">Close friends</span>
         )}
         <span className="spacer" />
+        {!isOwn && me && (
+          <Menu
+            label={`More options for this story by ${story.author.username}`}
+            light
+            onToggle={setMenuOpen}
+            items={[{ label: 'Report story', onSelect: () => setReporting(true), danger: true }]}
+          />
+        )}
         <button
           type="button"
           className="icon-button light"
@@ -266,6 +280,28 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
         </button>
       </footer>
       {showViewers && <Viewers storyId={story.id} onClose={() => setShowViewers(false)} />}
+      {reporting && (
+        <section className="viewers-sheet" aria-label="Report story">
+          <header className="story-header">
+            <h2>Report story</h2>
+            <span className="spacer" />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Close report"
+              onClick={() => setReporting(false)}
+            >
+              ✕
+            </button>
+          </header>
+          <ReportForm
+            key={story.id}
+            targetType="story"
+            targetId={story.id}
+            onClose={() => setReporting(false)}
+          />
+        </section>
+      )}
     </div>
   );
 }
