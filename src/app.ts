@@ -53,6 +53,7 @@ import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
+import { createMediaSigner } from './media/signed-url.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { queueByKind } from './jobs/jobs.repository.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
@@ -129,13 +130,19 @@ export async function buildApp(
   }
   const storage = options.storage ?? createStorage(config);
   const clock = options.clock ?? createClock();
+  const mediaSigner = createMediaSigner(config.mediaUrlSecret, config.mediaUrlTtlSeconds);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
   const deps: AppDeps = {
     config,
     db,
     clock,
     storage,
-    mediaUrl: (key) => storage.url(key),
+    // S3 presigned GETs are not built yet: on S3 every URL is the bucket's plain one.
+    mediaUrl: (key, signed = false) =>
+      signed && storage.driver === 'disk'
+        ? `${storage.url(key)}?${mediaSigner.sign(key, clock.now())}`
+        : storage.url(key),
+    mediaSigner,
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
     redis,
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),

@@ -58,6 +58,12 @@ export const EnvSchema = Type.Object({
     text({ minLength: 32, expected: 'at least 32 characters', secret: true }),
   ),
   ACCESS_TOKEN_TTL_SECONDS: integer(30, 86_400, 900),
+  /** Key of the HMAC that signs private and story media URLs; default: derived from JWT_SECRET. */
+  MEDIA_URL_SECRET: Type.Optional(
+    text({ minLength: 32, expected: 'at least 32 characters', secret: true }),
+  ),
+  /** How long a signed media URL works (private accounts' and stories' media). */
+  MEDIA_URL_TTL_SECONDS: integer(60, 7 * 86_400, 3600),
   REFRESH_TOKEN_TTL_SECONDS: integer(60, 365 * 86_400, 30 * 86_400),
   /** Default: $DATA_DIR/media. */
   MEDIA_DIR: Type.Optional(text()),
@@ -116,6 +122,7 @@ interface DerivedSettings {
   publicUrl: string;
   logLevel: NonNullable<EnvSettings['logLevel']>;
   jwtSecret: string;
+  mediaUrlSecret: string;
   dataDir: string;
   mediaDir: string;
   webDistDir: string;
@@ -172,6 +179,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     publicUrl: (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, ''),
     logLevel: settings.logLevel ?? (settings.nodeEnv === 'test' ? 'silent' : 'info'),
     jwtSecret,
+    mediaUrlSecret: settings.mediaUrlSecret ?? jwtSecret,
     dataDir,
     mediaDir: path.resolve(settings.mediaDir ?? path.join(dataDir, 'media')),
     webDistDir: path.resolve(settings.webDistDir),

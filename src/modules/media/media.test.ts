@@ -1,3 +1,4 @@
+import { createMediaSigner } from '../../media/signed-url.js';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -468,6 +469,7 @@ describe('media', () => {
         clock: t.clock,
         storage,
         mediaUrl: storage.url,
+        mediaSigner: createMediaSigner(t.config.mediaUrlSecret, t.config.mediaUrlTtlSeconds),
         jobs: { wake: () => undefined, runNow: async () => undefined },
         redis: null,
         notifications: createNotificationBus(null, 'test', console),

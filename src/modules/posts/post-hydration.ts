@@ -51,7 +51,7 @@ export async function hydratePosts(
       caption: row.caption,
       author: toUserSummary(author, mediaUrl),
       media: postMedia.map((item) => ({
-        ...toMediaDto(item, mediaUrl),
+        ...toMediaDto(item, mediaUrl, Boolean(author.is_private)),
         tags: tagsFromJson(item.tags_json, mediaUrl),
       })),
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
