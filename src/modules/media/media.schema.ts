@@ -56,11 +56,7 @@ export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
  * `signed`: the caller knows the media is not a public account's post (a private author, a
  * story, an unattached upload), so its URLs expire; GET /media refuses their plain URLs.
  */
-export const toMediaDto = (
-  row: MediaRowForDto,
-  mediaUrl: MediaUrl,
-  signed: boolean,
-): MediaDto => ({
+export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl, signed: boolean): MediaDto => ({
   id: String(row.id),
   type: row.kind,
   url: mediaUrl(row.storage_key, signed),

@@ -349,7 +349,11 @@ describe('media', () => {
       });
 
     it('answers 404 for anything that is not exactly a stored key', async () => {
-      assert.match(await rawGet(url.pathname + url.search), /^HTTP\/1\.1 200 /, 'the real key is served');
+      assert.match(
+        await rawGet(url.pathname + url.search),
+        /^HTTP\/1\.1 200 /,
+        'the real key is served',
+      );
       const key = url.pathname.slice('/media/'.length);
       const [a, b, rest] = key.split('/') as [string, string, string];
       for (const path of [
