@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +7,7 @@ import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { frameworkErrorOptions, registerErrorHandling } from './http/error-handler.js';
+import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -210,18 +210,7 @@ export async function buildApp(
   registerErrorHandling(app);
   registerValidation(app);
   registerSecurityHeaders(app, originOf(storage.url('x')));
-  await app.register(cors, {
-    origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
-    exposedHeaders: [
-      'Location',
-      'Retry-After',
-      'X-Request-Id',
-      'X-RateLimit-Limit',
-      'X-RateLimit-Remaining',
-      'X-RateLimit-Reset',
-      'Idempotent-Replayed',
-    ],
-  });
+  await registerCors(app, config.corsOrigins);
   await registerOpenApi(app);
 
   // App plugins.

@@ -38,7 +38,11 @@ export const EnvSchema = Type.Object({
   /** Default: http://localhost:$PORT. */
   PUBLIC_URL: Type.Optional(httpUrl()),
   TRUST_PROXY: text({ default: 'false' }),
-  CORS_ORIGIN: text({ default: '*' }),
+  /**
+   * Browser origins allowed to call the API: `*`, or a comma list of origins (a port may be `*`).
+   * Default: PUBLIC_URL's origin, plus http://localhost:* outside production.
+   */
+  CORS_ORIGINS: Type.Optional(text()),
   /** Default: silent under NODE_ENV=test, else info. */
   LOG_LEVEL: Type.Optional(
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -121,6 +125,8 @@ interface DerivedSettings {
   database: DatabaseConfig;
   publicUrl: string;
   logLevel: NonNullable<EnvSettings['logLevel']>;
+  /** CORS_ORIGINS entries (src/http/cors.ts). */
+  corsOrigins: string[];
   jwtSecret: string;
   mediaUrlSecret: string;
   dataDir: string;
@@ -161,6 +167,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const jwtSecret = settings.jwtSecret ?? developmentJwtSecret(dataDir);
+  const publicUrl = (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, '');
 
   const {
     s3Bucket,
@@ -176,7 +183,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ...rest,
     databaseUrl,
     database,
-    publicUrl: (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, ''),
+    publicUrl,
+    corsOrigins: settings.corsOrigins
+      ? settings.corsOrigins
+          .split(',')
+          .map((entry) => entry.trim().replace(/\/+$/, ''))
+          .filter(Boolean)
+      : [new URL(publicUrl).origin, ...(production ? [] : ['http://localhost:*'])],
     logLevel: settings.logLevel ?? (settings.nodeEnv === 'test' ? 'silent' : 'info'),
     jwtSecret,
     mediaUrlSecret: settings.mediaUrlSecret ?? jwtSecret,
