@@ -40,7 +40,7 @@ export const EnvSchema = Type.Object({
   TRUST_PROXY: text({ default: 'false' }),
   /**
    * Browser origins allowed to call the API: `*`, or a comma list of origins (a port may be `*`).
-   * Default: PUBLIC_URL's origin, plus http://localhost:* outside production.
+   * Default: PUBLIC_URL's origin, plus http://localhost:* and http://127.0.0.1:* outside production.
    */
   CORS_ORIGINS: Type.Optional(text()),
   /** Default: silent under NODE_ENV=test, else info. */
@@ -189,7 +189,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
           .split(',')
           .map((entry) => entry.trim().replace(/\/+$/, ''))
           .filter(Boolean)
-      : [new URL(publicUrl).origin, ...(production ? [] : ['http://localhost:*'])],
+      : [
+          new URL(publicUrl).origin,
+          ...(production ? [] : ['http://localhost:*', 'http://127.0.0.1:*']),
+        ],
     logLevel: settings.logLevel ?? (settings.nodeEnv === 'test' ? 'silent' : 'info'),
     jwtSecret,
     mediaUrlSecret: settings.mediaUrlSecret ?? jwtSecret,
