@@ -152,6 +152,25 @@ describe('private media', () => {
     expectForbidden(await get(pathOf(media.url)));
   });
 
+  it("signs an archived post's media for its author; its old plain URL is 403", async () => {
+    const owner = await createUser(t);
+    const post = await createPost(t, owner);
+    await writeFiles(owner.id);
+    const media = post.media[0] as MediaUrls;
+    expectStatus(
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/posts/${post.id}/archive`,
+        headers: owner.headers,
+      }),
+      200,
+    );
+    expectForbidden(await get(pathOf(media.url)));
+    const archived = await postMedia(owner, post.id);
+    assert.match(archived.url, /\?exp=\d+&sig=/);
+    assert.equal((await get(pathOf(archived.url))).statusCode, 200);
+  });
+
   it("signs stories' media, even a public account's; unsigned is 403", async () => {
     const author = await createUser(t);
     const storyId = await postStory(t, author);
