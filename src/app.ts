@@ -137,11 +137,14 @@ export async function buildApp(
     db,
     clock,
     storage,
-    // S3 presigned GETs are not built yet: on S3 every URL is the bucket's plain one.
-    mediaUrl: (key, signed = false) =>
-      signed && storage.driver === 'disk'
-        ? `${storage.url(key)}?${mediaSigner.sign(key, clock.now())}`
-        : storage.url(key),
+    // Disk: an HMAC the file route checks; S3: a presigned GET (plain without static keys).
+    mediaUrl: (key, signed = false) => {
+      if (!signed) return storage.url(key);
+      if (storage.driver === 'disk')
+        return `${storage.url(key)}?${mediaSigner.sign(key, clock.now())}`;
+      const { signedAt, expiresSeconds } = mediaSigner.window(clock.now());
+      return storage.presignedUrl?.(key, signedAt, expiresSeconds) ?? storage.url(key);
+    },
     mediaSigner,
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
     redis,

@@ -9,6 +9,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface MediaSigner {
   /** The query string (without `?`) that makes `key` readable until its rounded expiry. */
   sign(key: string, now: Date): string;
+  /**
+   * For S3 presigning: a signing time rounded down to the window, and how long from it the
+   * link lives, so it ends at the same rounded expiry a disk link would.
+   */
+  window(now: Date): { signedAt: Date; expiresSeconds: number };
   /** Whether `exp`/`sig` were issued for `key` and have not expired at `now`. */
   verify(key: string, exp: string | undefined, sig: string | undefined, now: Date): boolean;
 }
@@ -23,6 +28,10 @@ export function createMediaSigner(secret: string, ttlSeconds: number): MediaSign
     sign(key, now) {
       const exp = Math.floor((now.getTime() / 1000 + ttlSeconds) / window) * window;
       return `exp=${exp}&sig=${mac(key, exp).toString('hex')}`;
+    },
+    window(now) {
+      const start = Math.floor(now.getTime() / 1000 / window) * window;
+      return { signedAt: new Date(start * 1000), expiresSeconds: ttlSeconds };
     },
     verify(key, exp, sig, now) {
       if (!exp || !sig || !/^\d{1,12}$/.test(exp) || !/^[a-f0-9]{64}$/.test(sig)) return false;
