@@ -6,7 +6,9 @@ import { createUser, deactivate, type TestUser } from '../../../test/helpers/fac
 import { expectStatus } from '../../../test/helpers/http.js';
 import { createPost } from '../../../test/helpers/posts-factories.js';
 import { postStory } from '../../../test/helpers/stories-factories.js';
+import { startTestS3 } from '../../../test/helpers/s3-server.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { createStorage } from '../../media/storage.js';
 
 /**
  * Issue #18: media of private accounts and of stories is served through signed URLs that
@@ -203,5 +205,49 @@ describe('private media', () => {
     // No writeFiles: the signature is good, the file is missing.
     assert.equal((await get(pathOf(media.url))).statusCode, 404);
     assert.equal((await get('/media/nope.jpg?exp=1&sig=00')).statusCode, 404);
+  });
+});
+
+describe('private media on S3', () => {
+  it("presigns a private account's media; a public post's stays plain", async () => {
+    const s3 = await startTestS3();
+    const env = {
+      S3_BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    };
+    const app = await buildTestApp({ env });
+    const storage = createStorage(app.config);
+    try {
+      const pub = await createUser(app);
+      const priv = await createUser(app);
+      expectStatus(
+        await app.app.inject({
+          method: 'PATCH',
+          url: '/api/v1/me',
+          headers: priv.headers,
+          payload: { is_private: true },
+        }),
+        200,
+      );
+      const plain = (await createPost(app, pub)).media[0] as MediaUrls;
+      assert.equal(plain.url.startsWith(`${s3.endpoint}/${s3.bucket}/`), true, plain.url);
+      assert.doesNotMatch(plain.url, /\?/);
+      const signed = (await createPost(app, priv)).media[0] as MediaUrls;
+      assert.match(
+        signed.url,
+        /\?X-Amz-Algorithm=AWS4-HMAC-SHA256&.*X-Amz-Signature=[a-f0-9]{64}$/,
+      );
+      const key = new URL(signed.url).pathname.slice(`/${s3.bucket}/`.length);
+      await storage.put(key, Buffer.from('private bytes'), 'image/webp');
+      const file = await fetch(signed.url);
+      assert.equal(file.status, 200);
+      assert.equal(await file.text(), 'private bytes');
+    } finally {
+      await storage.close();
+      await app.close();
+      await s3.stop();
+    }
   });
 });
