@@ -212,7 +212,13 @@ export async function buildApp(
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
-  registerSecurityHeaders(app, originOf(storage.url('x')));
+  // Where the web app loads media from: plain URLs, and on S3 presigned ones (the bucket's own
+  // endpoint, which differs from S3_PUBLIC_URL behind a CDN).
+  const sampleKey = `00/00/${'0'.repeat(64)}.jpg`;
+  registerSecurityHeaders(app, [
+    ...originOf(storage.url('x')),
+    ...originOf(storage.presignedUrl?.(sampleKey, clock.now(), 60) ?? ''),
+  ]);
   await registerCors(app, config.corsOrigins);
   await registerOpenApi(app);
 
