@@ -8,7 +8,10 @@ export const MediaSchema = Type.Object(
   {
     id: Id,
     type: Type.Union([Type.Literal('image'), Type.Literal('video')]),
-    url: Type.String({ description: 'Display version (images ≤ 1080 px wide) or the video file' }),
+    url: Type.String({
+      description:
+        'Display version (images ≤ 1080 px wide) or the video file. Public posts: a plain URL that never changes. Private accounts, stories and unposted uploads: a signed URL that expires (MEDIA_URL_TTL_SECONDS; the same within a quarter of it): fetch the resource again for a fresh one; the plain URL of such a file is 403.',
+    }),
     width: Type.Integer(),
     height: Type.Integer(),
     duration_ms: Type.Union([Type.Integer(), Type.Null()]),
