@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +7,7 @@ import { type Db, createDb, onStatement } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { type Authenticate, registerAuth } from './http/auth.js';
 import { frameworkErrorOptions, registerErrorHandling } from './http/error-handler.js';
+import { registerCors } from './http/cors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { type Metrics, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -53,6 +53,7 @@ import { storiesRoutes } from './modules/stories/stories.routes.js';
 import { ARCHIVE_EXPIRED_STORIES, storiesJobHandlers } from './modules/stories/stories.jobs.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { testClockRoutes } from './modules/testing/test-clock.routes.js';
+import { createMediaSigner } from './media/signed-url.js';
 import { createStorage, type Storage } from './media/storage.js';
 import { queueByKind } from './jobs/jobs.repository.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
@@ -129,13 +130,22 @@ export async function buildApp(
   }
   const storage = options.storage ?? createStorage(config);
   const clock = options.clock ?? createClock();
+  const mediaSigner = createMediaSigner(config.mediaUrlSecret, config.mediaUrlTtlSeconds);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : null;
   const deps: AppDeps = {
     config,
     db,
     clock,
     storage,
-    mediaUrl: (key) => storage.url(key),
+    // Disk: an HMAC the file route checks; S3: a presigned GET (plain without static keys).
+    mediaUrl: (key, signed = false) => {
+      if (!signed) return storage.url(key);
+      if (storage.driver === 'disk')
+        return `${storage.url(key)}?${mediaSigner.sign(key, clock.now())}`;
+      const { signedAt, expiresSeconds } = mediaSigner.window(clock.now());
+      return storage.presignedUrl?.(key, signedAt, expiresSeconds) ?? storage.url(key);
+    },
+    mediaSigner,
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
     redis,
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
@@ -202,19 +212,14 @@ export async function buildApp(
   registerQueryStats(app, config.serverTiming);
   registerErrorHandling(app);
   registerValidation(app);
-  registerSecurityHeaders(app, originOf(storage.url('x')));
-  await app.register(cors, {
-    origin: config.corsOrigin === '*' ? true : config.corsOrigin.split(','),
-    exposedHeaders: [
-      'Location',
-      'Retry-After',
-      'X-Request-Id',
-      'X-RateLimit-Limit',
-      'X-RateLimit-Remaining',
-      'X-RateLimit-Reset',
-      'Idempotent-Replayed',
-    ],
-  });
+  // Where the web app loads media from: plain URLs, and on S3 presigned ones (the bucket's own
+  // endpoint, which differs from S3_PUBLIC_URL behind a CDN).
+  const sampleKey = `00/00/${'0'.repeat(64)}.jpg`;
+  registerSecurityHeaders(app, [
+    ...originOf(storage.url('x')),
+    ...originOf(storage.presignedUrl?.(sampleKey, clock.now(), 60) ?? ''),
+  ]);
+  await registerCors(app, config.corsOrigins);
   await registerOpenApi(app);
 
   // App plugins.

@@ -38,7 +38,11 @@ export const EnvSchema = Type.Object({
   /** Default: http://localhost:$PORT. */
   PUBLIC_URL: Type.Optional(httpUrl()),
   TRUST_PROXY: text({ default: 'false' }),
-  CORS_ORIGIN: text({ default: '*' }),
+  /**
+   * Browser origins allowed to call the API: `*`, or a comma list of origins (a port may be `*`).
+   * Default: PUBLIC_URL's origin, plus http://localhost:* and http://127.0.0.1:* outside production.
+   */
+  CORS_ORIGINS: Type.Optional(text()),
   /** Default: silent under NODE_ENV=test, else info. */
   LOG_LEVEL: Type.Optional(
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -58,6 +62,12 @@ export const EnvSchema = Type.Object({
     text({ minLength: 32, expected: 'at least 32 characters', secret: true }),
   ),
   ACCESS_TOKEN_TTL_SECONDS: integer(30, 86_400, 900),
+  /** Key of the HMAC that signs private and story media URLs; default: derived from JWT_SECRET. */
+  MEDIA_URL_SECRET: Type.Optional(
+    text({ minLength: 32, expected: 'at least 32 characters', secret: true }),
+  ),
+  /** How long a signed media URL works (private accounts' and stories' media). */
+  MEDIA_URL_TTL_SECONDS: integer(60, 7 * 86_400, 3600),
   REFRESH_TOKEN_TTL_SECONDS: integer(60, 365 * 86_400, 30 * 86_400),
   /** Default: $DATA_DIR/media. */
   MEDIA_DIR: Type.Optional(text()),
@@ -115,7 +125,10 @@ interface DerivedSettings {
   database: DatabaseConfig;
   publicUrl: string;
   logLevel: NonNullable<EnvSettings['logLevel']>;
+  /** CORS_ORIGINS entries (src/http/cors.ts). */
+  corsOrigins: string[];
   jwtSecret: string;
+  mediaUrlSecret: string;
   dataDir: string;
   mediaDir: string;
   webDistDir: string;
@@ -154,6 +167,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const jwtSecret = settings.jwtSecret ?? developmentJwtSecret(dataDir);
+  const publicUrl = (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, '');
 
   const {
     s3Bucket,
@@ -169,9 +183,19 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ...rest,
     databaseUrl,
     database,
-    publicUrl: (settings.publicUrl ?? `http://localhost:${settings.port}`).replace(/\/+$/, ''),
+    publicUrl,
+    corsOrigins: settings.corsOrigins
+      ? settings.corsOrigins
+          .split(',')
+          .map((entry) => entry.trim().replace(/\/+$/, ''))
+          .filter(Boolean)
+      : [
+          new URL(publicUrl).origin,
+          ...(production ? [] : ['http://localhost:*', 'http://127.0.0.1:*']),
+        ],
     logLevel: settings.logLevel ?? (settings.nodeEnv === 'test' ? 'silent' : 'info'),
     jwtSecret,
+    mediaUrlSecret: settings.mediaUrlSecret ?? jwtSecret,
     dataDir,
     mediaDir: path.resolve(settings.mediaDir ?? path.join(dataDir, 'media')),
     webDistDir: path.resolve(settings.webDistDir),

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { MediaSigner } from './media/signed-url.js';
 import type { Storage } from './media/storage.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { NotificationBus } from './modules/notifications/notification-bus.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   clock: Clock;
   storage: Storage;
   mediaUrl: MediaUrl;
+  /** Signs and checks the expiring URLs of private and story media (GET /media/*). */
+  mediaSigner: MediaSigner;
   /** The job workers of this process: services wake them (or run a job now) after commit. */
   jobs: Pick<JobRunner, 'wake' | 'runNow'>;
   /** The shared Redis connection when REDIS_URL is set (rate limits across replicas). */

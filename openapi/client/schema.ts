@@ -2411,7 +2411,7 @@ export interface components {
              */
             id: string;
             type: "image" | "video";
-            /** @description Display version (images ≤ 1080 px wide) or the video file */
+            /** @description Display version (images ≤ 1080 px wide) or the video file. Public posts: a plain URL that never changes. Private accounts, stories and unposted uploads: a signed URL that expires (MEDIA_URL_TTL_SECONDS; the same within a quarter of it): fetch the resource again for a fresh one; the plain URL of such a file is 403. */
             url: string;
             width: number;
             height: number;
@@ -2852,7 +2852,7 @@ export interface components {
              */
             id: string;
             type: "image" | "video";
-            /** @description Display version (images ≤ 1080 px wide) or the video file */
+            /** @description Display version (images ≤ 1080 px wide) or the video file. Public posts: a plain URL that never changes. Private accounts, stories and unposted uploads: a signed URL that expires (MEDIA_URL_TTL_SECONDS; the same within a quarter of it): fetch the resource again for a fresh one; the plain URL of such a file is 403. */
             url: string;
             width: number;
             height: number;

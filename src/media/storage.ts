@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,11 @@ export interface Storage {
    */
   sweepPartialFiles(maxAgeMs: number): Promise<number>;
   url(key: string): string;
+  /**
+   * S3 only: a presigned GET (SigV4 query string) made at `signedAt`, valid `expiresSeconds`;
+   * null without static credentials (an instance role's keys cannot be used synchronously).
+   */
+  presignedUrl?(key: string, signedAt: Date, expiresSeconds: number): string | null;
   close(): Promise<void>;
 }
 
@@ -198,8 +203,61 @@ function s3Storage(s3: S3Options): Storage {
     },
     sweepPartialFiles: async () => 0,
     url: (key) => `${base}/${key}`,
+    presignedUrl: (key, signedAt, expiresSeconds) =>
+      s3.accessKeyId && s3.secretAccessKey ? presignGet(s3, key, signedAt, expiresSeconds) : null,
     close: async () => {
       if (clientPromise) (await clientPromise).destroy();
     },
   };
+}
+
+/** AWS's URI encoding (RFC 3986 unreserved characters kept). */
+const awsEncode = (text: string) =>
+  encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const hmac = (key: string | Buffer, text: string) =>
+  createHmac('sha256', key).update(text).digest();
+
+/**
+ * A SigV4 presigned GET of one object (docs: "Authenticating Requests: Using Query Parameters"),
+ * synchronous so DTOs can be built without awaiting. Always the bucket's own endpoint, never
+ * S3_PUBLIC_URL: a CDN in front would have to forward the query and not cache on it.
+ */
+export function presignGet(
+  s3: S3Options,
+  key: string,
+  signedAt: Date,
+  expiresSeconds: number,
+): string {
+  const endpoint = new URL(s3.endpoint ?? `https://s3.${s3.region}.amazonaws.com`);
+  const pathStyle = s3.endpoint !== undefined && s3.forcePathStyle;
+  const host = pathStyle ? endpoint.host : `${s3.bucket}.${endpoint.host}`;
+  const path = pathStyle ? `/${s3.bucket}/${key}` : `/${key}`;
+  const amzDate = signedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${s3.region}/s3/aws4_request`;
+  const params: [string, string][] = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${s3.accessKeyId}/${scope}`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(expiresSeconds)],
+    ['X-Amz-SignedHeaders', 'host'],
+  ];
+  const query = params
+    .map(([name, value]) => `${awsEncode(name)}=${awsEncode(value)}`)
+    .sort()
+    .join('&');
+  const canonical = ['GET', path, query, `host:${host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
+  let signingKey = hmac(`AWS4${s3.secretAccessKey}`, day);
+  for (const part of [s3.region, 's3', 'aws4_request']) signingKey = hmac(signingKey, part);
+  const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
+  return `${endpoint.protocol}//${host}${path}?${query}&X-Amz-Signature=${signature}`;
 }

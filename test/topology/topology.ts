@@ -385,6 +385,26 @@ async function main(): Promise<void> {
     },
   );
 
+  await step(
+    'signed media (an unattached upload) is never cached; its plain URL is 403',
+    async () => {
+      const unattached = await upload();
+      const url = new URL(unattached.url, `http://127.0.0.1:${edge}`);
+      check(url.searchParams.has('sig'), `upload url is not signed: ${unattached.url}`);
+      for (const attempt of ['first', 'second']) {
+        const res = await via(url.pathname + url.search);
+        expectStatus(res, 200, `${attempt} signed GET`);
+        const cc = String(res.headers['cache-control']);
+        check(/^private, max-age=\d+$/.test(cc), `signed cache-control: ${cc}`);
+        check(
+          res.headers['x-cache-status'] === 'BYPASS',
+          `${attempt} signed GET: x-cache-status ${res.headers['x-cache-status']}`,
+        );
+      }
+      expectStatus(await via(url.pathname), 403, 'plain GET of an unattached upload');
+    },
+  );
+
   await step('nginx passes a 17 MB media upload through to the app', async () => {
     // Not an image or video: the app, not nginx, must be the one to refuse it.
     const form = multipart(big, 'junk.bin', 'application/octet-stream');

@@ -16,6 +16,7 @@ import * as postsStoriesSecondRound from './0012_posts_stories_second_round.js';
 import * as moderation from './0013_moderation.js';
 import * as accountEmail from './0014_account_email.js';
 import * as oauthSessions from './0016_oauth_sessions.js';
+import * as mediaKeyIndex from './0017_media_key_index.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0013_moderation': moderation,
   '0014_account_email': accountEmail,
   '0016_oauth_sessions': oauthSessions,
+  '0017_media_key_index': mediaKeyIndex,
 };

@@ -192,7 +192,7 @@ async function hydrateHighlights(
         id: String(row.id),
         title: row.title,
         owner: toUserSummary(owner, deps.mediaUrl),
-        cover: cover ? toMediaDto(cover, deps.mediaUrl) : null,
+        cover: cover ? toMediaDto(cover, deps.mediaUrl, true) : null,
         story_count: Number(row.story_count),
         created_at: toIso(row.created_at),
         updated_at: toIso(row.updated_at),

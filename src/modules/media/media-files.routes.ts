@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppDeps } from '../../deps.js';
-import { notFound } from '../../http/errors.js';
+import { forbidden, notFound } from '../../http/errors.js';
 import { IMMUTABLE_CACHE, isValidMediaKey } from '../../media/storage.js';
+import { isPlainlyServable } from './media.service.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -17,7 +18,12 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * GET /media/<key> for the disk driver (S3 URLs point at the bucket or its CDN instead).
  * The raw, undecoded path must be exactly a media key, so no encoding trick, `..`, backslash or NUL
- * can name anything outside MEDIA_DIR. Keys are immutable, so responses are cacheable forever.
+ * can name anything outside MEDIA_DIR. Keys are immutable, so public files are cacheable forever.
+ *
+ * Private accounts' and stories' files need `?exp=…&sig=…` (src/media/signed-url.ts): a bad or
+ * expired signature is 403, and so is the plain URL of a file that is not a public account's
+ * live post (checked on every plain request: it stops working when the account turns private).
+ * Signed answers may be kept by the browser until the signature expires, never by a shared cache.
  */
 export const mediaFileRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -26,13 +32,25 @@ export const mediaFileRoutes =
     app.get('/media/*', { schema: { hide: true } }, async (request, reply) => {
       const key = (request.url.split('?')[0] ?? '').slice('/media/'.length);
       if (!isValidMediaKey(key)) throw notFound('File');
+      const query = request.query as Record<string, string | undefined>;
+      const now = deps.clock.now();
+      let cacheControl = IMMUTABLE_CACHE;
+      if (query.sig !== undefined || query.exp !== undefined) {
+        if (!deps.mediaSigner.verify(key, query.exp, query.sig, now)) {
+          throw forbidden('This media link is invalid or has expired.');
+        }
+        const left = Math.max(0, Math.floor(Number(query.exp) - now.getTime() / 1000));
+        cacheControl = `private, max-age=${left}`;
+      } else if (!(await isPlainlyServable(deps, key))) {
+        throw forbidden('This media needs a signed link.');
+      }
       const path = join(deps.config.mediaDir, key);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw notFound('File');
 
       const etag = `"${key.slice(6, key.lastIndexOf('.'))}"`;
       reply
-        .header('cache-control', IMMUTABLE_CACHE)
+        .header('cache-control', cacheControl)
         .header('etag', etag)
         .header('content-type', CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)])
         .header('accept-ranges', 'bytes')

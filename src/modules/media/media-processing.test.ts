@@ -94,7 +94,7 @@ describe('video processing', () => {
     assert.equal(response.headers.location, `/api/v1/media/${media.id}`);
     assert.equal(media.status, 'ready');
     assert.equal(media.type, 'video');
-    assert.match(media.url, /\.mp4$/);
+    assert.match(media.url, /\.mp4\?/);
     assert.deepEqual([media.width, media.height], [1080, 606]);
     assert.ok(Math.abs(media.duration_ms - 2000) < 100, `duration ${media.duration_ms}`);
     assert.match(media.blurhash, /^.{6,}$/);

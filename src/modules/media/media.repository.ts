@@ -255,3 +255,32 @@ export async function setAltText(
     .where('post_id', '=', postId)
     .execute();
 }
+
+/**
+ * Who may read a stored file by its plain URL: the media row one of whose keys it is, with its
+ * post and owner (one statement; media_*_key_idx make each key an index lookup). Undefined for
+ * a key no media row names (a profile image).
+ */
+export function plainAccessOfKey(db: Executor, key: string) {
+  return db
+    .selectFrom('media')
+    .innerJoin('users', 'users.id', 'media.owner_id')
+    .innerJoin('profiles', 'profiles.user_id', 'media.owner_id')
+    .leftJoin('posts', 'posts.id', 'media.post_id')
+    .select([
+      'media.post_id',
+      'posts.deleted_at',
+      'posts.archived_at',
+      'profiles.is_private',
+      'users.is_active',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('media.storage_key', '=', key),
+        eb('media.thumbnail_key', '=', key),
+        eb('media.poster_key', '=', key),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+}

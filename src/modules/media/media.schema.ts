@@ -8,7 +8,10 @@ export const MediaSchema = Type.Object(
   {
     id: Id,
     type: Type.Union([Type.Literal('image'), Type.Literal('video')]),
-    url: Type.String({ description: 'Display version (images ≤ 1080 px wide) or the video file' }),
+    url: Type.String({
+      description:
+        'Display version (images ≤ 1080 px wide) or the video file. Public posts: a plain URL that never changes. Private accounts, stories and unposted uploads: a signed URL that expires (MEDIA_URL_TTL_SECONDS; the same within a quarter of it): fetch the resource again for a fresh one; the plain URL of such a file is 403.',
+    }),
     width: Type.Integer(),
     height: Type.Integer(),
     duration_ms: Type.Union([Type.Integer(), Type.Null()]),
@@ -52,15 +55,19 @@ export const MEDIA_DTO_COLUMNS = [
 ] as const;
 export type MediaRowForDto = Pick<Media, (typeof MEDIA_DTO_COLUMNS)[number]>;
 
-export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl): MediaDto => ({
+/**
+ * `signed`: the caller knows the media is not a public account's post (a private author, a
+ * story, an unattached upload), so its URLs expire; GET /media refuses their plain URLs.
+ */
+export const toMediaDto = (row: MediaRowForDto, mediaUrl: MediaUrl, signed: boolean): MediaDto => ({
   id: String(row.id),
   type: row.kind,
-  url: mediaUrl(row.storage_key),
+  url: mediaUrl(row.storage_key, signed),
   width: row.width,
   height: row.height,
   duration_ms: row.duration_ms,
-  thumbnail_url: mediaUrl(row.thumbnail_key),
-  poster_url: row.poster_key ? mediaUrl(row.poster_key) : null,
+  thumbnail_url: mediaUrl(row.thumbnail_key, signed),
+  poster_url: row.poster_key ? mediaUrl(row.poster_key, signed) : null,
   blurhash: row.blurhash,
   status: row.status,
   failure_reason: row.failure_reason,

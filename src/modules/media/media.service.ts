@@ -196,7 +196,7 @@ export async function uploadMedia(
     await repo.deleteMedia(deps.db, mediaId);
     throw badRequest(row.failure_reason ?? 'The video could not be processed.');
   }
-  return toMediaDto(row, deps.mediaUrl);
+  return toMediaDto(row, deps.mediaUrl, true);
 }
 
 /**
@@ -308,7 +308,7 @@ export async function setUploadAltText(
 export async function getOwnMedia(deps: AppDeps, actor: Actor, id: number): Promise<MediaDto> {
   const row = await repo.findMediaById(deps.db, id);
   if (!row || row.owner_id !== actor.id) throw notFound('Media');
-  return toMediaDto(row, deps.mediaUrl);
+  return toMediaDto(row, deps.mediaUrl, true);
 }
 
 /**
@@ -365,4 +365,23 @@ export async function setProfileImage(
 export async function removeProfileImage(deps: AppDeps, actor: Actor): Promise<void> {
   const previous = await replaceProfileImageKey(deps, actor.id, null);
   if (previous) await deps.storage.delete([previous]).catch(() => undefined);
+}
+
+/**
+ * Whether GET /media/<key> may serve a file without a signature (issue #18): only the media of
+ * a live post by an active public account, and files no media row names (profile images).
+ * Checked on every plain request, so a plain URL stops working as soon as its account turns
+ * private, is deactivated or suspended, or its post is deleted or archived; stories and
+ * unattached uploads are only ever served signed.
+ */
+export async function isPlainlyServable(deps: Pick<AppDeps, 'db'>, key: string): Promise<boolean> {
+  const row = await repo.plainAccessOfKey(deps.db, key);
+  if (!row) return true;
+  return (
+    row.post_id !== null &&
+    row.deleted_at === null &&
+    row.archived_at === null &&
+    Number(row.is_private) === 0 &&
+    Number(row.is_active) === 1
+  );
 }

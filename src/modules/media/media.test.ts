@@ -1,3 +1,4 @@
+import { createMediaSigner } from '../../media/signed-url.js';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -60,8 +61,10 @@ describe('media', () => {
       headers: user ? { ...headers, ...user.headers } : headers,
     });
   };
+  /** The path and query (a signature) of a media URL. */
+  const pathOf = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
   const fetchFile = (url: string, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'GET', url: new URL(url).pathname, headers });
+    t.app.inject({ method: 'GET', url: pathOf(url), headers });
   const storedFiles = async () =>
     (await readdir(t.config.mediaDir, { recursive: true }).catch(() => [] as string[])).filter(
       (f) => /\.\w+$/.test(f),
@@ -124,7 +127,7 @@ describe('media', () => {
       );
       assert.match(
         media.url,
-        /^http:\/\/photogram\.test\/media\/[a-f0-9]{2}\/[a-f0-9]{2}\/[a-f0-9]{64}\.jpg$/,
+        /^http:\/\/photogram\.test\/media\/[a-f0-9]{2}\/[a-f0-9]{2}\/[a-f0-9]{64}\.jpg\?exp=\d+&sig=[a-f0-9]{64}$/,
       );
       assert.equal(media.blurhash.length, 28);
 
@@ -135,7 +138,8 @@ describe('media', () => {
         const file = await fetchFile(url);
         assert.equal(file.statusCode, 200);
         assert.equal(file.headers['content-type'], 'image/jpeg');
-        assert.equal(file.headers['cache-control'], 'public, max-age=31536000, immutable');
+        // An unattached upload is served signed: the browser may keep it, a shared cache not.
+        assert.match(String(file.headers['cache-control']), /^private, max-age=\d+$/);
         assert.match(String(file.headers.etag), /^"[a-f0-9]{64}"$/);
         const meta = await sharp(file.rawPayload).metadata();
         assert.deepEqual([meta.width, meta.height], size);
@@ -160,7 +164,7 @@ describe('media', () => {
         201,
       );
       assert.deepEqual([png.width, png.height], [640, 480]);
-      assert.match(png.url, /\.webp$/);
+      assert.match(png.url, /\.webp\?/);
       assert.equal((await fetchFile(png.url)).headers['content-type'], 'image/webp');
       const webp = expectStatus(await upload(await makeImage('webp', 2160, 1080)), 201);
       assert.deepEqual([webp.width, webp.height], [1080, 540]);
@@ -179,7 +183,7 @@ describe('media', () => {
       const media = expectStatus(response, 201);
       assert.equal(media.type, 'video');
       assert.deepEqual([media.width, media.height, media.duration_ms], [640, 360, 2000]);
-      assert.match(media.url, /\.mp4$/);
+      assert.match(media.url, /\.mp4\?/);
       const video = await fetchFile(media.url);
       assert.equal(video.headers['content-type'], 'video/mp4');
       assert.equal(video.rawPayload.includes('48.8577'), false, 'no location in the served video');
@@ -316,12 +320,12 @@ describe('media', () => {
     });
 
     it('serves with an ETag and answers 304 to If-None-Match', async () => {
-      const first = await t.app.inject({ method: 'GET', url: url.pathname });
+      const first = await t.app.inject({ method: 'GET', url: url.pathname + url.search });
       assert.equal(first.statusCode, 200);
       assert.equal(first.headers['content-length'], String(first.rawPayload.length));
       const again = await t.app.inject({
         method: 'GET',
-        url: url.pathname,
+        url: url.pathname + url.search,
         headers: { 'if-none-match': String(first.headers.etag) },
       });
       assert.equal(again.statusCode, 304);
@@ -345,7 +349,11 @@ describe('media', () => {
       });
 
     it('answers 404 for anything that is not exactly a stored key', async () => {
-      assert.match(await rawGet(url.pathname), /^HTTP\/1\.1 200 /, 'the real key is served');
+      assert.match(
+        await rawGet(url.pathname + url.search),
+        /^HTTP\/1\.1 200 /,
+        'the real key is served',
+      );
       const key = url.pathname.slice('/media/'.length);
       const [a, b, rest] = key.split('/') as [string, string, string];
       for (const path of [
@@ -468,6 +476,7 @@ describe('media', () => {
         clock: t.clock,
         storage,
         mediaUrl: storage.url,
+        mediaSigner: createMediaSigner(t.config.mediaUrlSecret, t.config.mediaUrlTtlSeconds),
         jobs: { wake: () => undefined, runNow: async () => undefined },
         redis: null,
         notifications: createNotificationBus(null, 'test', console),

@@ -183,7 +183,7 @@ function toSnapshot(json: string, deps: AppDeps): SnapshotDto {
     author: { id: String(stored.author_id), username: stored.author_username },
     text: stored.text,
     media_keys: stored.media_keys,
-    media_urls: stored.media_keys.map((key) => deps.mediaUrl(key)),
+    media_urls: stored.media_keys.map((key) => deps.mediaUrl(key, true)),
     post_id: stored.post_id === null ? null : String(stored.post_id),
   };
 }

@@ -112,6 +112,8 @@ export type NotificationViewRow = AuthorSummaryColumns & {
   group_key: string;
   comment_text: string | null;
   thumbnail_key: string | null;
+  /** Whether the post's author is private (its thumbnail URL is then signed). */
+  thumbnail_private: number | null;
 };
 
 function notificationViews(db: Executor, recipientId: number, filters: Filters) {
@@ -119,6 +121,7 @@ function notificationViews(db: Executor, recipientId: number, filters: Filters) 
     .leftJoin('media', (join) =>
       join.onRef('media.post_id', '=', 'notifications.post_id').on('media.position', '=', 0),
     )
+    .leftJoin('profiles as media_owner', 'media_owner.user_id', 'media.owner_id')
     .select([
       'notifications.id',
       'notifications.type',
@@ -131,6 +134,7 @@ function notificationViews(db: Executor, recipientId: number, filters: Filters) 
       'notifications.actor_id as author_id',
       'comments.text as comment_text',
       'media.thumbnail_key',
+      'media_owner.is_private as thumbnail_private',
     ])
     .select(AUTHOR_SUMMARY_COLUMNS)
     .$if(filters.types !== null, (qb) => qb.where('notifications.type', 'in', filters.types!))

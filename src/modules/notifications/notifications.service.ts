@@ -147,7 +147,9 @@ function subjectsOf(row: NotificationViewRow, deps: AppDeps): Subjects {
     ...(row.post_id !== null && {
       post: {
         id: String(row.post_id),
-        thumbnail_url: row.thumbnail_key ? deps.mediaUrl(row.thumbnail_key) : null,
+        thumbnail_url: row.thumbnail_key
+          ? deps.mediaUrl(row.thumbnail_key, Number(row.thumbnail_private) !== 0)
+          : null,
       },
     }),
     ...(row.comment_id !== null && {

@@ -51,7 +51,9 @@ export async function hydratePosts(
       caption: row.caption,
       author: toUserSummary(author, mediaUrl),
       media: postMedia.map((item) => ({
-        ...toMediaDto(item, mediaUrl),
+        // Plain URLs only for what GET /media serves plainly (isPlainlyServable): a public
+        // account's live post; an archived one is seen by its author only.
+        ...toMediaDto(item, mediaUrl, Boolean(author.is_private) || row.archived_at !== null),
         tags: tagsFromJson(item.tags_json, mediaUrl),
       })),
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),

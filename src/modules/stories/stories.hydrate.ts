@@ -42,7 +42,7 @@ export async function hydrateStories(
       {
         id: String(row.id),
         author: toUserSummary(author, deps.mediaUrl),
-        media: toMediaDto(file, deps.mediaUrl),
+        media: toMediaDto(file, deps.mediaUrl, true),
         created_at: toIso(row.created_at),
         expires_at: toIso(row.expires_at),
         seen_by_me: row.author_id === viewerId || Number(row.viewed) === 1,

@@ -4,7 +4,11 @@ import { compiledQuery } from '../../db/compiled-query.js';
 import type { Executor } from '../../db/transaction.js';
 
 export type UserSummaryDto = Static<typeof UserSummary>;
-export type MediaUrl = (key: string) => string;
+/**
+ * The URL of a stored file: plain (public posts, profile images) or, with `signed`, one that
+ * expires (private accounts' and stories' media: src/media/signed-url.ts).
+ */
+export type MediaUrl = (key: string, signed?: boolean) => string;
 
 export interface UserSummaryRow {
   id: number;
