@@ -85,7 +85,8 @@ test("a user's day over real HTTP, then a graceful shutdown", async () => {
   const served = await fetch(photo.url);
   assert.equal(served.status, 200);
   assert.equal(served.headers.get('content-type'), 'image/jpeg');
-  assert.match(served.headers.get('cache-control') ?? '', /immutable/);
+  // An upload not yet in a post is served through a signed URL, cached privately until it expires.
+  assert.match(served.headers.get('cache-control') ?? '', /^private, max-age=\d+$/);
 
   const post = expectData(
     await asAda.POST('/api/v1/posts', {
