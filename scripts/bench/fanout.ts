@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../src/db/client.js';
 import { quantile } from './load.js';
 
@@ -140,10 +139,13 @@ export async function followerCount(db: Db, userId: number): Promise<number> {
 export async function drainJobs(db: Db, limitSeconds = 300): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const { rows } = await sql<{ n: number | string }>`
-      select count(*) as n from jobs where status = 'queued'`.execute(db);
+    const row = await db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', 'queued')
+      .executeTakeFirstOrThrow();
     const seconds = (performance.now() - started) / 1000;
-    if (Number(rows[0]?.n ?? 0) === 0) return Math.round(seconds * 10) / 10;
+    if (Number(row.n) === 0) return Math.round(seconds * 10) / 10;
     if (seconds > limitSeconds) throw new Error(`jobs still queued after ${limitSeconds} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
