@@ -15,7 +15,14 @@ declare module 'autocannon' {
     duration?: number;
     timeout?: number;
     headers?: Record<string, string>;
-    requests?: Array<Request & { setupRequest?: (request: Request, context: object) => Request }>;
+    requests?: Array<
+      Request & {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- autocannon's per-connection context is whatever the caller keeps in it
+        setupRequest?: (request: Request, context: any) => Request;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        onResponse?: (status: number, body: string, context: any, headers: object) => void;
+      }
+    >;
   }
 
   export interface Histogram {

@@ -11,6 +11,12 @@ export interface SeedShape {
   likes: number;
   comments: number;
   locations: number;
+  /**
+   * Followers of bench_1, the popular account (0: as many as anyone else). The followers
+   * beyond the regular follows are extra accounts bench_{users+1}… that follow only bench_1
+   * and post nothing.
+   */
+  popular: number;
 }
 
 export const DEFAULT_SHAPE: SeedShape = {
@@ -21,6 +27,7 @@ export const DEFAULT_SHAPE: SeedShape = {
   likes: 30,
   comments: 5,
   locations: 100,
+  popular: 0,
 };
 
 export const BENCH_PASSWORD = 'bench-password';
@@ -92,6 +99,24 @@ export function followRows(from: number, to: number, shape: SeedShape, anchor: n
     });
   }
   return rows;
+}
+
+/** Accounts added only to follow bench_1 (ids users+1 … users+n). */
+export function fanCount(shape: SeedShape): number {
+  return Math.max(0, shape.popular - Math.min(shape.follows, shape.users - 1));
+}
+
+/** The fans' follows of bench_1, numbered after the regular follows. */
+export function fanFollowRows(shape: SeedShape, anchor: number): Row[] {
+  const created = toDbTime(new Date(anchor - 45 * DAY));
+  const first = shape.users * Math.min(shape.follows, shape.users - 1);
+  return Array.from({ length: fanCount(shape) }, (_, k) => [
+    first + k + 1,
+    shape.users + k + 1,
+    1,
+    'accepted',
+    created,
+  ]);
 }
 
 export function locationRows(shape: SeedShape, anchor: number): Row[] {

@@ -1,4 +1,11 @@
 import autocannon, { type Request } from 'autocannon';
+import type { TaggedRequest } from './scenarios.js';
+
+export interface EndpointResult {
+  requests: number;
+  p50: number;
+  p99: number;
+}
 
 export interface LoadResult {
   requests: number;
@@ -8,6 +15,15 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** Per endpoint (request tag), when the scenario mixes several. */
+  endpoints?: Record<string, EndpointResult>;
+}
+
+/** Called with each 201 answer's body and the time it arrived (performance.now()). */
+export type OnCreated = (tag: string, body: string, at: number) => void;
+
+interface Context {
+  tag?: string;
 }
 
 /**
@@ -16,27 +32,54 @@ export interface LoadResult {
  */
 export async function runLoad(
   urls: string[],
-  next: () => Request,
+  next: () => TaggedRequest,
   seconds: number,
   connections: number,
+  onCreated?: OnCreated,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const byTag = new Map<string, number[]>();
+  // autocannon calls onResponse and then, synchronously, emits 'response' (which carries the
+  // latency) for the same answer; the request's tag rides on the connection's context between.
+  let answered = '';
   const instance = autocannon({
     url: urls.length === 1 ? urls[0]! : urls,
     connections,
     duration: seconds,
     timeout: 10,
-    requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+    requests: [
+      {
+        setupRequest: (request, context: Context) => {
+          const { tag, ...rest } = next();
+          context.tag = tag;
+          return { ...request, ...rest };
+        },
+        onResponse: (status, body, context: Context) => {
+          answered = context.tag ?? '';
+          if (status === 201 && onCreated) onCreated(answered, body, performance.now());
+        },
+      },
+    ],
   });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
+    let list = byTag.get(answered);
+    if (!list) byTag.set(answered, (list = []));
+    list.push(ms);
   });
   const result = await instance;
+  const endpoints =
+    byTag.size > 1
+      ? Object.fromEntries(
+          [...byTag].map(([tag, list]) => {
+            list.sort((a, b) => a - b);
+            const p = (q: number) => round(quantile(list, q));
+            return [tag, { requests: list.length, p50: p(0.5), p99: p(0.99) }];
+          }),
+        )
+      : undefined;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies.length === 0
-      ? 0
-      : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const at = (q: number) => quantile(latencies, q);
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]),
   );
@@ -48,8 +91,13 @@ export async function runLoad(
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
+    ...(endpoints ? { endpoints } : {}),
   };
 }
+
+/** The q-quantile of sorted values (0 for none). */
+export const quantile = (sorted: readonly number[], q: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -64,6 +112,7 @@ export async function sampleStatements(url: string, next: () => Request, samples
     const response = await fetch(url + request.path!, {
       method: request.method,
       headers: request.headers,
+      body: request.body,
     });
     await response.arrayBuffer();
     if (!response.ok) {

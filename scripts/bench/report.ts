@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { FanOutLag } from './fanout.js';
 import type { LoadResult } from './load.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -14,6 +15,10 @@ export interface ScenarioReport extends LoadResult {
    * would sustain. Null where /proc is not available.
    */
   cpuUsPerRequest: number | null;
+  /** Scenarios that create posts: commit → followers' timeline rows, sampled during the load. */
+  fanOutLag?: FanOutLag;
+  /** How long the jobs the load queued (fan-outs, backfills) took to drain after it. */
+  jobsDrainSeconds: number;
 }
 
 export interface RunReport {
@@ -26,6 +31,8 @@ export interface RunReport {
   seed: { seconds: number; bytes: number } | null;
   scenarios: Partial<Record<ScenarioName, ScenarioReport>>;
   peakRssMb: number | null;
+  /** Fan-out lag with the server otherwise idle (when a scenario creates posts). */
+  fanOutLag?: FanOutLag;
 }
 
 export const machine = () => ({
@@ -66,6 +73,27 @@ export function printRun(run: RunReport) {
   console.log(`\n${head}`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
+  for (const [name, s] of Object.entries(run.scenarios)) {
+    if (!s.endpoints) continue;
+    console.log(`${name}, per endpoint:`);
+    for (const [tag, e] of Object.entries(s.endpoints)) {
+      const share = ((100 * e.requests) / s.requests).toFixed(1);
+      console.log(
+        `  ${tag.padEnd(12)} ${String(e.requests).padStart(8)} (${share.padStart(4)} %)  p50 ${e.p50.toFixed(2)} ms  p99 ${e.p99.toFixed(2)} ms`,
+      );
+    }
+  }
+  const lags: [string, FanOutLag | undefined][] = [
+    ['idle', run.fanOutLag],
+    ...Object.entries(run.scenarios).map(([n, s]) => [n, s.fanOutLag] as [string, FanOutLag]),
+  ];
+  for (const [when, lag] of lags) {
+    for (const [kind, l] of Object.entries(lag ?? {})) {
+      console.log(
+        `fan-out lag (${when}, ${kind} author, ${l.followers} followers): ${l.posts} posts, p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms, missed ${l.missed}`,
+      );
+    }
+  }
   console.log(`peak RSS per server process: ${run.peakRssMb ?? '?'} MiB`);
 }
 

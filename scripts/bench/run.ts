@@ -4,12 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/client.js';
 import { assertKnown, intArg, parseArgs, stringArg } from './args.js';
 import { type BenchDatabase, freshBenchDatabase } from './bench-database.js';
-import { BENCH_PASSWORD, username } from './dataset.js';
-import { runLoad, sampleStatements } from './load.js';
+import { writeChart } from './chart.js';
+import { BENCH_PASSWORD, DEFAULT_SHAPE, username } from './dataset.js';
+import { createLagTracker, drainJobs, type FanOutLag, followerCount } from './fanout.js';
+import { benchUserIds, fillMediaPool, followTargets } from './fixture.js';
+import { type OnCreated, runLoad, sampleStatements } from './load.js';
 import { machine, printRun, type RunReport, scaling, writeResults } from './report.js';
 import {
+  CREATES_POSTS,
   type Fixture,
   parseScenarios,
   scenario,
@@ -22,6 +27,12 @@ import type { SeedShape } from './dataset.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOGINS = 32;
+/** The bench's data set: the issue's, plus bench_1 with 10,000 followers for the fan-out lag. */
+const BENCH_SHAPE = { ...DEFAULT_SHAPE, popular: 10_000 };
+/** Posts created per second the media pool is sized for (one image row per post). */
+const POSTS_PER_SECOND: Partial<Record<ScenarioName, number>> = { 'post-create': 2500, mixed: 300 };
+/** Posts per author in the fan-out lag measurement on an otherwise idle server. */
+const IDLE_LAG_POSTS = 10;
 
 interface BenchOptions {
   shape: SeedShape;
@@ -37,7 +48,7 @@ interface BenchOptions {
   entry: ServerEntry;
 }
 
-const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations]
+const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations --popular 10000]
   [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
   [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode timeline|read|timeline,read]
   [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]`;
@@ -60,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   assertKnown(args, [...SHAPE_FLAGS, ...known, 'no-seed', 'feed-mode', 'cpu-prof', 'tsx', 'help']);
   const scale = args.get('scale');
   const options: BenchOptions = {
-    shape: shapeFromArgs(args),
+    shape: shapeFromArgs(args, BENCH_SHAPE),
     databaseUrl: stringArg(args, 'database-url'),
     seed: !args.has('no-seed'),
     scenarios: parseScenarios(
@@ -110,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
     runs,
     scaling: scaled,
   });
-  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+  const chart = await writeChart(file, runs);
+  console.log(`\nwrote ${path.relative(ROOT, file)} and ${path.relative(ROOT, chart)}`);
   const failed = runs.flatMap((r) =>
     Object.entries(r.scenarios)
       .filter(([, s]) => s.non2xx > 0 || s.errors > 0)
@@ -183,6 +195,8 @@ async function measure(
   const config = loadConfig(env);
   const servers: ServerProcess[] = [];
   let sampler: ServerProcess | undefined;
+  // The bench's own connection: pre-made media, follow targets, and polling for fan-out rows.
+  const db = createDb(config.database);
   try {
     const nodeArgs = options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
@@ -191,16 +205,27 @@ async function measure(
       servers.push(await startServer(env, options.entry, nodeArgs));
     }
     const urls = servers.map((s) => s.url);
-    const needsPosts = scenarios.some((n) => ['post', 'comments', 'like'].includes(n));
+    const needsPosts = scenarios.some((n) => n !== 'feed' && n !== 'profile');
     const fixture = await login(urls[0]!, options.shape.users, needsPosts);
+    const ids = await benchUserIds(db, fixture.tokens.length);
+    fixture.followTargets = await followTargets(db, ids, options.shape.users);
+    const poolFor = (name: ScenarioName, seconds: number) =>
+      fillMediaPool(
+        db,
+        fixture,
+        ids,
+        Math.ceil(((POSTS_PER_SECOND[name] ?? 0) * seconds) / ids.length) + 16,
+      );
     // Statements per request come from a short-lived server with the counter on, stopped
     // before any load: no second process touches the database while the figures are taken.
     sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
     const statementsOf = new Map<ScenarioName, number[]>();
     for (const name of scenarios) {
+      if (CREATES_POSTS.includes(name)) await poolFor(name, 0);
       statementsOf.set(name, await sampleStatements(sampler.url, scenario(name, fixture)));
     }
     await sampler.stop();
+    await drainJobs(db);
     const report: Omit<RunReport, 'seed'> = {
       users: options.shape.users,
       dialect: config.database.dialect,
@@ -211,24 +236,50 @@ async function measure(
       scenarios: {},
       peakRssMb: null,
     };
+    const popularId = ids[0]!;
+    const followers = {
+      popular: await followerCount(db, popularId),
+      regular: await followerCount(db, ids[1] ?? popularId),
+    };
+    if (scenarios.some((n) => CREATES_POSTS.includes(n))) {
+      await poolFor('post-create', 0);
+      report.fanOutLag = await idleFanOutLag(db, urls[0]!, fixture, popularId, followers);
+    }
     for (const name of scenarios) {
       console.error(
         `${name} (${config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
       );
+      const creates = CREATES_POSTS.includes(name);
+      if (creates) await poolFor(name, options.warmup + options.duration);
       if (options.warmup > 0) {
         await runLoad(urls, scenario(name, fixture), options.warmup, options.connections);
+        await drainJobs(db);
       }
       const statements = statementsOf.get(name)!;
       const loadBefore = os.loadavg()[0]!;
       const load = scenario(name, fixture);
+      const tracker = creates ? createLagTracker(db, popularId) : undefined;
+      const onCreated: OnCreated | undefined = tracker
+        ? (tag, body, at) => tag === 'post-create' && tracker.track(body, at)
+        : undefined;
       const cpuBefore = await cpuSeconds(servers);
-      const result = await runLoad(urls, load, options.duration, options.connections);
+      const result = await runLoad(urls, load, options.duration, options.connections, onCreated);
       const cpuUsed = await cpuSeconds(servers);
       const cpuUsPerRequest =
         cpuBefore === null || cpuUsed === null || result.requests === 0
           ? null
           : Math.round(((cpuUsed - cpuBefore) * 1e6) / result.requests);
-      report.scenarios[name] = { ...result, statements, loadBefore, cpuUsPerRequest };
+      const fanOutLag = await tracker?.finish(followers);
+      // Fan-outs and backfills left queued would run during the next scenario.
+      const jobsDrainSeconds = await drainJobs(db);
+      report.scenarios[name] = {
+        ...result,
+        statements,
+        loadBefore,
+        cpuUsPerRequest,
+        ...(fanOutLag ? { fanOutLag } : {}),
+        jobsDrainSeconds,
+      };
     }
     const peaks = await Promise.all(servers.map((s) => s.peakRssMb()));
     report.peakRssMb = peaks.every((p) => p === null)
@@ -237,7 +288,43 @@ async function measure(
     return report;
   } finally {
     await Promise.all([...servers, ...(sampler ? [sampler] : [])].map((s) => s.stop()));
+    await db.destroy();
   }
+}
+
+/**
+ * Fan-out lag with nothing else running: bench_2 (a regular author) then bench_1 (the popular
+ * one) each create posts one at a time, the next once the last one's rows are in.
+ */
+async function idleFanOutLag(
+  db: Db,
+  url: string,
+  fixture: Fixture,
+  popularId: number,
+  followers: { regular: number; popular: number },
+): Promise<FanOutLag> {
+  console.error(`fan-out lag, idle: ${IDLE_LAG_POSTS} posts each by bench_2 and bench_1`);
+  const tracker = createLagTracker(db, popularId, 1);
+  for (const token of [1, 0]) {
+    if (token >= fixture.tokens.length) continue;
+    for (let i = 0; i < IDLE_LAG_POSTS; i++) {
+      const media = fixture.media[token]!.pop();
+      const response = await fetch(`${url}/api/v1/posts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${fixture.tokens[token]}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ caption: `fan-out lag ${i}`, media_ids: [media] }),
+      });
+      const body = await response.text();
+      const at = performance.now();
+      if (response.status !== 201) throw new Error(`POST /posts: HTTP ${response.status} ${body}`);
+      tracker.track(body, at);
+      await tracker.settle();
+    }
+  }
+  return tracker.finish(followers);
 }
 
 async function cpuSeconds(servers: ServerProcess[]): Promise<number | null> {
@@ -268,7 +355,7 @@ async function login(url: string, users: number, collectPosts: boolean): Promise
     for (const post of ((await response.json()) as { data: { id: string }[] }).data)
       postIds.add(post.id);
   }
-  return { tokens, postIds: [...postIds], users };
+  return { tokens, postIds: [...postIds], users, media: [], followTargets: [] };
 }
 
 const stop = () => process.exit(130);

@@ -24,6 +24,8 @@ import {
   BENCH_PASSWORD,
   createPostGenerator,
   DEFAULT_SHAPE,
+  fanCount,
+  fanFollowRows,
   followRows,
   hashtagRows,
   locationRows,
@@ -95,8 +97,9 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
       return [from, Math.min(total, from + size - 1)] as const;
     });
 
-  const people = progressBar('users + follows', shape.users, quiet);
-  for (const [from, to] of blocks(shape.users, 500)) {
+  const accounts = shape.users + fanCount(shape);
+  const people = progressBar('users + follows', accounts, quiet);
+  for (const [from, to] of blocks(accounts, 500)) {
     await db.transaction().execute(async (trx) => {
       const [users, profiles] = userRows(from, to, passwordHash, anchor);
       await insertRows(trx, 'users', tableColumns.users, users!);
@@ -113,6 +116,9 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
       .execute((trx) => insertRows(trx, 'follows', tableColumns.follows, follows));
     count('follows', follows.length);
   }
+  const fans = fanFollowRows(shape, anchor);
+  await db.transaction().execute((trx) => insertRows(trx, 'follows', tableColumns.follows, fans));
+  count('follows', fans.length);
   people.done();
 
   await db.transaction().execute(async (trx) => {
@@ -148,8 +154,8 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
     const everyone = Array.from({ length: shape.users }, (_, i) => [i + 1, now]);
     await insertRows(db, 'timeline_merge_authors', tableColumns.timeline_merge_authors, everyone);
   }
-  const timelines = progressBar('home timelines', shape.users, quiet);
-  for (const [from, to] of blocks(shape.users, TIMELINE_READERS_PER_BLOCK)) {
+  const timelines = progressBar('home timelines', accounts, quiet);
+  for (const [from, to] of blocks(accounts, TIMELINE_READERS_PER_BLOCK)) {
     await db.transaction().execute((trx) => rebuildTimelines(trx, from, to));
     timelines.advance(to - from + 1);
   }
@@ -157,7 +163,7 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
   count('home_timeline', await countRows(db, 'home_timeline'));
 
   // Rows went in past the writers that keep profile counters: count them once, from the rows.
-  for (const [from, to] of blocks(shape.users, COUNTER_USERS_PER_BLOCK)) {
+  for (const [from, to] of blocks(accounts, COUNTER_USERS_PER_BLOCK)) {
     await db.transaction().execute((trx) => recountCounters(trx, from, to));
   }
   return rows;
@@ -174,11 +180,14 @@ export const formatBytes = (bytes: number) =>
 
 export const SHAPE_FLAGS = Object.keys(DEFAULT_SHAPE) as (keyof SeedShape)[];
 
-/** Reads --users … --locations, each defaulting to the issue's data set. */
-export function shapeFromArgs(args: ReturnType<typeof parseArgs>): SeedShape {
-  const shape = { ...DEFAULT_SHAPE };
+/** Reads --users … --popular, each defaulting to the issue's data set (or to `defaults`). */
+export function shapeFromArgs(
+  args: ReturnType<typeof parseArgs>,
+  defaults: SeedShape = DEFAULT_SHAPE,
+): SeedShape {
+  const shape = { ...defaults };
   for (const flag of SHAPE_FLAGS)
-    shape[flag] = intArg(args, flag, DEFAULT_SHAPE[flag], flag === 'users' ? 1 : 0);
+    shape[flag] = intArg(args, flag, defaults[flag], flag === 'users' ? 1 : 0);
   return shape;
 }
 
@@ -187,7 +196,7 @@ async function main(argv: string[]) {
   if (args.has('help')) {
     console.log(
       'usage: npm run bench:seed -- [--users 2000] [--follows 150] [--posts 20] [--media 3] [--likes 30]\n' +
-        '  [--comments 5] [--locations 100] [--database-url sqlite:<file>|mysql://…] [--reset]',
+        '  [--comments 5] [--locations 100] [--popular 0 (followers of bench_1)] [--database-url sqlite:<file>|mysql://…] [--reset]',
     );
     return;
   }

@@ -17,6 +17,7 @@ const shape: SeedShape = {
   likes: 5,
   comments: 2,
   locations: 3,
+  popular: 0,
 };
 const now = new Date('2026-03-01T12:00:00.000Z');
 let first: TestApp;
@@ -177,5 +178,36 @@ test('media rows point at one stored image', async () => {
   assert.deepEqual([one.width, one.height, one.kind], [1080, 1080, 'image']);
   for (const key of [one.storage_key, one.thumbnail_key]) {
     assert.ok(existsSync(path.join(first.config.mediaDir, key)), key);
+  }
+});
+
+test('--popular gives bench_1 that many followers, the extra ones from follower-only accounts', async () => {
+  const popular = await buildTestApp();
+  try {
+    const result = await seedDatabase({
+      config: popular.config,
+      shape: { ...shape, popular: 10 },
+      quiet: true,
+      now,
+    });
+    assert.equal(result.rows.users, shape.users + 10 - shape.follows);
+    const one = await popular.db
+      .selectFrom('profiles')
+      .select(['followers_count', 'posts_count'])
+      .where('user_id', '=', 1)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([one.followers_count, one.posts_count], [10, shape.posts]);
+    // A fan's home timeline holds bench_1's posts.
+    const fanTimeline = await popular.db
+      .selectFrom('home_timeline')
+      .select('author_id')
+      .where('user_id', '=', shape.users + 1)
+      .execute();
+    assert.deepEqual(
+      fanTimeline.map((r) => r.author_id),
+      Array(shape.posts).fill(1),
+    );
+  } finally {
+    await popular.close();
   }
 });
