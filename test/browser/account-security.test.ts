@@ -3,17 +3,17 @@
  * confirmation link from the signup mail, the account settings page (sessions, hidden words),
  * and a forgotten password reset through the mailed link, then a login with the new password.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp-server.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium } from './chromium.js';
+import { freePort } from '../helpers/server-process.js';
+import { expectNoSeriousA11yViolations } from './web-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'test-results', 'screenshots');
@@ -22,17 +22,6 @@ let t: TestApp;
 let smtp: TestSmtp;
 let browser: Browser;
 let origin: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   execFileSync(
@@ -70,18 +59,6 @@ async function mailedLink(to: string, linkPath: string): Promise<string> {
     if (Date.now() > deadline) throw new Error(`no ${linkPath} mail to ${to}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function expectNoSeriousA11yViolations(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `axe on ${screen}`,
-  );
 }
 
 test('confirm the email, manage the account, reset a forgotten password', async (journey) => {

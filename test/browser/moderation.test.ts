@@ -4,7 +4,6 @@
  * the reported caption and photo, and removes the post; the queue is then empty and the post
  * gone. Screens are checked with axe.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { makeImage, multipartForm } from '../helpers/media-fixtures.js';
 import { freePort } from '../helpers/server-process.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium } from './chromium.js';
+import { expectNoSeriousA11yViolations } from './web-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -59,18 +59,6 @@ async function signedIn(account: SignedUp): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
   return page;
-}
-
-async function expectNoSeriousA11yViolations(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `axe on ${screen}`,
-  );
 }
 
 test('B reports a post; a moderator removes it from the queue', async () => {

@@ -7,7 +7,6 @@ import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -17,23 +16,13 @@ import { makeVideo, multipartForm, tempDir } from '../helpers/media-fixtures.js'
 import { insertStory } from '../helpers/stories-factories.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium } from './chromium.js';
+import { freePort } from '../helpers/server-process.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let t: TestApp;
 let browser: Browser;
 let origin: string;
 let media: { dir: string; cleanup: () => Promise<void> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   execFileSync(

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { makeVideo, tempDir } from '../helpers/media-fixtures.js';
 import { launchChromium } from './chromium.js';
 import { expectNoSeriousA11yViolations } from './web-app.js';
+import { freePort } from '../helpers/server-process.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'test-results', 'screenshots');
@@ -30,16 +30,6 @@ let media: { dir: string; cleanup: () => Promise<void> };
 const contexts: BrowserContext[] = [];
 
 /** A free port, so PUBLIC_URL (the origin media URLs are built on) is known before listening. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A colourful photo with a label, so screenshots show which slide is which. */
 function photo(label: string, hue: number): Promise<Buffer> {
