@@ -27,8 +27,9 @@ COPY web ./web
 RUN npm run build:web
 
 FROM node:24-slim AS runtime
+# util-linux (essential, named for its setpriv): ffmpeg dies with the app (src/media/video.ts).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ffmpeg \
+    && apt-get install -y --no-install-recommends ffmpeg util-linux \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /data/media \
     && chown -R node:node /data

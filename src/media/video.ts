@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { invalidMedia } from './errors.js';
 import { createLimiter, type Limiter } from './semaphore.js';
@@ -16,6 +17,15 @@ const PROBE_TIMEOUT_MS = 15_000;
 const FFMPEG_TIMEOUT_MS = 120_000;
 /** A 180 s 1080p60 clip on one reniced core takes minutes; past this the transcode is refused. */
 const TRANSCODE_TIMEOUT_MS = 20 * 60_000;
+/**
+ * On Linux the tools are started through util-linux's setpriv with PR_SET_PDEATHSIG, so they die
+ * with this process even when it is killed with SIGKILL: an orphaned transcode would otherwise
+ * keep a core busy for minutes while another replica runs the same job again.
+ */
+const DIE_WITH_THIS_PROCESS =
+  process.platform === 'linux' && existsSync('/usr/bin/setpriv')
+    ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--']
+    : [];
 /** Probes and poster frames at once in this process (transcodes have their own limit). */
 const limit = createLimiter(2);
 
@@ -247,8 +257,13 @@ async function tool(
   const within = options.nice ? <T>(fn: () => Promise<T>) => fn() : limit;
   return within(async () => {
     try {
-      const [file, argv] = options.nice ? ['nice', ['-n', '10', cmd, ...args]] : [cmd, args];
-      const { stdout } = await run(file, argv, {
+      const [file, ...argv] = [
+        ...DIE_WITH_THIS_PROCESS,
+        ...(options.nice ? ['nice', '-n', '10'] : []),
+        cmd,
+        ...args,
+      ];
+      const { stdout } = await run(file!, argv, {
         timeout,
         maxBuffer: 4 * 1024 * 1024,
         killSignal: 'SIGKILL',
@@ -256,7 +271,10 @@ async function tool(
       return stdout;
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { killed?: boolean; stderr?: string };
-      if (e.code === 'ENOENT') throw new Error(`${cmd} is not installed`, { cause: err });
+      // 127: a wrapper (setpriv, nice) found no such command.
+      if (e.code === 'ENOENT' || (e.code as unknown) === 127) {
+        throw new Error(`${cmd} is not installed`, { cause: err });
+      }
       if (e.killed)
         throw invalidMedia(`The video took longer than ${timeout / 1000} s to process.`);
       // The tool's own words go to the server log (through the job's error), never to clients.

@@ -15,8 +15,8 @@ import { freshDatabase } from '../helpers/test-app.js';
 const run = promisify(execFile);
 
 /**
- * Fault: the process transcoding a video is killed with SIGKILL mid-transcode (its ffmpeg with
- * it, as when a container dies). A second process takes the job again once its lease ends (the
+ * Fault: the process transcoding a video is killed with SIGKILL mid-transcode. Only node is
+ * killed: its ffmpeg must die with it (PR_SET_PDEATHSIG) rather than run on as an orphan. A second process takes the job again once its lease ends (the
  * test moves that process's clock past the 60 s lease instead of waiting) and the media becomes
  * ready, with no partial file left. Real processes; SQLite, or MariaDB with TEST_DATABASE_URL.
  */
@@ -57,6 +57,12 @@ async function transcoderOf(pid: number): Promise<number | undefined> {
   }));
   const line = stdout.split('\n').find((l) => l.includes('ffmpeg') && l.includes('libx264'));
   return line ? Number(line.trim().split(/\s+/)[0]) : undefined;
+}
+
+/** True once `pid` has exited (absent, or a zombie its new parent has not reaped yet). */
+async function gone(pid: number): Promise<true | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? true : undefined;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number) {
@@ -109,9 +115,11 @@ test('kill -9 during a transcode: the job runs again, the media becomes ready, n
   );
   await new Promise((resolve) => setTimeout(resolve, 300)); // let it write part of its output
   first.process.kill('SIGKILL');
-  process.kill(ffmpeg, 'SIGKILL');
   await once(first.process, 'exit');
   const killedAt = Date.now();
+  // Left alone, the orphan would finish its transcode (~4 s here); with PR_SET_PDEATHSIG, ~65 ms.
+  await until('the orphaned ffmpeg to die with its parent', () => gone(ffmpeg), 1_000);
+  console.log(`ffmpeg gone ${Date.now() - killedAt} ms after the kill`);
 
   const tmp = path.join(dir, 'tmp');
   const workDirs = async () =>
