@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FanOutLag } from './fanout.js';
 import type { LoadResult } from './load.js';
 import type { ScenarioName } from './scenarios.js';
+import type { SoakReport } from './soak.js';
 
 export interface ScenarioReport extends LoadResult {
   statements: number[];
@@ -33,6 +34,8 @@ export interface RunReport {
   peakRssMb: number | null;
   /** Fan-out lag with the server otherwise idle (when a scenario creates posts). */
   fanOutLag?: FanOutLag;
+  /** `--soak`: the mixed scenario per window. */
+  soak?: SoakReport;
 }
 
 export const machine = () => ({
@@ -44,7 +47,8 @@ export const machine = () => ({
 });
 
 export function printRun(run: RunReport) {
-  const head = `${run.dialect}, ${run.users} users, feed mode ${run.feedMode}, ${run.workers} process(es), ${run.connections} connections, ${run.duration} s`;
+  const seconds = run.soak ? `soak ${run.soak.seconds} s` : `${run.duration} s`;
+  const head = `${run.dialect}, ${run.users} users, feed mode ${run.feedMode}, ${run.workers} process(es), ${run.connections} connections, ${seconds}`;
   const rows = Object.entries(run.scenarios).map(([name, s]) => [
     name,
     String(s.rps),
@@ -71,7 +75,7 @@ export function printRun(run: RunReport) {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${head}`);
-  console.log(line(header));
+  if (rows.length > 0) console.log(line(header));
   for (const row of rows) console.log(line(row));
   for (const [name, s] of Object.entries(run.scenarios)) {
     if (!s.endpoints) continue;

@@ -21,6 +21,7 @@ import {
   SCENARIOS,
   type ScenarioName,
 } from './scenarios.js';
+import { printSoak, runSoak } from './soak.js';
 import { formatBytes, seedDatabase, SHAPE_FLAGS, shapeFromArgs } from './seed.js';
 import { buildDist, type ServerEntry, type ServerProcess, startServer } from './server-process.js';
 import type { SeedShape } from './dataset.js';
@@ -46,12 +47,16 @@ interface BenchOptions {
   feedMode: string | undefined;
   cpuProf: boolean;
   entry: ServerEntry;
+  /** `--soak SECONDS`: only `mixed`, for that long, reported per window of `soakWindow` s. */
+  soak: number | null;
+  soakWindow: number;
 }
 
 const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations --popular 10000]
   [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
   [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode timeline|read|timeline,read]
-  [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]`;
+  [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]
+  [--soak SECONDS [--soak-window 300] (mixed only; RSS and p99 per window)]`;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'help']);
@@ -67,16 +72,19 @@ async function main(argv: string[]): Promise<number> {
     'scenarios',
     'workers',
     'scale',
+    'soak',
+    'soak-window',
   ];
   assertKnown(args, [...SHAPE_FLAGS, ...known, 'no-seed', 'feed-mode', 'cpu-prof', 'tsx', 'help']);
   const scale = args.get('scale');
+  const soak = args.has('soak') ? intArg(args, 'soak', 1800, 1) : null;
   const options: BenchOptions = {
     shape: shapeFromArgs(args, BENCH_SHAPE),
     databaseUrl: stringArg(args, 'database-url'),
     seed: !args.has('no-seed'),
     scenarios: parseScenarios(
       stringArg(args, 'scenarios'),
-      scale ? ['feed', 'profile'] : SCENARIOS,
+      scale ? ['feed', 'profile'] : soak ? ['mixed'] : SCENARIOS,
     ),
     duration: intArg(args, 'duration', 15, 1),
     warmup: intArg(args, 'warmup', 3, 0),
@@ -85,7 +93,11 @@ async function main(argv: string[]): Promise<number> {
     feedMode: stringArg(args, 'feed-mode'),
     cpuProf: args.has('cpu-prof'),
     entry: args.has('tsx') ? 'tsx' : 'dist',
+    soak,
+    soakWindow: intArg(args, 'soak-window', 300, 1),
   };
+  if (soak && (scale || options.scenarios.join() !== 'mixed'))
+    throw new Error('--soak runs the mixed scenario alone: drop --scale and --scenarios');
   if (scale && !options.seed) throw new Error('--scale seeds its own data sets; drop --no-seed');
   const sizes = scale
     ? [
@@ -104,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
   for (const users of sizes) {
     for (const run of await benchRun({ ...options, shape: { ...options.shape, users } })) {
       printRun(run);
+      if (run.soak) printSoak(run.soak);
       runs.push(run);
     }
   }
@@ -121,13 +134,16 @@ async function main(argv: string[]): Promise<number> {
     runs,
     scaling: scaled,
   });
-  const chart = await writeChart(file, runs);
-  console.log(`\nwrote ${path.relative(ROOT, file)} and ${path.relative(ROOT, chart)}`);
-  const failed = runs.flatMap((r) =>
-    Object.entries(r.scenarios)
+  const charted = runs.some((r) => Object.keys(r.scenarios).length > 0);
+  const chart = charted ? await writeChart(file, runs) : undefined;
+  const wrote = [file, ...(chart ? [chart] : [])].map((f) => path.relative(ROOT, f));
+  console.log(`\nwrote ${wrote.join(' and ')}`);
+  const failed = runs.flatMap((r) => [
+    ...Object.entries(r.scenarios)
       .filter(([, s]) => s.non2xx > 0 || s.errors > 0)
       .map(([n]) => n),
-  );
+    ...(r.soak?.windows.some((w) => w.non2xx > 0 || w.errors > 0) ? ['soak'] : []),
+  ]);
   if (failed.length > 0) {
     console.error(`FAILED: non-2xx answers or errors in ${failed.join(', ')}`);
     return 1;
@@ -190,8 +206,9 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
 async function measure(
   env: Record<string, string | undefined>,
   options: BenchOptions,
-  scenarios: ScenarioName[],
+  scenarioNames: ScenarioName[],
 ): Promise<Omit<RunReport, 'seed'>> {
+  let scenarios = scenarioNames;
   const config = loadConfig(env);
   const servers: ServerProcess[] = [];
   let sampler: ServerProcess | undefined;
@@ -244,6 +261,27 @@ async function measure(
     if (scenarios.some((n) => CREATES_POSTS.includes(n))) {
       await poolFor('post-create', 0);
       report.fanOutLag = await idleFanOutLag(db, urls[0]!, fixture, popularId, followers);
+    }
+    if (options.soak) {
+      console.error(`soak: warm-up ${options.warmup} s, then mixed for ${options.soak} s`);
+      await poolFor('mixed', options.warmup);
+      if (options.warmup > 0) {
+        await runLoad(urls, scenario('mixed', fixture), options.warmup, options.connections);
+        await drainJobs(db);
+      }
+      report.soak = await runSoak({
+        urls,
+        servers,
+        connections: options.connections,
+        seconds: options.soak,
+        windowSeconds: options.soakWindow,
+        load: () => scenario('mixed', fixture),
+        beforeWindow: (seconds) => poolFor('mixed', seconds),
+        db,
+        popularId,
+        followers,
+      });
+      scenarios = [];
     }
     for (const name of scenarios) {
       console.error(

@@ -12,6 +12,8 @@ export interface ServerProcess {
   url: string;
   /** Peak resident set size so far, in MiB (VmHWM from /proc, so short peaks are not missed). */
   peakRssMb(): Promise<number | null>;
+  /** Resident set size now, in MiB (VmRSS). */
+  rssMb(): Promise<number | null>;
   /** CPU time (user + system) the process has used so far, in seconds; null off Linux. */
   cpuSeconds(): Promise<number | null>;
   stop(): Promise<void>;
@@ -71,6 +73,12 @@ function imageNodeOptions(): string[] {
   return match[1]!.split(/\s+/).filter(Boolean);
 }
 
+async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+  const kb = status && new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+}
+
 /** Starts the server as its own process and waits until /healthz answers. */
 export async function startServer(
   env: Record<string, string | undefined>,
@@ -114,11 +122,8 @@ export async function startServer(
   return {
     pid,
     url,
-    async peakRssMb() {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
-      const kb = status && /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-      return kb ? Math.round(Number(kb) / 1024) : null;
-    },
+    peakRssMb: () => statusMb(pid, 'VmHWM'),
+    rssMb: () => statusMb(pid, 'VmRSS'),
     async cpuSeconds() {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
       // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
