@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/client.js';
-import { quantile } from './load.js';
+import { type Answer, quantile } from './load.js';
 
 /** Fan-out lag of one class of authors, in ms from the post's 201 to its timeline rows. */
 export interface LagResult {
@@ -38,6 +38,8 @@ export function createLagTracker(db: Db, popularId: number, pollMs = 5) {
   const pending: Pending[] = [];
   const lags = { regular: [] as number[], popular: [] as number[] };
   const missed = { regular: 0, popular: 0 };
+  /** From each popular post's 201 to its rows being seen: when its fan-out may be running. */
+  const popularSpans: Span[] = [];
   let polling = false;
 
   const probeOf = (authorId: number) => {
@@ -73,8 +75,10 @@ export function createLagTracker(db: Db, popularId: number, pollMs = 5) {
       for (let i = pending.length - 1; i >= 0; i--) {
         const p = pending[i]!;
         const name = p.popular ? 'popular' : 'regular';
-        if (seen.has(p.postId)) lags[name].push(now - p.at);
-        else if (now - p.at > TIMEOUT_MS) missed[name]++;
+        if (seen.has(p.postId)) {
+          lags[name].push(now - p.at);
+          if (p.popular) popularSpans.push({ start: p.at, end: now });
+        } else if (now - p.at > TIMEOUT_MS) missed[name]++;
         else continue;
         pending.splice(i, 1);
       }
@@ -101,6 +105,8 @@ export function createLagTracker(db: Db, popularId: number, pollMs = 5) {
       await Promise.all(probes.values());
       while (pending.length > 0) await new Promise((r) => setTimeout(r, pollMs));
     },
+    /** The popular author's fan-outs seen so far, as spans of performance.now() time. */
+    popularSpans: () => popularSpans,
     /** Stops polling and summarises, given each class's follower count. */
     async finish(followers: { regular: number; popular: number }): Promise<FanOutLag> {
       await this.settle();
@@ -122,6 +128,54 @@ export function createLagTracker(db: Db, popularId: number, pollMs = 5) {
       return out;
     },
   };
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** p99 of the other endpoints' requests: all, those that overlapped a popular fan-out, the rest. */
+export interface FanOutImpact {
+  all: { requests: number; p99: number };
+  during: { requests: number; p99: number };
+  otherwise: { requests: number; p99: number };
+  /**
+   * all.p99 / otherwise.p99: how much the popular fan-outs raised the run's p99 (the rest
+   * standing in for the same run without them); null when either side has no request.
+   */
+  raised: number | null;
+}
+
+/** A popular fan-out may raise other endpoints' p99 by at most this much (issue #21 §1). */
+export const FAN_OUT_IMPACT_LIMIT = 1.2;
+
+/**
+ * Splits the answers of every endpoint but post creation into those whose request overlapped
+ * a popular author's fan-out and the rest, and compares their p99: one run, so both sides see
+ * the same machine, data and load.
+ */
+export function fanOutImpact(answers: readonly Answer[], spans: readonly Span[]): FanOutImpact {
+  const during: number[] = [];
+  const otherwise: number[] = [];
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  for (const answer of answers) {
+    if (answer.tag === 'post-create') continue;
+    const start = answer.end - answer.ms;
+    const overlaps = sorted.some((s) => s.start < answer.end && s.end > start);
+    (overlaps ? during : otherwise).push(answer.ms);
+  }
+  const side = (list: number[]) => {
+    list.sort((a, b) => a - b);
+    return { requests: list.length, p99: Math.round(quantile(list, 0.99) * 100) / 100 };
+  };
+  const all = side([...during, ...otherwise]);
+  const [a, b] = [side(during), side(otherwise)];
+  const raised =
+    a.requests === 0 || b.requests === 0 || b.p99 === 0
+      ? null
+      : Math.round((all.p99 / b.p99) * 100) / 100;
+  return { all, during: a, otherwise: b, raised };
 }
 
 /** Accepted followers of a user. */

@@ -17,6 +17,15 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** Per endpoint (request tag), when the scenario mixes several. */
   endpoints?: Record<string, EndpointResult>;
+  /** Every answer, when asked for (`keepAnswers`). */
+  answers?: Answer[];
+}
+
+/** One answer: its endpoint, latency, and when it arrived (performance.now()). */
+export interface Answer {
+  tag: string;
+  ms: number;
+  end: number;
 }
 
 /** Called with each 201 answer's body and the time it arrived (performance.now()). */
@@ -36,8 +45,10 @@ export async function runLoad(
   seconds: number,
   connections: number,
   onCreated?: OnCreated,
+  keepAnswers = false,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const answers: Answer[] = [];
   const byTag = new Map<string, number[]>();
   // autocannon calls onResponse and then, synchronously, emits 'response' (which carries the
   // latency) for the same answer; the request's tag rides on the connection's context between.
@@ -63,6 +74,7 @@ export async function runLoad(
   });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
+    if (keepAnswers) answers.push({ tag: answered, ms, end: performance.now() });
     let list = byTag.get(answered);
     if (!list) byTag.set(answered, (list = []));
     list.push(ms);
@@ -92,6 +104,7 @@ export async function runLoad(
     errors: result.errors,
     statusCodes,
     ...(endpoints ? { endpoints } : {}),
+    ...(keepAnswers ? { answers } : {}),
   };
 }
 

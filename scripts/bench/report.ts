@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FanOutLag } from './fanout.js';
+import { FAN_OUT_IMPACT_LIMIT, type FanOutImpact, type FanOutLag } from './fanout.js';
 import type { LoadResult } from './load.js';
 import type { ScenarioName } from './scenarios.js';
 import type { SoakReport } from './soak.js';
@@ -18,6 +18,11 @@ export interface ScenarioReport extends LoadResult {
   cpuUsPerRequest: number | null;
   /** Scenarios that create posts: commit → followers' timeline rows, sampled during the load. */
   fanOutLag?: FanOutLag;
+  /**
+   * `mixed`: p99 of the other endpoints' requests that overlapped a popular author's fan-out,
+   * against the rest of the run.
+   */
+  popularImpact?: FanOutImpact;
   /** How long the jobs the load queued (fan-outs, backfills) took to drain after it. */
   jobsDrainSeconds: number;
 }
@@ -97,6 +102,20 @@ export function printRun(run: RunReport) {
         `fan-out lag (${when}, ${kind} author, ${l.followers} followers): ${l.posts} posts, p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms, missed ${l.missed}`,
       );
     }
+  }
+  for (const [name, s] of Object.entries(run.scenarios)) {
+    const impact = s.popularImpact;
+    if (!impact) continue;
+    const verdict =
+      impact.raised === null
+        ? 'no overlap seen'
+        : impact.raised <= FAN_OUT_IMPACT_LIMIT
+          ? 'ok'
+          : 'OVER';
+    const side = (x: { requests: number; p99: number }) => `${x.p99} ms (${x.requests} requests)`;
+    console.log(
+      `${name}: p99 of the other endpoints ${side(impact.all)}; overlapping a popular fan-out ${side(impact.during)}, the rest ${side(impact.otherwise)}: raised ×${impact.raised ?? '?'} (limit ×${FAN_OUT_IMPACT_LIMIT}, ${verdict})`,
+    );
   }
   console.log(`peak RSS per server process: ${run.peakRssMb ?? '?'} MiB`);
 }

@@ -9,7 +9,13 @@ import { assertKnown, intArg, parseArgs, stringArg } from './args.js';
 import { type BenchDatabase, freshBenchDatabase } from './bench-database.js';
 import { writeChart } from './chart.js';
 import { BENCH_PASSWORD, DEFAULT_SHAPE, username } from './dataset.js';
-import { createLagTracker, drainJobs, type FanOutLag, followerCount } from './fanout.js';
+import {
+  createLagTracker,
+  drainJobs,
+  type FanOutLag,
+  fanOutImpact,
+  followerCount,
+} from './fanout.js';
 import { benchUserIds, fillMediaPool, followTargets } from './fixture.js';
 import { type OnCreated, runLoad, sampleStatements } from './load.js';
 import { machine, printRun, type RunReport, scaling, writeResults } from './report.js';
@@ -301,13 +307,23 @@ async function measure(
         ? (tag, body, at) => tag === 'post-create' && tracker.track(body, at)
         : undefined;
       const cpuBefore = await cpuSeconds(servers);
-      const result = await runLoad(urls, load, options.duration, options.connections, onCreated);
+      const mixed = name === 'mixed';
+      const { answers, ...result } = await runLoad(
+        urls,
+        load,
+        options.duration,
+        options.connections,
+        onCreated,
+        mixed,
+      );
       const cpuUsed = await cpuSeconds(servers);
       const cpuUsPerRequest =
         cpuBefore === null || cpuUsed === null || result.requests === 0
           ? null
           : Math.round(((cpuUsed - cpuBefore) * 1e6) / result.requests);
       const fanOutLag = await tracker?.finish(followers);
+      const popularImpact =
+        answers && tracker ? fanOutImpact(answers, tracker.popularSpans()) : undefined;
       // Fan-outs and backfills left queued would run during the next scenario.
       const jobsDrainSeconds = await drainJobs(db);
       report.scenarios[name] = {
@@ -316,6 +332,7 @@ async function measure(
         loadBefore,
         cpuUsPerRequest,
         ...(fanOutLag ? { fanOutLag } : {}),
+        ...(popularImpact ? { popularImpact } : {}),
         jobsDrainSeconds,
       };
     }

@@ -1,4 +1,10 @@
-import { createLagTracker, drainJobs, type FanOutLag } from './fanout.js';
+import {
+  createLagTracker,
+  drainJobs,
+  type FanOutImpact,
+  fanOutImpact,
+  type FanOutLag,
+} from './fanout.js';
 import { type LoadResult, runLoad } from './load.js';
 import type { TaggedRequest } from './scenarios.js';
 import type { ServerProcess } from './server-process.js';
@@ -15,6 +21,7 @@ export interface SoakWindow extends Pick<LoadResult, 'requests' | 'rps' | 'p50' 
   non2xx: number;
   errors: number;
   fanOutLag?: FanOutLag;
+  popularImpact: FanOutImpact;
 }
 
 export interface SoakReport {
@@ -54,14 +61,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const seconds = Math.min(options.windowSeconds, options.seconds - done);
     await options.beforeWindow(seconds);
     const tracker = createLagTracker(options.db, options.popularId);
-    const result = await runLoad(
+    const { answers, ...result } = await runLoad(
       options.urls,
       options.load(),
       seconds,
       options.connections,
       (tag, body, at) => tag === 'post-create' && tracker.track(body, at),
+      true,
     );
     const fanOutLag = await tracker.finish(options.followers);
+    const popularImpact = fanOutImpact(answers!, tracker.popularSpans());
     done += seconds;
     const rss = await Promise.all(options.servers.map((s) => s.rssMb()));
     windows.push({
@@ -74,6 +83,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       errors: result.errors,
       rssMb: rss.some((r) => r === null) ? null : Math.max(...(rss as number[])),
       fanOutLag,
+      popularImpact,
     });
     const last = windows.at(-1)!;
     console.error(

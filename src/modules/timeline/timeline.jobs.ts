@@ -36,7 +36,7 @@ export function timelineJobHandlers(deps: Pick<AppDeps, 'db' | 'config' | 'clock
         // Too many followers to copy every post: from now on readers merge this author in.
         return markMergeAuthor(db, job.author_id, toDbTime(deps.clock.now()));
       }
-      return fanOutPost(db, job.post_id);
+      return fanOutPost(db, job.post_id, job.author_id);
     },
     async [BACKFILL](payload) {
       const job = payload as BackfillPayload;
