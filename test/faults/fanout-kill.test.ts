@@ -21,8 +21,9 @@ import { freshDatabase } from '../helpers/test-app.js';
  * Fault: the process fanning out a post by an author with 10,000 followers is killed with
  * SIGKILL. After a restart every follower's timeline has the post exactly once. Real processes;
  * SQLite, or MariaDB with TEST_DATABASE_URL. On MariaDB the kill lands while the fan-out's
- * statement is half done: the test's own transaction holds the last follower's timeline row
- * (uncommitted), so the fan-out waits on it with the other rows written but not committed.
+ * last batch is half done: the test's own transaction holds the last follower's timeline row
+ * (uncommitted), so the fan-out waits on it with the earlier batches committed and the last
+ * one's other rows written but not committed.
  */
 const FOLLOWERS = 10_000;
 const AUTHOR = 1;
@@ -178,9 +179,10 @@ test('kill -9 while a post by an author with 10,000 followers fans out: after a 
   }
   const afterKill = await timelineRows(postId);
   console.log(`timeline rows of the post right after the kill: ${afterKill.rows}`);
+  // The fan-out commits in batches of followers, so a kill may leave some batches written.
   assert.ok(
-    afterKill.rows === 1 || afterKill.rows === FOLLOWERS + 1,
-    `the author's own row, and all followers or none of them: ${afterKill.rows}`,
+    afterKill.rows >= 1 && afterKill.rows <= FOLLOWERS + 1,
+    `the author's own row, and at most every follower once: ${afterKill.rows}`,
   );
   // Whether MariaDB finished the dead client's statement or not, its job was never marked done.
   if (blocker) assert.equal((await fanOutJob())?.status, 'held', 'the job is still claimed');
