@@ -61,6 +61,7 @@ import { toDbTime, toIso } from './db/time.js';
 import { jobsRetentionHandlers, PRUNE_FINISHED_JOBS, startSchedule } from './jobs/schedule.js';
 import { authJobHandlers, PRUNE_REFRESH_TOKENS } from './modules/auth/auth.jobs.js';
 import { mailJobHandlers } from './modules/mail/mail.jobs.js';
+import { PRUNE_REELS_SERVED, reelsJobHandlers } from './modules/reels/reels.jobs.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { hiddenWordsRoutes } from './modules/hidden-words/hidden-words.routes.js';
 import { timelineJobHandlers } from './modules/timeline/timeline.jobs.js';
@@ -164,6 +165,7 @@ export async function buildApp(
       ...authJobHandlers(deps),
       ...idempotencyJobHandlers(deps),
       ...storiesJobHandlers(deps),
+      ...reelsJobHandlers(deps),
       ...jobsRetentionHandlers(db, () => clock.now()),
     },
     concurrency: config.jobConcurrency,
@@ -293,6 +295,7 @@ export async function buildApp(
       PRUNE_IDEMPOTENCY_KEYS,
       PRUNE_FINISHED_JOBS,
       ARCHIVE_EXPIRED_STORIES,
+      PRUNE_REELS_SERVED,
     ].map((kind) => ({
       kind,
       everyMs: HOUR_MS,

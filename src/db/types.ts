@@ -224,6 +224,14 @@ export interface PostViewsTable {
   created_at: DbTime;
 }
 
+/** What a GET /reels walk has served: never served again in that walk. */
+export interface ReelFeedServedTable {
+  viewer_id: number;
+  walk_id: string;
+  post_id: number;
+  served_at: DbTime;
+}
+
 export interface CloseFriendsTable {
   owner_id: number;
   friend_id: number;
@@ -508,6 +516,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   post_versions: PostVersionsTable;
   post_views: PostViewsTable;
+  reel_feed_served: ReelFeedServedTable;
   close_friends: CloseFriendsTable;
   highlights: HighlightsTable;
   highlight_stories: HighlightStoriesTable;
@@ -686,6 +695,12 @@ export const tableColumns = {
     'created_at',
   ]),
   post_views: columns<PostViewsTable>()(['post_id', 'viewer_id', 'day', 'created_at']),
+  reel_feed_served: columns<ReelFeedServedTable>()([
+    'viewer_id',
+    'walk_id',
+    'post_id',
+    'served_at',
+  ]),
   close_friends: columns<CloseFriendsTable>()(['owner_id', 'friend_id', 'created_at']),
   highlights: columns<HighlightsTable>()([
     'id',

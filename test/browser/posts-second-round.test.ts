@@ -3,7 +3,8 @@
  * a highlight made from stories (ordered with the keyboard) shows on the profile; a post edit
  * changes the caption, alt text and settings, keeps people tags, and the history shows the old
  * version; archiving hides a post from the profile grid and shows it on the Archive page; the
- * composer sends alt text. Screens are checked with axe.
+ * composer sends alt text, for posts and for stories; highlights on the profile reorder with
+ * the keyboard. Screens are checked with axe.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -284,5 +285,84 @@ test('the composer sends alt text for each photo', async () => {
     200,
   );
   assert.equal(post.media[0]!.alt_text, 'Sand dunes under a pale sky');
+  await page.context().close();
+});
+
+async function createHighlight(account: SignedUp, title: string): Promise<string> {
+  const response = await web.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/highlights',
+    headers: auth(account),
+    payload: { title, story_ids: [await postStory(account, '#8a5cd5')] },
+  });
+  return expectStatus<{ id: string }>(response, 201).id;
+}
+
+test('highlights on your own profile reorder with the keyboard, each move saved', async () => {
+  const { t, origin, browser } = web;
+  const alice = await signupViaApi(t, { username: 'rhea', name: 'Rhea' });
+  const order = async () =>
+    expectStatus<{ data: { title: string }[] }>(
+      await t.app.inject({ url: '/api/v1/users/rhea/highlights', headers: auth(alice) }),
+      200,
+    ).data.map((h) => h.title);
+  for (const title of ['Alps', 'Beach', 'City']) await createHighlight(alice, title);
+  const before = await order();
+
+  const page = await signedIn(browser, alice, DESKTOP);
+  await page.goto(`${origin}/u/rhea`);
+  await page.getByRole('button', { name: 'Reorder highlights' }).click();
+  const first = before[0]!;
+  const right = page.getByRole('button', { name: `Move highlight ${first} right` });
+  await right.focus();
+  await page.keyboard.press('Enter');
+  // Moved one place right: its "left" button is enabled now, and focus stayed on "right".
+  await page
+    .getByRole('button', { name: `Move highlight ${first} left` })
+    .and(page.locator(':enabled'))
+    .waitFor();
+  const focused = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { ariaLabel: string | null } } })
+        .document.activeElement.ariaLabel,
+  );
+  assert.equal(focused, `Move highlight ${first} right`);
+  await expectNoSeriousA11yViolations(page, 'profile with highlights being reordered');
+  await page.screenshot({ path: path.join(shots, 'highlights-reorder-1280.png'), fullPage: true });
+  const expected = [before[1]!, first, before[2]!];
+  for (let i = 0; i < 20 && (await order()).join() !== expected.join(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.deepEqual(await order(), expected);
+
+  // After a reload the profile shows the saved order.
+  await page.reload();
+  const links = page.getByRole('link', { name: /^Highlight / });
+  await links.first().waitFor();
+  assert.deepEqual(
+    await links.evaluateAll((all) => all.map((a) => a.getAttribute('aria-label'))),
+    expected.map((title) => `Highlight ${title}`),
+  );
+  await page.context().close();
+});
+
+test('the story composer sends alt text with the story’s photo', async () => {
+  const { t, origin, browser } = web;
+  const alice = await signupViaApi(t, { username: 'sami', name: 'Sami' });
+  const page = await signedIn(browser, alice, DESKTOP);
+  await page.goto(`${origin}/create/story`);
+  await page
+    .locator('#composer-files')
+    .setInputFiles({ name: 'lake.jpg', mimeType: 'image/jpeg', buffer: await photo('#4080c0') });
+  await page.getByLabel('Alt text for lake.jpg').fill('A still lake at dawn');
+  await expectNoSeriousA11yViolations(page, 'story composer with alt text');
+  await page.getByRole('button', { name: 'Share to story' }).click();
+  await page.waitForURL(`${origin}/`);
+  const stories = expectStatus<{ data: { media: { alt_text: string | null } }[] }>(
+    await t.app.inject({ url: '/api/v1/users/sami/stories', headers: auth(alice) }),
+    200,
+  );
+  assert.equal(stories.data.length, 1);
+  assert.equal(stories.data[0]!.media.alt_text, 'A still lake at dawn');
   await page.context().close();
 });

@@ -17,6 +17,7 @@ import * as moderation from './0013_moderation.js';
 import * as accountEmail from './0014_account_email.js';
 import * as oauthSessions from './0016_oauth_sessions.js';
 import * as mediaKeyIndex from './0017_media_key_index.js';
+import * as reelsServed from './0018_reels_served.js';
 
 /**
  * Ordered list of migrations. Imported statically (not read from disk) so the same list
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0014_account_email': accountEmail,
   '0016_oauth_sessions': oauthSessions,
   '0017_media_key_index': mediaKeyIndex,
+  '0018_reels_served': reelsServed,
 };

@@ -5,6 +5,8 @@ import { expectStatus, queryCount } from '../../../test/helpers/http.js';
 import { createPost, ids } from '../../../test/helpers/posts-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { toDbTime } from '../../db/time.js';
+import { encodeCursor } from '../../http/pagination.js';
+import { PRUNE_REELS_SERVED, reelsJobHandlers } from './reels.jobs.js';
 
 // Its own database: GET /reels reads every public reel there is.
 let t: TestApp;
@@ -94,9 +96,9 @@ test('unseen reels of followed accounts first, then popular public ones, walked 
   await view(me, s1); // watched: gone
   for (const viewer of [fan, friend, strangerA]) await view(viewer, s4);
   await t.db.updateTable('posts').set({ like_count: 40 }).where('id', '=', Number(s4)).execute();
-  const s6 = await reel(strangerB, 0); // score 0, newest id: after the cursor
+  await reel(strangerB, 0, { like_count: 90 }); // posted after the walk began: the next walk's
   const page3 = expectStatus(await reels(me, `?limit=2&cursor=${page2.next_cursor}`), 200);
-  assert.deepEqual(ids(page3), [s6, s5], 's4 moved ahead of the cursor: skipped, not repeated');
+  assert.deepEqual(ids(page3), [s4, s5], 's4 rose: served, not skipped');
   assert.equal(page3.next_cursor, null);
 
   const served = [...ids(page1), ...ids(page2), ...ids(page3)];
@@ -106,20 +108,118 @@ test('unseen reels of followed accounts first, then popular public ones, walked 
 
 test('pages cost the same number of statements whatever their size; bad cursors are 400', async () => {
   const me = await createUser(t);
-  const star = await createUser(t);
+  const [star, stranger] = [await createUser(t), await createUser(t)];
   await follow(t, me, star);
   for (let i = 0; i < 3; i++) await reel(star, i + 1);
+  for (let i = 0; i < 5; i++) await reel(stranger, i + 1);
   const one = await reels(me, '?limit=1');
   const five = await reels(me, '?limit=5');
   assert.equal(queryCount(one), queryCount(five));
   const phase2 = expectStatus(await reels(me, '?limit=4'), 200);
   assert.ok(phase2.next_cursor);
   const a = await reels(me, `?limit=1&cursor=${phase2.next_cursor}`);
-  const b = await reels(me, `?limit=3&cursor=${phase2.next_cursor}`);
+  const { next_cursor } = expectStatus(a, 200);
+  const b = await reels(me, `?limit=3&cursor=${next_cursor}`);
   assert.equal(queryCount(a), queryCount(b));
-  for (const cursor of ['nope', Buffer.from('[3,1,1]').toString('base64url')]) {
+  const walk = JSON.parse(Buffer.from(next_cursor, 'base64url').toString('utf8'))[1];
+  for (const cursor of [
+    'nope',
+    encodeCursor([3, walk, toDbTime(t.clock.now())]),
+    encodeCursor([2, 'short', toDbTime(t.clock.now())]),
+  ]) {
     const bad = expectStatus(await reels(me, `?cursor=${cursor}`), 400);
     assert.equal(bad.errors[0].field, 'cursor');
   }
   assert.equal(expectStatus(await reels(me, '?limit=0'), 400).errors[0].field, 'limit');
+});
+
+const call = (user: TestUser, method: 'POST' | 'DELETE', url: string, payload?: object) =>
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: user.headers,
+    ...(payload ? { payload } : {}),
+  });
+
+/** Walks the rest of a reels walk two at a time; fails if it does not end. */
+async function walkToEnd(user: TestUser, cursor: string): Promise<string[]> {
+  const served: string[] = [];
+  let next: string | null = cursor;
+  for (let pages = 0; next !== null; pages++) {
+    assert.ok(pages < 100, 'the walk ends');
+    const response = await reels(user, `?limit=2&cursor=${next}`);
+    const page: { data: { id: string }[]; next_cursor: string | null } = expectStatus(
+      response,
+      200,
+    );
+    served.push(...ids(page));
+    next = page.next_cursor;
+  }
+  return served;
+}
+
+test('unfollowing, unliking, comments and likes mid-walk never serve a reel twice; the walk ends', async () => {
+  const me = await createUser(t);
+  const [friend, stranger, fan] = [await createUser(t), await createUser(t), await createUser(t)];
+  await follow(t, me, friend);
+  const f1 = await reel(friend, 2);
+  const f2 = await reel(friend, 1);
+  // Scores far above the other tests' reels, which this walk meets later.
+  const x1 = await reel(stranger, 1, { like_count: 1010 });
+  const x2 = await reel(stranger, 2, { like_count: 1008 });
+  expectStatus(await call(fan, 'POST', `/posts/${x2}/like`), 200); // 1009
+  const x3 = await reel(stranger, 3, { like_count: 1006 });
+  const x4 = await reel(stranger, 4, { like_count: 1004 });
+  const x5 = await reel(stranger, 5, { like_count: 1000 });
+
+  const page1 = expectStatus(await reels(me, '?limit=2'), 200);
+  assert.deepEqual(ids(page1), [f2, f1]);
+  // Unfollowed: f1 and f2 become popular public reels, already served.
+  expectStatus(await call(me, 'DELETE', `/users/${friend.username}/follow`), 204);
+  const page2 = expectStatus(await reels(me, `?limit=2&cursor=${page1.next_cursor}`), 200);
+  assert.deepEqual(ids(page2), [x1, x2]);
+
+  expectStatus(await call(fan, 'DELETE', `/posts/${x2}/like`), 200); // dropped behind a score cursor
+  expectStatus(await call(fan, 'POST', `/posts/${x1}/comments`, { text: 'again!' }), 201);
+  // x5 rises from last to first of what is left: served next, not skipped.
+  expectStatus(await call(fan, 'POST', `/posts/${x5}/like`), 200);
+  for (const text of ['one', 'two', 'three']) {
+    expectStatus(await call(fan, 'POST', `/posts/${x5}/comments`, { text }), 201);
+  }
+  const page3 = expectStatus(await reels(me, `?limit=2&cursor=${page2.next_cursor}`), 200);
+  assert.deepEqual(ids(page3), [x5, x3]);
+
+  const rest = await walkToEnd(me, page3.next_cursor);
+  assert.equal(rest[0], x4);
+  const served = [...ids(page1), ...ids(page2), ...ids(page3), ...rest];
+  assert.equal(new Set(served).size, served.length, 'no reel twice');
+  for (const id of [f1, f2, x1, x2, x3, x4, x5]) assert.ok(served.includes(id));
+
+  // A new walk starts afresh.
+  const again = expectStatus(await reels(me, '?limit=100'), 200);
+  assert.ok(ids(again).includes(x1));
+});
+
+test('a cursor lasts a day; the retention job prunes what expired walks served', async () => {
+  const me = await createUser(t);
+  const page = expectStatus(await reels(me, '?limit=1'), 200);
+  assert.ok(page.next_cursor, 'the earlier tests left reels to walk');
+  const [, walk] = JSON.parse(Buffer.from(page.next_cursor, 'base64url').toString('utf8'));
+  const dayAgo = toDbTime(new Date(t.clock.now().getTime() - 25 * HOUR_MS));
+  const expired = expectStatus(await reels(me, `?cursor=${encodeCursor([2, walk, dayAgo])}`), 400);
+  assert.equal(expired.errors[0].field, 'cursor');
+
+  const servedRows = () =>
+    t.db.selectFrom('reel_feed_served').select('post_id').where('viewer_id', '=', me.id).execute();
+  assert.equal((await servedRows()).length, 1);
+  const prune = reelsJobHandlers({ db: t.db, clock: t.clock })[PRUNE_REELS_SERVED]!;
+  await prune({});
+  assert.equal((await servedRows()).length, 1, 'a walk of today is kept');
+  await t.db
+    .updateTable('reel_feed_served')
+    .set({ served_at: dayAgo })
+    .where('viewer_id', '=', me.id)
+    .execute();
+  await prune({});
+  assert.deepEqual(await servedRows(), []);
 });

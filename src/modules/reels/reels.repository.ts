@@ -6,10 +6,10 @@ import { POST_COLUMNS, type PostRow, visibleAuthorPerRow } from '../posts/post-r
 import { notMuted } from '../users/visibility.js';
 
 /**
- * Popularity of a reel, times ten so it stays an integer both engines compare exactly:
+ * Popularity of a reel, times ten so it stays an integer both engines order exactly:
  * likes + 2 × comments + views / 10.
  */
-export const REEL_SCORE = sql<number>`(10 * posts.like_count + 20 * posts.comment_count + posts.view_count)`;
+const REEL_SCORE = sql<number>`(10 * posts.like_count + 20 * posts.comment_count + posts.view_count)`;
 
 /** The viewer has not watched it (any day): what "unseen" means for the reels feed. */
 const unseenBy = (viewerId: number) =>
@@ -20,14 +20,26 @@ const followedBy = (viewerId: number) =>
   sql<SqlBool>`posts.author_id in (select rf.following_id from follows rf
     where rf.follower_id = ${viewerId} and rf.status = 'accepted')`;
 
-function liveReels(db: Executor, viewerId: number) {
+/** Where a walk of the reels feed is: its id, and the time it started. */
+export interface Walk {
+  id: string;
+  startedAt: DbTime;
+}
+
+const notServedIn = (viewerId: number, walkId: string) =>
+  sql<SqlBool>`not exists (select 1 from reel_feed_served rs where rs.viewer_id = ${viewerId}
+    and rs.walk_id = ${walkId} and rs.post_id = posts.id)`;
+
+function liveReels(db: Executor, viewerId: number, walk: Walk) {
   return db
     .selectFrom('posts')
     .select(POST_COLUMNS)
     .where('posts.type', '=', 'reel')
     .where('posts.deleted_at', 'is', null)
     .where('posts.archived_at', 'is', null)
+    .where('posts.created_at', '<=', walk.startedAt)
     .where(unseenBy(viewerId))
+    .where(notServedIn(viewerId, walk.id))
     .where(visibleAuthorPerRow(viewerId, 'posts.author_id'));
 }
 
@@ -35,10 +47,11 @@ function liveReels(db: Executor, viewerId: number) {
 export function followedUnseenReels(
   db: Executor,
   viewerId: number,
+  walk: Walk,
   cursor: readonly [DbTime, number] | null,
   limit: number,
 ): Promise<PostRow[]> {
-  return liveReels(db, viewerId)
+  return liveReels(db, viewerId, walk)
     .where(followedBy(viewerId))
     .where(notMuted(viewerId, 'posts.author_id', 'posts'))
     .$if(cursor !== null, (q) =>
@@ -51,18 +64,18 @@ export function followedUnseenReels(
 }
 
 /**
- * Phase 2: unseen reels since `since` of public accounts the viewer neither is nor follows, by
- * score then id, both descending.
+ * Phase 2: unseen reels of the `POPULAR_REELS_DAYS` before the walk started, of public accounts
+ * the viewer neither is nor follows, that this walk has not served yet: by live score then id,
+ * both descending. Not a keyset on the score, which moves: the served rows are the position.
  */
 export async function popularUnseenReels(
   db: Executor,
   viewerId: number,
+  walk: Walk,
   since: DbTime,
-  cursor: readonly [number, number] | null,
   limit: number,
-): Promise<(PostRow & { score: number })[]> {
-  const rows = await liveReels(db, viewerId)
-    .select(REEL_SCORE.as('score'))
+): Promise<PostRow[]> {
+  return liveReels(db, viewerId, walk)
     .where('posts.created_at', '>=', since)
     .where('posts.author_id', '<>', viewerId)
     .where(sql<SqlBool>`not ${followedBy(viewerId)}`)
@@ -70,14 +83,36 @@ export async function popularUnseenReels(
       sql<SqlBool>`exists (select 1 from profiles rp where rp.user_id = posts.author_id
         and rp.is_private = 0)`,
     )
-    .$if(cursor !== null, (q) =>
-      q.where(
-        sql<SqlBool>`(${REEL_SCORE} < ${cursor![0]} or (${REEL_SCORE} = ${cursor![0]} and posts.id < ${cursor![1]}))`,
-      ),
-    )
     .orderBy(REEL_SCORE, 'desc')
     .orderBy('posts.id', 'desc')
     .limit(limit + 1)
     .execute();
-  return rows.map((row) => ({ ...row, score: Number(row.score) }));
+}
+
+/** Records a page as served in its walk (ignoring a retried page's rows already there). */
+export async function recordServed(
+  db: Executor,
+  viewerId: number,
+  walkId: string,
+  postIds: readonly number[],
+  now: DbTime,
+): Promise<void> {
+  if (postIds.length === 0) return;
+  await db
+    .insertInto('reel_feed_served')
+    .values(
+      postIds.map((postId) => ({
+        viewer_id: viewerId,
+        walk_id: walkId,
+        post_id: postId,
+        served_at: now,
+      })),
+    )
+    .orIgnore()
+    .execute();
+}
+
+/** Retention: served rows of walks that have expired. */
+export async function deleteServedBefore(db: Executor, before: DbTime): Promise<void> {
+  await db.deleteFrom('reel_feed_served').where('served_at', '<', before).execute();
 }

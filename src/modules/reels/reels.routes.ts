@@ -19,7 +19,7 @@ export const reelsRoutes =
           tags,
           operationId: 'listReels',
           summary: 'Reels to watch',
-          description: `First the reels you have not watched (\`POST /posts/{id}/views\`) from accounts you follow, newest first; then unwatched reels of the last ${POPULAR_REELS_DAYS} days from public accounts you do not follow, by popularity \`likes + 2 × comments + views / 10\` (ties: newest id first). The cursor carries the phase and the position, so a walk never serves a reel twice while reels are posted, watched or liked between pages: a new reel waits for the next walk, and a reel gaining popularity moves ahead of the cursor, never behind it. (Only a popularity that drops during the walk, an unlike or a deleted comment, could bring a reel back; watching it ends that too.)`,
+          description: `First the reels you have not watched (\`POST /posts/{id}/views\`) from accounts you follow, newest first; then unwatched reels of the last ${POPULAR_REELS_DAYS} days from public accounts you do not follow, by popularity \`likes + 2 × comments + views / 10\` (ties: newest id first). A walk never serves a reel twice: the server records what each walk (named by its \`next_cursor\`) has served, so a reel whose popularity drops or rises, or whose author you unfollow or follow, between pages is not served again; reels posted after the walk began wait for the next walk, so every walk ends. A cursor is good for a day from the walk's first page (400 \`cursor\` after that: start again without one). Repeating a request with the same cursor moves on past what it served the first time.`,
           querystring: PageQuery,
           response: { 200: PostPage, 400: Problem, 401: Problem },
         },

@@ -5,13 +5,14 @@ import type { Media } from './types';
 
 /**
  * Sends a file as multipart with upload progress, which fetch (and so the typed client) cannot
- * report; the caller names the answer's type from the client's schemas. A 401 refreshes the session and sends the file again once.
+ * report; the caller names the answer's type from the client's schemas; `fields` go along. A 401 refreshes the session and sends the file again once.
  */
 export async function uploadFile<T>(
   path: '/api/v1/media' | '/api/v1/me/profile-image',
   file: File | Blob,
   onProgress: (fraction: number) => void,
   method: 'POST' | 'PUT' = 'POST',
+  fields: Record<string, string> = {},
 ): Promise<T> {
   const send = () =>
     new Promise<{ status: number; body: unknown }>((resolve) => {
@@ -33,6 +34,8 @@ export async function uploadFile<T>(
       };
       xhr.onerror = () => resolve({ status: 0, body: null });
       const form = new FormData();
+      // Text fields (POST /media's `alt_text`) before the file, which the server streams.
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
       form.append('file', file);
       xhr.send(form);
     });

@@ -5,7 +5,7 @@ import { api, must } from '../api/client';
 import { ApiError, messageOf } from '../api/errors';
 import { postKeys } from '../api/posts';
 import type { Location, Media } from '../api/types';
-import { uploadFile } from '../api/upload';
+import { untilReady, uploadFile } from '../api/upload';
 import { FieldError } from '../components/bits';
 import { LocationPicker } from '../components/LocationPicker';
 import { storyFeedKey } from '../components/StoriesTray';
@@ -25,7 +25,7 @@ interface Item {
   media?: Media;
   error?: string;
   tags: DraftTag[];
-  /** Describes the photo or video for screen readers (`alt_texts` of the new post). */
+  /** Describes it for screen readers (the post's `alt_texts`, or the story upload's `alt_text`). */
   alt: string;
 }
 
@@ -86,6 +86,9 @@ export default function Composer() {
       alt: '',
     }));
     setItems((all) => [...all, ...added]);
+    if (fileInput.current) fileInput.current.value = '';
+    // A story's file goes up when it is shared, with its alt text (POST /media's `alt_text`).
+    if (kind === 'story') return;
     for (const item of added) {
       uploadFile<Media>('/api/v1/media', item.file, (p) => update(item.key, { progress: p }))
         .then((media) => {
@@ -94,7 +97,6 @@ export default function Composer() {
         })
         .catch((err: unknown) => update(item.key, { error: messageOf(err) }));
     }
-    if (fileInput.current) fileInput.current.value = '';
   };
 
   /** A video answered 202 is transcoded on the server: poll it until it is ready or failed. */
@@ -113,8 +115,10 @@ export default function Composer() {
     }
   };
 
-  const uploading = items.some((i) => i.media?.status !== 'ready' && !i.error);
-  const ready = items.length > 0 && items.every((i) => i.media?.status === 'ready');
+  const uploading = kind !== 'story' && items.some((i) => i.media?.status !== 'ready' && !i.error);
+  const ready =
+    items.length > 0 &&
+    items.every((i) => (kind === 'story' ? !i.error : i.media?.status === 'ready'));
   const tooLong = captionLength(caption) > CAPTION_MAX;
 
   const submit = async (e: FormEvent) => {
@@ -122,17 +126,27 @@ export default function Composer() {
     setBusy(true);
     setError(null);
     try {
-      const mediaIds = items.map((i) => i.media!.id);
       if (kind === 'story') {
+        const item = items[0]!;
+        const uploaded = await uploadFile<Media>(
+          '/api/v1/media',
+          item.file,
+          (progress) => update(item.key, { progress }),
+          'POST',
+          { alt_text: item.alt.trim() },
+        );
+        update(item.key, { media: uploaded });
+        const media = await untilReady(uploaded, () => mounted.current);
         await must(
           api.POST('/api/v1/stories', {
-            body: { media_id: mediaIds[0]!, audience: closeFriends ? 'close_friends' : 'everyone' },
+            body: { media_id: media.id, audience: closeFriends ? 'close_friends' : 'everyone' },
           }),
         );
         await client.invalidateQueries({ queryKey: storyFeedKey });
         void navigate('/');
         return;
       }
+      const mediaIds = items.map((i) => i.media!.id);
       const tags = tagsOf(items);
       const altTexts = altTextsOf(items);
       const post = await must(
@@ -217,26 +231,25 @@ export default function Composer() {
                         ? 'Processing video…'
                         : item.media
                           ? 'Uploaded'
-                          : `${Math.round(item.progress * 100)} %`}
+                          : kind === 'story' && !busy
+                            ? 'Uploads when you share it'
+                            : `${Math.round(item.progress * 100)} %`}
                       {item.tags.length > 0 &&
                         ` · ${item.tags.length} ${item.tags.length === 1 ? 'person' : 'people'} tagged`}
                     </span>
                   )}
-                  {kind !== 'story' && (
-                    <>
-                      <label htmlFor={`alt-${item.key}`} className="visually-hidden">
-                        Alt text for {item.file.name}
-                      </label>
-                      <input
-                        id={`alt-${item.key}`}
-                        className="alt-input"
-                        value={item.alt}
-                        maxLength={1000}
-                        placeholder="Describe this for people who can't see it (alt text)"
-                        onChange={(e) => update(item.key, { alt: e.target.value })}
-                      />
-                    </>
-                  )}
+                  <label htmlFor={`alt-${item.key}`} className="visually-hidden">
+                    Alt text for {item.file.name}
+                  </label>
+                  <input
+                    id={`alt-${item.key}`}
+                    className="alt-input"
+                    value={item.alt}
+                    maxLength={1000}
+                    disabled={kind === 'story' && busy}
+                    placeholder="Describe this for people who can't see it (alt text)"
+                    onChange={(e) => update(item.key, { alt: e.target.value })}
+                  />
                 </div>
                 <div className="upload-buttons">
                   {kind === 'post' && item.media?.type === 'image' && (

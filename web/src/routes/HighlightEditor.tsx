@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, must } from '../api/client';
@@ -21,21 +21,48 @@ const storyDate = (story: Story) =>
     minute: '2-digit',
   });
 
-/** Your stories to choose from: the active ones, then the archived (expired) ones. */
+/** Where the picker's next page starts in each list: undefined at first, null once it ended. */
+interface StoryCursors {
+  active?: string | null;
+  archived?: string | null;
+}
+const PICKER_PAGE = 100;
+
+/**
+ * Your stories to choose from: the active ones, then the archived (expired) ones, a page of each
+ * at a time (the archive's cursor), for as long as "Load more stories" is pressed.
+ */
 function useMyStories(username: string) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['stories', 'mine-for-highlights', username],
-    queryFn: async () => {
+    initialPageParam: {} as StoryCursors,
+    queryFn: async ({ pageParam }) => {
+      const page = (cursor: string | undefined) => ({
+        limit: PICKER_PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      const ended = { data: [] as Story[], next_cursor: null };
       const [active, archived] = await Promise.all([
-        must(
-          api.GET('/api/v1/users/{username}/stories', {
-            params: { path: { username }, query: { limit: 100 } },
-          }),
-        ),
-        must(api.GET('/api/v1/me/archive/stories', { params: { query: { limit: 100 } } })),
+        pageParam.active === null
+          ? ended
+          : must(
+              api.GET('/api/v1/users/{username}/stories', {
+                params: { path: { username }, query: page(pageParam.active) },
+              }),
+            ),
+        pageParam.archived === null
+          ? ended
+          : must(
+              api.GET('/api/v1/me/archive/stories', {
+                params: { query: page(pageParam.archived) },
+              }),
+            ),
       ]);
-      return [...active.data, ...archived.data];
+      const next: StoryCursors = { active: active.next_cursor, archived: archived.next_cursor };
+      return { stories: [...active.data, ...archived.data], next };
     },
+    getNextPageParam: ({ next }) =>
+      next.active === null && next.archived === null ? undefined : next,
   });
 }
 
@@ -63,8 +90,13 @@ export default function HighlightEditor() {
     <HighlightForm
       key={id ?? 'new'}
       username={me.username}
-      available={stories.data}
+      available={stories.data.pages.flatMap((p) => p.stories)}
       highlight={existing.data}
+      more={
+        stories.hasNextPage
+          ? { load: () => void stories.fetchNextPage(), loading: stories.isFetchingNextPage }
+          : undefined
+      }
     />
   );
 }
@@ -73,9 +105,12 @@ function HighlightForm({
   username,
   available,
   highlight,
+  more,
 }: {
   username: string;
   available: Story[];
+  /** Loads the next page of stories to choose from, while there is one. */
+  more?: { load: () => void; loading: boolean };
   highlight?: { id: string; title: string; stories: Story[]; cover: { id: string } | null };
 }) {
   const client = useQueryClient();
@@ -192,6 +227,16 @@ function HighlightForm({
                 </li>
               ))}
             </ul>
+          )}
+          {more && (
+            <button
+              type="button"
+              className="button secondary"
+              disabled={more.loading}
+              onClick={more.load}
+            >
+              {more.loading ? 'Loading…' : 'Load more stories'}
+            </button>
           )}
         </fieldset>
         {chosen.length > 0 && (
