@@ -213,3 +213,44 @@ test('authenticated answers carry Cache-Control: no-store; anonymous public ones
   assert.equal(anonymous.statusCode, 200);
   assert.notEqual(anonymous.headers['cache-control'], 'no-store');
 });
+
+describe('the session check (src/modules/auth/session-check.ts)', () => {
+  test('without Redis, every request checks its session in the database', async () => {
+    const pair = await login(await account(), 'ua');
+    const first = await call('GET', '/me', pair.access_token);
+    const again = await call('GET', '/me', pair.access_token);
+    assert.equal(queryCount(again), queryCount(first));
+  });
+
+  test('with Redis, a cached session costs no statement; ending it here ends it at once', async () => {
+    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const r = await buildTestApp({
+      env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test-${process.pid}-${Date.now()}:` },
+    });
+    try {
+      const signedUp = await signupViaApi(r, { password: PASSWORD });
+      const me = () =>
+        r.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(signedUp.access_token) });
+      const first = await me();
+      // The cache is trusted once the revocation channel is subscribed (soon after start).
+      let cached = await me();
+      for (let i = 0; i < 50 && queryCount(cached) === queryCount(first); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        cached = await me();
+      }
+      assert.equal(cached.statusCode, 200);
+      assert.equal(queryCount(cached), queryCount(first) - 1);
+      expectStatus(
+        await r.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/logout',
+          payload: { refresh_token: signedUp.refresh_token },
+        }),
+        204,
+      );
+      assert.equal((await me()).statusCode, 401);
+    } finally {
+      await r.close();
+    }
+  });
+});
