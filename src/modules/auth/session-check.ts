@@ -17,8 +17,6 @@ export interface SessionCheck {
   isLive(userId: number, sessionId: number): Promise<boolean>;
   /** After the commit that ended these accounts' sessions (or deactivated or suspended them). */
   ended(userIds: readonly number[]): Promise<void>;
-  /** Resolves once revocations from other replicas are heard (the cache is in use). */
-  listening(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,7 +43,6 @@ export function createSessionCheck(
     return {
       isLive: (userId, sessionId) => isLiveSession(db, userId, sessionId),
       ended: async () => undefined,
-      listening: async () => undefined,
       close: async () => undefined,
     };
   }
@@ -69,15 +66,12 @@ export function createSessionCheck(
   // (not ioredis's autoResubscribe) so the cache is trusted only once the subscription is back;
   // whatever was published while it was down is unknown, hence everything is forgotten.
   const subscriber = redis.duplicate({ autoResubscribe: false });
-  let ready!: () => void;
-  const firstSubscription = new Promise<void>((resolve) => (ready = resolve));
   subscriber.on('error', (err: Error) => log.warn({ err }, 'redis session subscriber error'));
   subscriber.on('ready', () => {
     subscriber.subscribe(channel).then(
       () => {
         forget(null);
         subscribed = true;
-        ready();
       },
       (err: unknown) => log.warn({ err }, 'could not subscribe to session revocations'),
     );
@@ -119,7 +113,6 @@ export function createSessionCheck(
         );
       });
     },
-    listening: () => firstSubscription,
     async close() {
       subscribed = false;
       await subscriber.quit().catch(() => subscriber.disconnect());
