@@ -6,7 +6,6 @@
  * moved past the URLs' expiry (the test app's clock, as TEST_CLOCK would).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,12 +13,9 @@ import type { Browser, Locator } from 'playwright-core';
 import { createUser } from '../helpers/factories.js';
 import { makeImage } from '../helpers/media-fixtures.js';
 import { createPost } from '../helpers/posts-factories.js';
-import { freePort } from '../helpers/server-process.js';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium } from './chromium.js';
-import { PHONE, signedIn } from './web-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { PHONE, signedIn, startWebApp, type WebApp } from './web-app.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 /** Whether an <img> shows its picture (no DOM types in the tests' compilation). */
 const shown = (locator: Locator) =>
   locator.evaluate((img) => {
@@ -30,33 +26,20 @@ const shown = (locator: Locator) =>
     return complete && naturalWidth > 0;
   });
 const POSTS = 10;
+let web: WebApp;
 let t: TestApp;
 let browser: Browser;
 let origin: string;
 
 before(async () => {
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
-    cwd: root,
-    stdio: 'inherit',
+  web = await startWebApp({
+    MEDIA_URL_TTL_SECONDS: '60',
+    // The access token outlives the clock's jump; only the media URLs expire.
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
   });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  t = await buildTestApp({
-    env: {
-      PUBLIC_URL: origin,
-      WEB_DIST_DIR: path.join(root, 'web/dist'),
-      MEDIA_URL_TTL_SECONDS: '60',
-      // The access token outlives the clock's jump; only the media URLs expire.
-      ACCESS_TOKEN_TTL_SECONDS: '86400',
-    },
-  });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
+  ({ t, browser, origin } = web);
 });
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+after(async () => web?.close());
 
 test('an expired signed image URL is replaced by a fresh one, not left broken', async () => {
   const owner = await createUser(t, { isPrivate: true });
