@@ -65,7 +65,7 @@ export function createSessionCheck(
   // A connection in subscriber mode runs no other command. Subscribed by hand on each (re)connect
   // (not ioredis's autoResubscribe) so the cache is trusted only once the subscription is back;
   // whatever was published while it was down is unknown, hence everything is forgotten.
-  const subscriber = redis.duplicate({ autoResubscribe: false });
+  const subscriber = redis.duplicate({ autoResubscribe: false, connectionName: channel });
   subscriber.on('error', (err: Error) => log.warn({ err }, 'redis session subscriber error'));
   subscriber.on('ready', () => {
     subscriber.subscribe(channel).then(
