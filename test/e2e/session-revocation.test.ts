@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -224,4 +224,37 @@ describe('a session cached on one replica ends there at once when another ends i
     assert.equal(close.status, 204, JSON.stringify(close.body));
     assert.equal(await meOnB(user.access_token), 401);
   });
+
+  test('a password reset ends every session', async () => {
+    const user = await signup();
+    await cachedOnB(user.access_token);
+    const email = `${user.username}@example.com`;
+    assert.equal((await call(a, 'POST', '/auth/password-reset', null, { email })).status, 202);
+    const token = await mailedResetToken(email);
+    const confirm = await call(a, 'POST', '/auth/password-reset/confirm', null, {
+      token,
+      new_password: 'a-reset-good-password',
+    });
+    assert.equal(confirm.status, 204, JSON.stringify(confirm.body));
+    assert.equal(await meOnB(user.access_token), 401);
+  });
 });
+
+/** The token of the reset mail to `to`, from the files replica A writes without SMTP. */
+async function mailedResetToken(to: string): Promise<string> {
+  const folder = path.join(dir, 'mail');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      // Quoted-printable: soft line breaks and "=" itself are encoded.
+      const text = (await readFile(path.join(folder, name), 'utf8'))
+        .replace(/=\r?\n/g, '')
+        .replace(/=3D/g, '=');
+      const token = /reset-password\?token=([\w-]+)/.exec(text)?.[1];
+      if (token && text.includes(to)) return token;
+    }
+    assert.ok(Date.now() < deadline, `no reset mail to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
