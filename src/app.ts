@@ -21,7 +21,7 @@ import { registerWebApp } from './http/web-app.js';
 import { registerWriteLimits } from './http/write-limits.js';
 import { verifyAccessToken } from './modules/auth/access-token.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
-import { isLiveSession } from './modules/auth/auth.service.js';
+import { createSessionCheck } from './modules/auth/session-check.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { closeFriendsRoutes } from './modules/close-friends/close-friends.routes.js';
 import { commentsRoutes } from './modules/comments/comments.routes.js';
@@ -150,6 +150,7 @@ export async function buildApp(
     jobs: { wake: () => jobs.wake(), runNow: (ids) => jobs.runNow(ids) },
     redis,
     notifications: createNotificationBus(redis, `${config.redisKeyPrefix}notifications`, app.log),
+    sessions: createSessionCheck(db, redis, `${config.redisKeyPrefix}sessions:ended`, app.log),
   };
   const mailer = createMailer(config, app.log);
   if (!config.smtpUrl && config.nodeEnv === 'production') {
@@ -194,6 +195,7 @@ export async function buildApp(
   const requests = trackInFlightRequests(app);
   // Live streams never end by themselves: they end first, so requests can drain.
   app.addHook('preClose', async () => deps.notifications.close());
+  app.addHook('onClose', async () => deps.sessions.close());
   app.addHook('preClose', async () => {
     const [drained] = await Promise.all([
       requests.drained(REQUEST_DRAIN_MS),
@@ -228,10 +230,10 @@ export async function buildApp(
   const authenticate: Authenticate = async (token) => {
     if (isOAuthToken(token)) return authenticateOAuthToken(db, token);
     const claims = await verifyAccessToken(config.jwtSecret, token, deps.clock.now());
-    // One statement per request (two primary-key lookups): a deactivated or suspended account's
-    // unexpired tokens, and those of a session that was logged out, revoked or ended by a
-    // password change, stop working at once on every replica, with no cache to invalidate.
-    if (!claims || !(await isLiveSession(db, claims.userId, claims.sessionId))) return null;
+    // A deactivated or suspended account's unexpired tokens, and those of a session that was
+    // logged out, revoked or ended by a password change, stop working at once on every replica:
+    // one statement per request, or none while the session is cached (src/modules/auth/session-check.ts).
+    if (!claims || !(await deps.sessions.isLive(claims.userId, claims.sessionId))) return null;
     return { id: claims.userId, sessionId: claims.sessionId };
   };
   registerAuth(app, authenticate);

@@ -5,6 +5,7 @@ import type { Db } from './db/client.js';
 import type { MediaSigner } from './media/signed-url.js';
 import type { Storage } from './media/storage.js';
 import type { JobRunner } from './jobs/runner.js';
+import type { SessionCheck } from './modules/auth/session-check.js';
 import type { NotificationBus } from './modules/notifications/notification-bus.js';
 import type { MediaUrl } from './modules/users/user-summary.js';
 
@@ -23,4 +24,9 @@ export interface AppDeps {
   redis: Redis | null;
   /** Wakes live notification streams (across replicas through Redis when it is configured). */
   notifications: NotificationBus;
+  /**
+   * The auth hook's session check; every path that ends sessions or deactivates an account
+   * calls `ended` after its commit (cached per process, dropped on every replica via Redis).
+   */
+  sessions: SessionCheck;
 }

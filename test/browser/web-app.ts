@@ -25,8 +25,11 @@ export interface WebApp {
   close: () => Promise<void>;
 }
 
-/** Builds web/dist if stale, then serves it with the API on a free port; Chromium is launched. */
-export async function startWebApp(): Promise<WebApp> {
+/**
+ * Builds web/dist if stale, then serves it with the API on a free port (`env` added to the test
+ * app's); Chromium is launched.
+ */
+export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-stale.ts'], {
     cwd: root,
     stdio: 'inherit',
@@ -34,7 +37,7 @@ export async function startWebApp(): Promise<WebApp> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const t = await buildTestApp({
-    env: { PUBLIC_URL: origin, WEB_DIST_DIR: path.join(root, 'web/dist') },
+    env: { PUBLIC_URL: origin, WEB_DIST_DIR: path.join(root, 'web/dist'), ...env },
   });
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await launchChromium();

@@ -86,7 +86,7 @@ export async function openAppSession(
   });
 }
 
-/** The app revoked its token (/oauth/revoke): its session ends too. */
+/** The app revoked its token (/oauth/revoke): its session ends too (call `deps.sessions.ended` after commit). */
 export async function endAppSession(deps: AppDeps, db: Executor, userId: number, id: number) {
   await repo.revokeSessions(db, { userId, id }, toDbTime(deps.clock.now()));
 }
@@ -199,7 +199,7 @@ export async function refresh(deps: AppDeps, refreshToken: string): Promise<Toke
   const row = await repo.findRefreshToken(deps.db, sha256(refreshToken));
   if (!row) throw invalidRefresh();
   if (row.revoked_at !== null) {
-    await endFamily(deps.db, row.family_id, now);
+    await endFamily(deps, row, now);
     throw invalidRefresh();
   }
   if (row.expires_at <= now || !row.is_active) throw invalidRefresh();
@@ -214,18 +214,23 @@ export async function refresh(deps: AppDeps, refreshToken: string): Promise<Toke
     return issued.pair;
   });
   if (!pair) {
-    await endFamily(deps.db, row.family_id, now);
+    await endFamily(deps, row, now);
     throw invalidRefresh();
   }
   return withUser(deps, row.user_id, pair);
 }
 
 /** A login ends: its refresh tokens and its session, so its access tokens stop at once. */
-async function endFamily(db: Executor, familyId: string, now: DbTime) {
-  await inTransaction(db, async (trx) => {
-    await repo.revokeFamily(trx, familyId, now);
-    await repo.revokeSessions(trx, { familyId }, now);
+async function endFamily(
+  deps: AppDeps,
+  login: { user_id: number; family_id: string },
+  now: DbTime,
+) {
+  await inTransaction(deps.db, async (trx) => {
+    await repo.revokeFamily(trx, login.family_id, now);
+    await repo.revokeSessions(trx, { familyId: login.family_id }, now);
   });
+  await deps.sessions.ended([login.user_id]);
 }
 
 /**
@@ -236,18 +241,17 @@ export async function logout(deps: AppDeps, refreshToken: string): Promise<void>
   const now = toDbTime(deps.clock.now());
   const row = await repo.findRefreshToken(deps.db, sha256(refreshToken));
   if (!row) return;
-  await endFamily(deps.db, row.family_id, now);
+  await endFamily(deps, row, now);
 }
 
-/** Every login of the user ends (deactivation, suspension, password reset). */
+/**
+ * Every login of the user ends (deactivation, suspension, password reset), in the caller's
+ * transaction; the caller then calls `deps.sessions.ended` after commit.
+ */
 export async function revokeAllRefreshTokens(db: Executor, userId: number, now: Date) {
   await repo.revokeAllOfUser(db, userId, toDbTime(now));
   await repo.revokeSessions(db, { userId }, toDbTime(now));
 }
-
-/** For the auth hook: the token's account is active and its session was not revoked. */
-export const isLiveSession = (db: Executor, userId: number, sessionId: number) =>
-  repo.isLiveSession(db, userId, sessionId);
 
 export async function listSessions(
   deps: AppDeps,
@@ -280,6 +284,7 @@ export async function revokeSession(deps: AppDeps, actor: Actor, sessionId: numb
     }
     await repo.revokeTokensOfRevokedSessions(trx, actor.id, now);
   });
+  await deps.sessions.ended([actor.id]);
 }
 
 async function endOtherSessions(trx: Executor, actor: Actor, now: DbTime) {
@@ -291,6 +296,7 @@ async function endOtherSessions(trx: Executor, actor: Actor, now: DbTime) {
 export async function revokeOtherSessions(deps: AppDeps, actor: Actor) {
   const now = toDbTime(deps.clock.now());
   await inTransaction(deps.db, (trx) => endOtherSessions(trx, actor, now));
+  await deps.sessions.ended([actor.id]);
 }
 
 /**
@@ -312,6 +318,7 @@ export async function changePassword(
     await setPasswordHash(trx, actor.id, passwordHash);
     await endOtherSessions(trx, actor, toDbTime(deps.clock.now()));
   });
+  await deps.sessions.ended([actor.id]);
 }
 
 const TOKEN_TTL_SECONDS: Record<EmailTokenPurpose, number> = {
@@ -469,4 +476,5 @@ export async function confirmPasswordReset(
     await markEmailVerified(trx, row.user_id, row.email);
     await revokeAllRefreshTokens(trx, row.user_id, now);
   });
+  await deps.sessions.ended([row.user_id]);
 }

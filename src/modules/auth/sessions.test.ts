@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { signupViaApi, uniqueName } from '../../../test/helpers/accounts-factories.js';
 import { bearer, expectStatus, queryCount } from '../../../test/helpers/http.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
@@ -212,4 +213,60 @@ test('authenticated answers carry Cache-Control: no-store; anonymous public ones
   const anonymous = await call('GET', `/users/${name}`, null);
   assert.equal(anonymous.statusCode, 200);
   assert.notEqual(anonymous.headers['cache-control'], 'no-store');
+});
+
+describe('the session check (src/modules/auth/session-check.ts)', () => {
+  test('without Redis, every request checks its session in the database', async () => {
+    const pair = await login(await account(), 'ua');
+    const first = await call('GET', '/me', pair.access_token);
+    const again = await call('GET', '/me', pair.access_token);
+    assert.equal(queryCount(again), queryCount(first));
+  });
+
+  test('with Redis, a cached session costs no statement; ending it here ends it at once', async () => {
+    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const prefix = `test-${process.pid}-${Date.now()}:`;
+    const r = await buildTestApp({ env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } });
+    const admin = new Redis(redisUrl);
+    try {
+      const signedUp = await signupViaApi(r, { password: PASSWORD });
+      const me = () =>
+        r.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(signedUp.access_token) });
+      const first = await me();
+      const uncachedCount = queryCount(first);
+      /** GET /me until it costs `count` statements (within 5 s). */
+      const until = async (count: number, what: string) => {
+        // Often: ioredis reconnects 50 ms after a lost connection.
+        for (let i = 0; i < 500; i++) {
+          const response = await me();
+          assert.equal(response.statusCode, 200);
+          if (queryCount(response) === count) return;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        assert.fail(what);
+      };
+      // The cache is trusted once the revocation channel is subscribed (soon after start).
+      await until(uncachedCount - 1, 'the session was never cached');
+      // A replica that loses its subscription could miss revocations: it stops caching until it
+      // has subscribed again.
+      const clients = String(await admin.client('LIST'));
+      const id = new RegExp(`id=(\\d+) .*name=${prefix}sessions:ended`).exec(clients)?.[1];
+      assert.ok(id, 'the subscriber connection is named after its channel');
+      await admin.client('KILL', 'ID', id);
+      await until(uncachedCount, 'the cache was still used without a subscription');
+      await until(uncachedCount - 1, 'the cache was not used again after resubscribing');
+      expectStatus(
+        await r.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/logout',
+          payload: { refresh_token: signedUp.refresh_token },
+        }),
+        204,
+      );
+      assert.equal((await me()).statusCode, 401);
+    } finally {
+      admin.disconnect();
+      await r.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { createSessionCheck } from '../auth/session-check.js';
 import { createNotificationBus } from '../notifications/notification-bus.js';
 import type { AppDeps } from '../../deps.js';
 import { toDbTime } from '../../db/time.js';
@@ -480,6 +481,7 @@ describe('media', () => {
         jobs: { wake: () => undefined, runNow: async () => undefined },
         redis: null,
         notifications: createNotificationBus(null, 'test', console),
+        sessions: createSessionCheck(t.db, null, 'test', console),
       };
     };
 

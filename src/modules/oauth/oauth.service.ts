@@ -348,11 +348,12 @@ export async function revokeToken(deps: AppDeps, input: TokenRequest & { token?:
   }
   const token = text(input.token);
   if (!token) throw invalidRequest('token is required.');
-  await inTransaction(deps.db, async (trx) => {
+  const endedFor = await inTransaction(deps.db, async (trx) => {
     const owner = await repo.findTokenSession(trx, sha256(token), app.id);
     await repo.revokeToken(trx, sha256(token), app.id, toDbTime(deps.clock.now()));
-    if (owner?.user_id != null && owner.session_id !== null) {
-      await endAppSession(deps, trx, owner.user_id, owner.session_id);
-    }
+    if (owner?.user_id == null || owner.session_id === null) return null;
+    await endAppSession(deps, trx, owner.user_id, owner.session_id);
+    return owner.user_id;
   });
+  if (endedFor !== null) await deps.sessions.ended([endedFor]);
 }

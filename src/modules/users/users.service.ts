@@ -233,6 +233,7 @@ export async function deactivateMe(deps: AppDeps, actor: Actor, password: string
     await revokeAllRefreshTokens(trx, actor.id, deps.clock.now());
     await inUserDeactivated(trx, actor.id);
   });
+  await deps.sessions.ended([actor.id]);
 }
 
 /**
@@ -259,7 +260,7 @@ export async function suspendAccount(
   reason: string,
 ): Promise<boolean> {
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (trx) => {
+  const suspended = await inTransaction(deps.db, async (trx) => {
     const peers = await acceptedFollowsOf(trx, userId, false);
     const accounts = await repo.lockAccounts(trx, [
       userId,
@@ -276,6 +277,8 @@ export async function suspendAccount(
     await revokeAllRefreshTokens(trx, userId, now);
     return true;
   });
+  if (suspended) await deps.sessions.ended([userId]);
+  return suspended;
 }
 
 /**

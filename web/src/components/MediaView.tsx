@@ -1,6 +1,7 @@
 import { decode } from 'blurhash';
 import { useMemo, useState } from 'react';
 import type { Media } from '../api/types';
+import { failedUrl, useSignedMediaRecovery } from '../lib/signed-media';
 
 const cache = new Map<string, string>();
 
@@ -38,6 +39,7 @@ interface Props {
 /** One photo (srcset of thumbnail and display size, blurhash until loaded) or an inline muted video. */
 export function MediaView({ media, alt, eager = false, thumbnail = false }: Props) {
   const [loaded, setLoaded] = useState(false);
+  const recover = useSignedMediaRecovery();
   const placeholder = useMemo(() => blurhashUrl(media.blurhash), [media.blurhash]);
   const ratio = `${media.width} / ${media.height}`;
   if (media.type === 'video' && !thumbnail) {
@@ -53,6 +55,7 @@ export function MediaView({ media, alt, eager = false, thumbnail = false }: Prop
         playsInline
         loop
         preload="metadata"
+        onError={(event) => recover(failedUrl(event))}
       />
     );
   }
@@ -76,6 +79,7 @@ export function MediaView({ media, alt, eager = false, thumbnail = false }: Prop
       loading={eager ? 'eager' : 'lazy'}
       decoding="async"
       onLoad={() => setLoaded(true)}
+      onError={(event) => recover(failedUrl(event))}
     />
   );
 }

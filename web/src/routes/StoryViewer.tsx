@@ -10,6 +10,7 @@ import { Menu } from '../components/Menu';
 import { HeartIcon } from '../components/PostCard';
 import { ReportForm } from '../components/Report';
 import { storyFeedKey, useStoryFeed } from '../components/StoriesTray';
+import { failedUrl, useSignedMediaRecovery } from '../lib/signed-media';
 import { relativeTime } from '../lib/time';
 
 const IMAGE_MS = 5000;
@@ -70,6 +71,7 @@ interface ViewerProps {
 }
 
 function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
+  const recover = useSignedMediaRecovery();
   const me = useSession()?.user;
   const client = useQueryClient();
   const firstUnseen = Math.max(
@@ -246,9 +248,15 @@ function Viewer({ stories, onEnd, onBeforeStart, onClose }: ViewerProps) {
             muted
             playsInline
             aria-label={`Story video by ${story.author.username}`}
+            onError={(event) => recover(failedUrl(event))}
           />
         ) : (
-          <img key={story.id} src={story.media.url} alt={`Story by ${story.author.username}`} />
+          <img
+            key={story.id}
+            src={story.media.url}
+            alt={`Story by ${story.author.username}`}
+            onError={(event) => recover(failedUrl(event))}
+          />
         )}
       </div>
       <footer className="story-footer">
