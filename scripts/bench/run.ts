@@ -12,7 +12,14 @@ import { BENCH_PASSWORD, DEFAULT_SHAPE, username } from './dataset.js';
 import { createLagTracker, drainJobs, type FanOutLag, followerCount } from './fanout.js';
 import { benchUserIds, fillMediaPool, followTargets } from './fixture.js';
 import { type OnCreated, runLoad, sampleStatements } from './load.js';
-import { machine, printRun, type RunReport, scaling, writeResults } from './report.js';
+import {
+  machine,
+  percentOfRaw,
+  printRun,
+  type RunReport,
+  scaling,
+  writeResults,
+} from './report.js';
 import {
   CREATES_POSTS,
   type Fixture,
@@ -46,15 +53,17 @@ interface BenchOptions {
   feedMode: string | undefined;
   cpuProf: boolean;
   entry: ServerEntry;
+  withRaw: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations --popular 10000]
   [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
   [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode timeline|read|timeline,read]
-  [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]`;
+  [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]
+  [--with-raw (then the same scenarios on the raw reference server, scripts/bench/raw/)]`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'help']);
+  const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'with-raw', 'help']);
   if (args.has('help')) {
     console.log(USAGE);
     return 0;
@@ -68,7 +77,16 @@ async function main(argv: string[]): Promise<number> {
     'workers',
     'scale',
   ];
-  assertKnown(args, [...SHAPE_FLAGS, ...known, 'no-seed', 'feed-mode', 'cpu-prof', 'tsx', 'help']);
+  assertKnown(args, [
+    ...SHAPE_FLAGS,
+    ...known,
+    'no-seed',
+    'feed-mode',
+    'cpu-prof',
+    'tsx',
+    'with-raw',
+    'help',
+  ]);
   const scale = args.get('scale');
   const options: BenchOptions = {
     shape: shapeFromArgs(args, BENCH_SHAPE),
@@ -85,7 +103,13 @@ async function main(argv: string[]): Promise<number> {
     feedMode: stringArg(args, 'feed-mode'),
     cpuProf: args.has('cpu-prof'),
     entry: args.has('tsx') ? 'tsx' : 'dist',
+    withRaw: args.has('with-raw'),
   };
+  if (options.withRaw && !options.seed) {
+    throw new Error(
+      '--with-raw seeds a second, identical data set for the raw server; drop --no-seed',
+    );
+  }
   if (scale && !options.seed) throw new Error('--scale seeds its own data sets; drop --no-seed');
   const sizes = scale
     ? [
@@ -124,7 +148,10 @@ async function main(argv: string[]): Promise<number> {
   const chart = await writeChart(file, runs);
   console.log(`\nwrote ${path.relative(ROOT, file)} and ${path.relative(ROOT, chart)}`);
   const failed = runs.flatMap((r) =>
-    Object.entries(r.scenarios)
+    [
+      ...Object.entries(r.scenarios),
+      ...Object.entries(r.raw ?? {}).map(([n, s]) => [`${n} (raw)`, s] as const),
+    ]
       .filter(([, s]) => s.non2xx > 0 || s.errors > 0)
       .map(([n]) => n),
   );
@@ -142,6 +169,8 @@ async function main(argv: string[]): Promise<number> {
 async function benchRun(options: BenchOptions): Promise<RunReport[]> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'photogram-bench-'));
   let database: BenchDatabase | undefined;
+  let rawDatabase: BenchDatabase | undefined;
+  const seededAt = new Date();
   try {
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -166,7 +195,11 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
         MEDIA_DIR: path.join(tempDir, 'media'),
       });
       console.error(`seeding ${options.shape.users} users into ${database.url.split(':')[0]} …`);
-      const result = await seedDatabase({ config: loadConfig(env), shape: options.shape });
+      const result = await seedDatabase({
+        config: loadConfig(env),
+        shape: options.shape,
+        now: seededAt,
+      });
       seed = { seconds: Math.round(result.seconds * 10) / 10, bytes: result.bytes };
       console.error(`seeded in ${seed.seconds} s, ${formatBytes(result.bytes)}`);
     } else if (options.databaseUrl) {
@@ -179,9 +212,21 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
       const modeEnv = mode ? { ...env, FEED_MODE: mode } : env;
       reports.push({ ...(await measure(modeEnv, options, scenarios)), seed });
     }
+    if (options.withRaw) {
+      // The writes above changed the data, so the raw server gets a second seed of the same
+      // shape and time anchor: the same rows (test/bench/seed.test.ts), on either engine.
+      rawDatabase = await freshBenchDatabase(path.join(tempDir, 'raw'), options.databaseUrl);
+      const rawEnv = { ...env, DATABASE_URL: rawDatabase.url };
+      console.error(`seeding the raw server's copy of the data set …`);
+      await seedDatabase({ config: loadConfig(rawEnv), shape: options.shape, now: seededAt });
+      const raw = await measure(rawEnv, options, options.scenarios, 'raw');
+      Object.assign(reports[0]!, { raw: raw.scenarios, rawPeakRssMb: raw.peakRssMb });
+      reports[0]!.percentOfRaw = percentOfRaw(reports[0]!);
+    }
     return reports;
   } finally {
     await database?.drop();
+    await rawDatabase?.drop();
     await rm(tempDir, { recursive: true, force: true });
   }
 }
@@ -191,6 +236,7 @@ async function measure(
   env: Record<string, string | undefined>,
   options: BenchOptions,
   scenarios: ScenarioName[],
+  server: 'photogram' | 'raw' = 'photogram',
 ): Promise<Omit<RunReport, 'seed'>> {
   const config = loadConfig(env);
   const servers: ServerProcess[] = [];
@@ -201,12 +247,16 @@ async function measure(
     const nodeArgs = options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
       : [];
+    const entry = server === 'raw' ? 'raw' : options.entry;
     for (let i = 0; i < options.workers; i++) {
-      servers.push(await startServer(env, options.entry, nodeArgs));
+      servers.push(await startServer(env, entry, nodeArgs));
     }
     const urls = servers.map((s) => s.url);
     const needsPosts = scenarios.some((n) => n !== 'feed' && n !== 'profile');
-    const fixture = await login(urls[0]!, options.shape.users, needsPosts);
+    // The raw server has no login: Photogram logs the bench users in on the same database.
+    const loginServer = server === 'raw' ? await startServer(env, options.entry) : servers[0]!;
+    const fixture = await login(loginServer.url, options.shape.users, needsPosts);
+    if (loginServer !== servers[0]) await loginServer.stop();
     const ids = await benchUserIds(db, fixture.tokens.length);
     fixture.followTargets = await followTargets(db, ids, options.shape.users);
     const poolFor = (name: ScenarioName, seconds: number) =>
@@ -218,7 +268,7 @@ async function measure(
       );
     // Statements per request come from a short-lived server with the counter on, stopped
     // before any load: no second process touches the database while the figures are taken.
-    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
+    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, entry);
     const statementsOf = new Map<ScenarioName, number[]>();
     for (const name of scenarios) {
       if (CREATES_POSTS.includes(name)) await poolFor(name, 0);
@@ -247,7 +297,7 @@ async function measure(
     }
     for (const name of scenarios) {
       console.error(
-        `${name} (${config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
+        `${name} (${server === 'raw' ? 'raw' : config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
       );
       const creates = CREATES_POSTS.includes(name);
       if (creates) await poolFor(name, options.warmup + options.duration);

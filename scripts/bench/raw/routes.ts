@@ -1,7 +1,9 @@
-import { toDbTime, toIso } from '../../../src/db/time.js';
+import { toDbTime } from '../../../src/db/time.js';
 import { hiddenWordMatcher } from '../../../src/modules/hidden-words/hidden-words.js';
-import { mentionsOf } from '../../../src/modules/mentions/mentions.service.js';
-import { type MediaUrl, toUserSummary } from '../../../src/modules/users/user-summary.js';
+import type { CommentViewRow } from '../../../src/modules/comments/comments.repository.js';
+import { toCommentDto } from '../../../src/modules/comments/comments.service.js';
+import type { MediaUrl, UserSummaryRow } from '../../../src/modules/users/user-summary.js';
+import { type ProfileFields, toProfile } from '../../../src/modules/users/users.service.js';
 import { AUTHOR_SQL, hydrate, POST_COLUMNS, type PostRow } from './posts.js';
 import { marks, type Sql } from './sql.js';
 
@@ -136,36 +138,6 @@ export async function like(c: RouteContext, postId: number, liked: boolean): Pro
   return ok(dto);
 }
 
-interface CommentRow {
-  id: number;
-  post_id: number;
-  author_id: number;
-  parent_id: number | null;
-  text: string;
-  reply_count: number;
-  like_count: number;
-  created_at: string;
-  mentions: string | null;
-  username: string;
-  name: string;
-  profile_image_key: string | null;
-  is_private: number;
-  liked_by_me: number;
-}
-
-const commentDto = (row: CommentRow, mediaUrl: MediaUrl) => ({
-  id: String(row.id),
-  post_id: String(row.post_id),
-  author: toUserSummary({ ...row, id: row.author_id }, mediaUrl),
-  text: row.text,
-  mentions: mentionsOf(row.mentions),
-  parent_id: row.parent_id === null ? null : String(row.parent_id),
-  reply_count: row.reply_count,
-  like_count: row.like_count,
-  liked_by_me: Boolean(Number(row.liked_by_me)),
-  created_at: toIso(row.created_at),
-});
-
 /** The post author's hidden words, as a test of a comment (null: hides nothing). */
 async function hiddenBy(sql: Sql, ownerId: number) {
   const words = await sql.all<{ word: string }>(
@@ -180,9 +152,10 @@ export async function comments(c: RouteContext, postId: number, limit = PAGE): P
   const { sql, userId: me } = c;
   const found = await visiblePost(sql, me, postId);
   const [rows, hidden] = await Promise.all([
-    sql.all<CommentRow>(
+    sql.all<CommentViewRow>(
       `select c.id, c.post_id, c.author_id, c.parent_id, c.text, c.reply_count, c.like_count,
-         c.created_at, c.mentions, u.username, p.name, p.profile_image_key, p.is_private,
+         c.created_at, c.mentions, u.username as author_username, p.name as author_name,
+         p.profile_image_key as author_profile_image_key, p.is_private as author_is_private,
          exists (select 1 from comment_likes cl where cl.comment_id = c.id and cl.user_id = ?)
            as liked_by_me
        from comments c join users u on u.id = c.author_id join profiles p on p.user_id = c.author_id
@@ -200,7 +173,7 @@ export async function comments(c: RouteContext, postId: number, limit = PAGE): P
   return ok({
     data: page
       .filter((row) => !hidden || row.author_id === me || !hidden(row.text))
-      .map((row) => commentDto(row, c.mediaUrl)),
+      .map((row) => toCommentDto(row, c.mediaUrl)),
     next_cursor: rows.length > limit && last ? cursorOf([last.created_at, last.id]) : null,
   });
 }
@@ -233,9 +206,8 @@ export async function comment(c: RouteContext, postId: number, text: string): Pr
     }
     return insertId;
   });
-  const [author] = await sql.all<CommentRow>(`${AUTHOR_SQL} (?)`, [me]);
-  const row: CommentRow = {
-    ...author!,
+  const [author] = await sql.all<UserSummaryRow>(`${AUTHOR_SQL} (?)`, [me]);
+  const row: CommentViewRow = {
     id,
     post_id: postId,
     author_id: me,
@@ -245,9 +217,13 @@ export async function comment(c: RouteContext, postId: number, text: string): Pr
     like_count: 0,
     created_at: now,
     mentions: null,
+    author_username: author!.username,
+    author_name: author!.name,
+    author_profile_image_key: author!.profile_image_key,
+    author_is_private: author!.is_private,
     liked_by_me: 0,
   };
-  return ok(commentDto(row, c.mediaUrl), 201);
+  return ok(toCommentDto(row, c.mediaUrl), 201);
 }
 
 /**
@@ -480,28 +456,11 @@ export async function unfollow(c: RouteContext, username: string): Promise<Answe
 /** GET /users/:username: the profile with the reader's relation to it, one statement. */
 export async function profile(c: RouteContext, username: string): Promise<Answer> {
   const { sql, userId: me } = c;
-  const [row] = await sql.all<{
-    id: number;
-    username: string;
-    name: string;
-    profile_image_key: string | null;
-    is_private: number;
-    nickname: string;
-    bio: string;
-    website: string | null;
-    posts_count: number;
-    followers_count: number;
-    following_count: number;
-    follow_status: string | null;
-    follows_you: number;
-    blocking: number;
-    muting: number;
-    created_at: string;
-  }>(
+  const [row] = await sql.all<ProfileFields>(
     `select u.id, u.username, p.name, p.profile_image_key, p.is_private, p.nickname, p.bio,
        p.website, p.posts_count, p.followers_count, p.following_count, u.created_at,
        (select f.status from follows f where f.follower_id = ? and f.following_id = u.id)
-         as follow_status,
+         as actor_follow_status,
        exists (select 1 from follows f where f.follower_id = u.id and f.following_id = ?
          and f.status = 'accepted') as follows_you,
        exists (select 1 from blocks b where b.blocker_id = ? and b.blocked_id = u.id) as blocking,
@@ -512,19 +471,5 @@ export async function profile(c: RouteContext, username: string): Promise<Answer
     [me, me, me, me, username, me],
   );
   if (!row) throw new HttpError(404, 'not_found');
-  return ok({
-    ...toUserSummary(row, c.mediaUrl),
-    nickname: row.nickname,
-    bio: row.bio,
-    website: row.website,
-    posts_count: Number(row.posts_count),
-    followers_count: Number(row.followers_count),
-    following_count: Number(row.following_count),
-    is_following: row.follow_status === 'accepted',
-    follows_you: Number(row.follows_you) === 1,
-    follow_requested: row.follow_status === 'pending',
-    blocking: Number(row.blocking) === 1,
-    muting: Number(row.muting) === 1,
-    created_at: toIso(row.created_at),
-  });
+  return ok(toProfile(row, c.mediaUrl));
 }
