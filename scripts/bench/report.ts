@@ -41,6 +41,21 @@ export interface RunReport {
   fanOutLag?: FanOutLag;
   /** `--soak`: the mixed scenario per window. */
   soak?: SoakReport;
+  /** `--with-raw`: the same scenarios on the raw reference server (scripts/bench/raw/). */
+  raw?: Partial<Record<ScenarioName, ScenarioReport>>;
+  rawPeakRssMb?: number | null;
+  /** Photogram's req/s as a percentage of the raw server's, per scenario. */
+  percentOfRaw?: Partial<Record<ScenarioName, number>>;
+}
+
+/** Photogram's throughput as a percentage of the raw server's, per scenario both ran. */
+export function percentOfRaw(run: RunReport): Partial<Record<ScenarioName, number>> {
+  const out: Partial<Record<ScenarioName, number>> = {};
+  for (const [name, s] of Object.entries(run.scenarios) as [ScenarioName, ScenarioReport][]) {
+    const raw = run.raw?.[name];
+    if (raw && raw.rps > 0) out[name] = Math.round((100 * s.rps) / raw.rps);
+  }
+  return out;
 }
 
 export const machine = () => ({
@@ -54,6 +69,13 @@ export const machine = () => ({
 export function printRun(run: RunReport) {
   const seconds = run.soak ? `soak ${run.soak.seconds} s` : `${run.duration} s`;
   const head = `${run.dialect}, ${run.users} users, feed mode ${run.feedMode}, ${run.workers} process(es), ${run.connections} connections, ${seconds}`;
+  const rawColumns = (name: string) => {
+    const raw = run.raw?.[name as ScenarioName];
+    const percent = run.percentOfRaw?.[name as ScenarioName];
+    return raw
+      ? [String(raw.rps), raw.p99.toFixed(2), raw.statements.join('/'), `${percent ?? '?'} %`]
+      : ['', '', '', ''];
+  };
   const rows = Object.entries(run.scenarios).map(([name, s]) => [
     name,
     String(s.rps),
@@ -64,6 +86,7 @@ export function printRun(run: RunReport) {
     s.statements.join('/'),
     s.cpuUsPerRequest === null ? '?' : String(s.cpuUsPerRequest),
     s.loadBefore.toFixed(2),
+    ...(run.raw ? rawColumns(name) : []),
   ]);
   const header = [
     'scenario',
@@ -75,6 +98,7 @@ export function printRun(run: RunReport) {
     'SQL/req',
     'CPU µs/req',
     'load',
+    ...(run.raw ? ['raw req/s', 'raw p99', 'raw SQL/req', 'of raw'] : []),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -118,6 +142,12 @@ export function printRun(run: RunReport) {
     );
   }
   console.log(`peak RSS per server process: ${run.peakRssMb ?? '?'} MiB`);
+  if (run.raw) {
+    const failed = Object.entries(run.raw).filter(([, s]) => s.non2xx > 0 || s.errors > 0);
+    console.log(
+      `raw reference server: peak RSS ${run.rawPeakRssMb ?? '?'} MiB (through the tsx loader), non-2xx/errors in ${failed.map(([n]) => n).join(', ') || 'none'}`,
+    );
+  }
 }
 
 /** How p50/p99 of feed and profile move from the smallest data set to each larger one (per feed mode). */

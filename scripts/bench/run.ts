@@ -18,7 +18,14 @@ import {
 } from './fanout.js';
 import { benchUserIds, fillMediaPool, followTargets } from './fixture.js';
 import { type OnCreated, runLoad, sampleStatements } from './load.js';
-import { machine, printRun, type RunReport, scaling, writeResults } from './report.js';
+import {
+  machine,
+  percentOfRaw,
+  printRun,
+  type RunReport,
+  scaling,
+  writeResults,
+} from './report.js';
 import {
   CREATES_POSTS,
   type Fixture,
@@ -56,16 +63,18 @@ interface BenchOptions {
   /** `--soak SECONDS`: only `mixed`, for that long, reported per window of `soakWindow` s. */
   soak: number | null;
   soakWindow: number;
+  withRaw: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [seed flags: --users --follows --posts --media --likes --comments --locations --popular 10000]
   [--duration 15] [--warmup 3] [--connections 32] [--scenarios ${SCENARIOS.join(',')}] [--workers 1]
   [--database-url mysql://user@host:port/any] [--no-seed] [--scale[=20000]] [--feed-mode timeline|read|timeline,read]
   [--cpu-prof] [--tsx (run src/ through tsx instead of building dist/)]
-  [--soak SECONDS [--soak-window 300] (mixed only; RSS and p99 per window)]`;
+  [--soak SECONDS [--soak-window 300] (mixed only; RSS and p99 per window)]
+  [--with-raw (then the same scenarios on the raw reference server, scripts/bench/raw/)]`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'help']);
+  const args = parseArgs(argv, ['no-seed', 'cpu-prof', 'tsx', 'with-raw', 'help']);
   if (args.has('help')) {
     console.log(USAGE);
     return 0;
@@ -81,7 +90,16 @@ async function main(argv: string[]): Promise<number> {
     'soak',
     'soak-window',
   ];
-  assertKnown(args, [...SHAPE_FLAGS, ...known, 'no-seed', 'feed-mode', 'cpu-prof', 'tsx', 'help']);
+  assertKnown(args, [
+    ...SHAPE_FLAGS,
+    ...known,
+    'no-seed',
+    'feed-mode',
+    'cpu-prof',
+    'tsx',
+    'with-raw',
+    'help',
+  ]);
   const scale = args.get('scale');
   const soak = args.has('soak') ? intArg(args, 'soak', 1800, 1) : null;
   const options: BenchOptions = {
@@ -101,9 +119,17 @@ async function main(argv: string[]): Promise<number> {
     entry: args.has('tsx') ? 'tsx' : 'dist',
     soak,
     soakWindow: intArg(args, 'soak-window', 300, 1),
+    withRaw: args.has('with-raw'),
   };
-  if (soak && (scale || options.scenarios.join() !== 'mixed'))
-    throw new Error('--soak runs the mixed scenario alone: drop --scale and --scenarios');
+  if (soak && (scale || options.withRaw || options.scenarios.join() !== 'mixed'))
+    throw new Error(
+      '--soak runs the mixed scenario alone: drop --scale, --with-raw and --scenarios',
+    );
+  if (options.withRaw && !options.seed) {
+    throw new Error(
+      '--with-raw seeds a second, identical data set for the raw server; drop --no-seed',
+    );
+  }
   if (scale && !options.seed) throw new Error('--scale seeds its own data sets; drop --no-seed');
   const sizes = scale
     ? [
@@ -145,7 +171,10 @@ async function main(argv: string[]): Promise<number> {
   const wrote = [file, ...(chart ? [chart] : [])].map((f) => path.relative(ROOT, f));
   console.log(`\nwrote ${wrote.join(' and ')}`);
   const failed = runs.flatMap((r) => [
-    ...Object.entries(r.scenarios)
+    ...[
+      ...Object.entries(r.scenarios),
+      ...Object.entries(r.raw ?? {}).map(([n, s]) => [`${n} (raw)`, s] as const),
+    ]
       .filter(([, s]) => s.non2xx > 0 || s.errors > 0)
       .map(([n]) => n),
     ...(r.soak?.windows.some((w) => w.non2xx > 0 || w.errors > 0) ? ['soak'] : []),
@@ -164,6 +193,8 @@ async function main(argv: string[]): Promise<number> {
 async function benchRun(options: BenchOptions): Promise<RunReport[]> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'photogram-bench-'));
   let database: BenchDatabase | undefined;
+  let rawDatabase: BenchDatabase | undefined;
+  const seededAt = new Date();
   try {
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -188,7 +219,11 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
         MEDIA_DIR: path.join(tempDir, 'media'),
       });
       console.error(`seeding ${options.shape.users} users into ${database.url.split(':')[0]} …`);
-      const result = await seedDatabase({ config: loadConfig(env), shape: options.shape });
+      const result = await seedDatabase({
+        config: loadConfig(env),
+        shape: options.shape,
+        now: seededAt,
+      });
       seed = { seconds: Math.round(result.seconds * 10) / 10, bytes: result.bytes };
       console.error(`seeded in ${seed.seconds} s, ${formatBytes(result.bytes)}`);
     } else if (options.databaseUrl) {
@@ -201,9 +236,21 @@ async function benchRun(options: BenchOptions): Promise<RunReport[]> {
       const modeEnv = mode ? { ...env, FEED_MODE: mode } : env;
       reports.push({ ...(await measure(modeEnv, options, scenarios)), seed });
     }
+    if (options.withRaw) {
+      // The writes above changed the data, so the raw server gets a second seed of the same
+      // shape and time anchor: the same rows (test/bench/seed.test.ts), on either engine.
+      rawDatabase = await freshBenchDatabase(path.join(tempDir, 'raw'), options.databaseUrl);
+      const rawEnv = { ...env, DATABASE_URL: rawDatabase.url };
+      console.error(`seeding the raw server's copy of the data set …`);
+      await seedDatabase({ config: loadConfig(rawEnv), shape: options.shape, now: seededAt });
+      const raw = await measure(rawEnv, options, options.scenarios, 'raw');
+      Object.assign(reports[0]!, { raw: raw.scenarios, rawPeakRssMb: raw.peakRssMb });
+      reports[0]!.percentOfRaw = percentOfRaw(reports[0]!);
+    }
     return reports;
   } finally {
     await database?.drop();
+    await rawDatabase?.drop();
     await rm(tempDir, { recursive: true, force: true });
   }
 }
@@ -213,6 +260,7 @@ async function measure(
   env: Record<string, string | undefined>,
   options: BenchOptions,
   scenarioNames: ScenarioName[],
+  server: 'photogram' | 'raw' = 'photogram',
 ): Promise<Omit<RunReport, 'seed'>> {
   let scenarios = scenarioNames;
   const config = loadConfig(env);
@@ -224,12 +272,16 @@ async function measure(
     const nodeArgs = options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`]
       : [];
+    const entry = server === 'raw' ? 'raw' : options.entry;
     for (let i = 0; i < options.workers; i++) {
-      servers.push(await startServer(env, options.entry, nodeArgs));
+      servers.push(await startServer(env, entry, nodeArgs));
     }
     const urls = servers.map((s) => s.url);
     const needsPosts = scenarios.some((n) => n !== 'feed' && n !== 'profile');
-    const fixture = await login(urls[0]!, options.shape.users, needsPosts);
+    // The raw server has no login: Photogram logs the bench users in on the same database.
+    const loginServer = server === 'raw' ? await startServer(env, options.entry) : servers[0]!;
+    const fixture = await login(loginServer.url, options.shape.users, needsPosts);
+    if (loginServer !== servers[0]) await loginServer.stop();
     const ids = await benchUserIds(db, fixture.tokens.length);
     fixture.followTargets = await followTargets(db, ids, options.shape.users);
     const poolFor = (name: ScenarioName, seconds: number) =>
@@ -241,7 +293,7 @@ async function measure(
       );
     // Statements per request come from a short-lived server with the counter on, stopped
     // before any load: no second process touches the database while the figures are taken.
-    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, options.entry);
+    sampler = await startServer({ ...env, SERVER_TIMING: '1' }, entry);
     const statementsOf = new Map<ScenarioName, number[]>();
     for (const name of scenarios) {
       if (CREATES_POSTS.includes(name)) await poolFor(name, 0);
@@ -291,7 +343,7 @@ async function measure(
     }
     for (const name of scenarios) {
       console.error(
-        `${name} (${config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
+        `${name} (${server === 'raw' ? 'raw' : config.feedMode}): warm-up ${options.warmup} s, then ${options.duration} s`,
       );
       const creates = CREATES_POSTS.includes(name);
       if (creates) await poolFor(name, options.warmup + options.duration);

@@ -78,20 +78,32 @@ async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number |
   const kb = status && new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
   return kb ? Math.round(Number(kb) / 1024) : null;
 }
+/**
+ * What node runs for each server: Photogram (compiled or through tsx) or the raw reference
+ * server (scripts/bench/raw/), which is loaded through tsx: the loader only compiles the few
+ * files at start-up, but it adds ~60 MiB of RSS, so compare its CPU and latency, not memory.
+ */
+const ENTRY_ARGS: Record<ServerEntry | 'raw', string[]> = {
+  dist: ['./dist/server.js'],
+  tsx: ['--import', 'tsx', './src/server.ts'],
+  raw: ['--import', 'tsx', './scripts/bench/raw/server.ts'],
+};
 
 /** Starts the server as its own process and waits until /healthz answers. */
 export async function startServer(
   env: Record<string, string | undefined>,
-  entry: ServerEntry,
+  entry: ServerEntry | 'raw',
   nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    entry === 'dist'
-      ? [...SERVER_NODE_FLAGS, ...nodeArgs, path.join(ROOT, 'dist/server.js')]
-      : [...SERVER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/server.ts')],
+    [
+      ...SERVER_NODE_FLAGS,
+      ...nodeArgs,
+      ...ENTRY_ARGS[entry].map((a) => (a.startsWith('./') ? path.join(ROOT, a) : a)),
+    ],
     {
       cwd: ROOT,
       env: { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },

@@ -46,9 +46,17 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
     statementListeners.set(db, listeners);
     return db;
   }
+  const pool = createMysqlPool(database.url, options.mysqlPoolSize ?? 10);
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
+  statementListeners.set(db, listeners);
+  return db;
+}
+
+/** A mysql2 pool set up as the app reads and writes: UTC, strict mode, times as text. */
+export function createMysqlPool(url: string, connectionLimit: number) {
   const pool = createPool({
-    uri: database.url,
-    connectionLimit: options.mysqlPoolSize ?? 10,
+    uri: url,
+    connectionLimit,
     // DATETIME(3) comes back as the same 'YYYY-MM-DD HH:MM:SS.mmm' text SQLite stores.
     dateStrings: true,
     timezone: 'Z',
@@ -63,9 +71,7 @@ export function createDb(database: DatabaseConfig, options: CreateDbOptions = {}
       "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'",
     );
   });
-  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
-  statementListeners.set(db, listeners);
-  return db;
+  return pool;
 }
 
 /**
@@ -206,7 +212,8 @@ function* mapIterator<T>(iterator: Iterable<unknown>, map: (row: unknown[]) => T
   for (const row of iterator) yield map(row as unknown[]);
 }
 
-function openSqlite(file: string): Database.Database {
+/** A SQLite connection with the app's pragmas (WAL, foreign keys, busy timeout). */
+export function openSqlite(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');

@@ -61,3 +61,17 @@ test('the chart has a bar and a p99 marker per scenario', () => {
   assert.equal(svg.match(/<path /g)?.length, 2);
   assert.match(svg, /title &lt;&amp;&gt;/);
 });
+
+test('with raw figures, the chart draws a raw bar and p99 marker beside each scenario', () => {
+  const scenario = { rps: 1000, p50: 1, p99: 9 };
+  const run = {
+    feedMode: 'timeline',
+    users: 3,
+    scenarios: { feed: scenario, post: scenario },
+    raw: { feed: { ...scenario, rps: 2000 }, post: scenario },
+  };
+  const svg = chartSvg([run as unknown as RunReport], 'title');
+  assert.equal(svg.match(/<rect x=/g)?.length, 4);
+  assert.equal(svg.match(/<path /g)?.length, 4);
+  assert.match(svg, /feed \(raw\): 2000 req\/s/);
+});

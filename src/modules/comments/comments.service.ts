@@ -28,7 +28,7 @@ import {
   threadOfPost,
 } from './comments.repository.js';
 
-function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
+export function toCommentDto(row: CommentViewRow, mediaUrl: MediaUrl): CommentDto {
   return {
     id: String(row.id),
     post_id: String(row.post_id),

@@ -6,7 +6,13 @@ import { tagsFromJson } from '../tags/tag-json.js';
 import { loadLocations } from '../locations/locations.service.js';
 import { toMediaDto } from '../media/media.schema.js';
 import { mediaOfPosts, type PostMediaRow } from '../media/media.service.js';
-import { loadUserSummaries, toUserSummary } from '../users/user-summary.js';
+import type { LocationDto } from '../locations/locations.schema.js';
+import {
+  loadUserSummaries,
+  type MediaUrl,
+  toUserSummary,
+  type UserSummaryRow,
+} from '../users/user-summary.js';
 import { actorPostFlags } from './actor-post-flags.js';
 import type { PostRow } from './post-row.js';
 import type { PostDto } from './posts.schema.js';
@@ -43,33 +49,57 @@ export async function hydratePosts(
   }
   return rows.map((row) => {
     const author = authors.get(row.author_id);
-    const postMedia = mediaByPost.get(row.id) ?? [];
     if (!author) throw new Error(`post ${row.id}: author ${row.author_id} has no profile`);
-    return {
-      id: String(row.id),
-      type: row.type,
-      caption: row.caption,
-      author: toUserSummary(author, mediaUrl),
-      media: postMedia.map((item) => ({
-        // Plain URLs only for what GET /media serves plainly (isPlainlyServable): a public
-        // account's live post; an archived one is seen by its author only.
-        ...toMediaDto(item, mediaUrl, Boolean(author.is_private) || row.archived_at !== null),
-        tags: tagsFromJson(item.tags_json, mediaUrl),
-      })),
+    return toPostDto(row, {
+      author,
+      media: mediaByPost.get(row.id) ?? [],
       location: row.location_id === null ? null : (locations.get(row.location_id) ?? null),
-      hashtags: extractHashtags(row.caption),
-      like_count: row.hide_like_count && row.author_id !== actorId ? null : row.like_count,
-      mentions: mentionsOf(row.mentions),
-      comment_count: row.comment_count,
-      view_count: postMedia.some((m) => m.kind === 'video') ? row.view_count : null,
-      liked_by_me: flags.liked.has(row.id),
-      saved_by_me: flags.saved.has(row.id),
-      comments_disabled: Boolean(row.comments_disabled),
-      hide_like_count: Boolean(row.hide_like_count),
-      created_at: toIso(row.created_at),
-      updated_at: toIso(row.updated_at),
-      edited_at: row.edited_at === null ? null : toIso(row.edited_at),
-      archived_at: row.archived_at === null ? null : toIso(row.archived_at),
-    };
+      liked: flags.liked.has(row.id),
+      saved: flags.saved.has(row.id),
+      actorId,
+      mediaUrl,
+    });
   });
+}
+
+/** What a Post is made of besides its row. */
+export interface PostParts {
+  author: UserSummaryRow;
+  media: readonly PostMediaRow[];
+  location: LocationDto | null;
+  liked: boolean;
+  saved: boolean;
+  actorId: number | null;
+  mediaUrl: MediaUrl;
+}
+
+/** A post row and its parts as the API's Post (a plain function: the raw bench server uses it too). */
+export function toPostDto(row: PostRow, parts: PostParts): PostDto {
+  const { author, media, actorId, mediaUrl } = parts;
+  return {
+    id: String(row.id),
+    type: row.type,
+    caption: row.caption,
+    author: toUserSummary(author, mediaUrl),
+    media: media.map((item) => ({
+      // Plain URLs only for what GET /media serves plainly (isPlainlyServable): a public
+      // account's live post; an archived one is seen by its author only.
+      ...toMediaDto(item, mediaUrl, Boolean(author.is_private) || row.archived_at !== null),
+      tags: tagsFromJson(item.tags_json, mediaUrl),
+    })),
+    location: parts.location,
+    hashtags: extractHashtags(row.caption),
+    like_count: row.hide_like_count && row.author_id !== actorId ? null : row.like_count,
+    mentions: mentionsOf(row.mentions),
+    comment_count: row.comment_count,
+    view_count: media.some((m) => m.kind === 'video') ? row.view_count : null,
+    liked_by_me: parts.liked,
+    saved_by_me: parts.saved,
+    comments_disabled: Boolean(row.comments_disabled),
+    hide_like_count: Boolean(row.hide_like_count),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    edited_at: row.edited_at === null ? null : toIso(row.edited_at),
+    archived_at: row.archived_at === null ? null : toIso(row.archived_at),
+  };
 }

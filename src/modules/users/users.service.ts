@@ -22,16 +22,37 @@ import {
   inUserDeactivated,
   inUserReactivated,
 } from '../timeline/timeline.service.js';
-import { toUserSummary, type UserSummaryDto } from './user-summary.js';
+import { type MediaUrl, toUserSummary, type UserSummaryDto } from './user-summary.js';
 import * as repo from './users.repository.js';
 import type { MeSchema, ProfileSchema, SearchQuery, UpdateMeBody } from './users.schema.js';
 
 export type ProfileDto = Static<typeof ProfileSchema>;
 export type MeDto = Static<typeof MeSchema>;
 
-function toProfile(row: repo.ProfileRow, deps: AppDeps): ProfileDto {
+/** The columns a Profile is made of (the raw bench server reads the same ones). */
+export type ProfileFields = Pick<
+  repo.ProfileRow,
+  | 'id'
+  | 'username'
+  | 'name'
+  | 'profile_image_key'
+  | 'is_private'
+  | 'nickname'
+  | 'bio'
+  | 'website'
+  | 'posts_count'
+  | 'followers_count'
+  | 'following_count'
+  | 'actor_follow_status'
+  | 'follows_you'
+  | 'blocking'
+  | 'muting'
+  | 'created_at'
+>;
+
+export function toProfile(row: ProfileFields, mediaUrl: MediaUrl): ProfileDto {
   return {
-    ...toUserSummary(row, deps.mediaUrl),
+    ...toUserSummary(row, mediaUrl),
     nickname: row.nickname,
     bio: row.bio,
     website: row.website,
@@ -56,7 +77,7 @@ export async function getProfile(
     username: username.toLowerCase(),
   });
   if (!row) throw notFound('User');
-  return toProfile(row, deps);
+  return toProfile(row, deps.mediaUrl);
 }
 
 /** Profiles by user id (active accounts only), as the actor sees them: one statement. */
@@ -68,14 +89,14 @@ export async function getProfilesByIds(
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await repo.findProfiles(deps.db, actorId, unique);
-  return new Map(rows.map((row) => [row.id, toProfile(row, deps)]));
+  return new Map(rows.map((row) => [row.id, toProfile(row, deps.mediaUrl)]));
 }
 
 export async function getMe(deps: AppDeps, actor: Actor): Promise<MeDto> {
   const row = await repo.findProfile(deps.db, actor.id, { id: actor.id });
   if (!row) throw notFound('User');
   return {
-    ...toProfile(row, deps),
+    ...toProfile(row, deps.mediaUrl),
     email: row.email,
     email_verified: Number(row.email_verified) === 1,
     tag_approval: row.tag_approval,
