@@ -1,10 +1,16 @@
-import { act } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, test } from 'vitest';
 import type { Media } from '../api/types';
 import { stepIndex, swipeStep } from '../lib/carousel';
 import { Carousel } from './Carousel';
+
+// MediaView refetches expired signed URLs through the query client.
+const withQueryClient = (node: ReactNode) => (
+  <QueryClientProvider client={new QueryClient()}>{node}</QueryClientProvider>
+);
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -39,7 +45,9 @@ describe('carousel index', () => {
     document.body.append(container);
     const root = createRoot(container);
     await act(async () =>
-      root.render(<Carousel media={[media('a'), media('b'), media('c')]} alt="Sunset" />),
+      root.render(
+        withQueryClient(<Carousel media={[media('a'), media('b'), media('c')]} alt="Sunset" />),
+      ),
     );
     const index = () => container.querySelector('.carousel-index')!.textContent;
     const button = (name: string) =>
@@ -78,9 +86,11 @@ describe('carousel index', () => {
     const tagged = { ...media('a'), tags: [{ user: bob, x: 0.25, y: 0.5 }] };
     await act(async () =>
       root.render(
-        <MemoryRouter>
-          <Carousel media={[tagged, { ...media('b'), tags: [] }]} alt="Pier" />
-        </MemoryRouter>,
+        withQueryClient(
+          <MemoryRouter>
+            <Carousel media={[tagged, { ...media('b'), tags: [] }]} alt="Pier" />
+          </MemoryRouter>,
+        ),
       ),
     );
     const toggle = () =>
