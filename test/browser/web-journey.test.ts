@@ -159,9 +159,9 @@ test('two people use Photogram in the browser, end to end', async (journey) => {
       size: '360x640',
     });
     await a.locator('#composer-files').setInputFiles(video);
-    await a.getByText('Uploaded').waitFor();
+    // A story's file is uploaded on Share (with its alt text), and the video processed then.
     await a.getByRole('button', { name: 'Share to story' }).click();
-    await a.waitForURL(`${origin}/`);
+    await a.waitForURL(`${origin}/`, { timeout: 60_000 });
     await a.getByRole('link', { name: 'Your story' }).waitFor();
   });
 
