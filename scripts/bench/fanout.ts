@@ -27,10 +27,10 @@ const MAX_PENDING_PER_CLASS = 16;
 const TIMEOUT_MS = 60_000;
 
 /**
- * Watches the home timeline for the posts created during a load. A post's fan-out is one
- * INSERT … SELECT (timeline.repository.ts, fanOutPost), so all followers' rows commit at once:
- * the row of one follower (the author's highest follower id, a seeded account the follow
- * toggle never unfollows) appearing is the last follower's row appearing. At most 16 posts per
+ * Watches the home timeline for the posts created during a load. A post's fan-out writes its
+ * followers' rows in batches by ascending follower id (timeline.repository.ts, fanOutPost), so
+ * the row of the author's highest follower id (a seeded account the follow toggle never
+ * unfollows) appearing is the last follower's row appearing. At most 16 posts per
  * class are watched at a time, so polling stays cheap however fast posts are created.
  */
 export function createLagTracker(db: Db, popularId: number, pollMs = 5) {
@@ -158,11 +158,10 @@ export const FAN_OUT_IMPACT_LIMIT = 1.2;
 export function fanOutImpact(answers: readonly Answer[], spans: readonly Span[]): FanOutImpact {
   const during: number[] = [];
   const otherwise: number[] = [];
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
   for (const answer of answers) {
     if (answer.tag === 'post-create') continue;
     const start = answer.end - answer.ms;
-    const overlaps = sorted.some((s) => s.start < answer.end && s.end > start);
+    const overlaps = spans.some((s) => s.start < answer.end && s.end > start);
     (overlaps ? during : otherwise).push(answer.ms);
   }
   const side = (list: number[]) => {

@@ -6,19 +6,11 @@ import { benchUserIds, fillMediaPool, followTargets } from '../../scripts/bench/
 import { type Fixture, SCENARIOS, scenario } from '../../scripts/bench/scenarios.js';
 import { seedDatabase } from '../../scripts/bench/seed.js';
 import { type ServerProcess, startServer } from '../../scripts/bench/server-process.js';
-import { BENCH_PASSWORD, type SeedShape, username } from '../../scripts/bench/dataset.js';
+import { BENCH_PASSWORD, username } from '../../scripts/bench/dataset.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { TINY_SHAPE } from './tiny-shape.js';
 
-const shape: SeedShape = {
-  users: 12,
-  follows: 4,
-  posts: 3,
-  media: 2,
-  likes: 5,
-  comments: 2,
-  locations: 3,
-  popular: 0,
-};
+const shape = TINY_SHAPE;
 /** Reads: the raw server must answer exactly what Photogram answers. */
 const READS = ['feed', 'post', 'profile', 'comments'];
 const REQUESTS_PER_SCENARIO = 4;

@@ -6,19 +6,10 @@ import { after, before, test } from 'node:test';
 import { verify } from '@node-rs/argon2';
 import { type DB, tableColumns } from '../../src/db/types.js';
 import { seedDatabase } from '../../scripts/bench/seed.js';
-import { type SeedShape } from '../../scripts/bench/dataset.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { TINY_SHAPE } from './tiny-shape.js';
 
-const shape: SeedShape = {
-  users: 12,
-  follows: 4,
-  posts: 3,
-  media: 2,
-  likes: 5,
-  comments: 2,
-  locations: 3,
-  popular: 0,
-};
+const shape = TINY_SHAPE;
 const now = new Date('2026-03-01T12:00:00.000Z');
 let first: TestApp;
 let second: TestApp;
