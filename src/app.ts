@@ -116,7 +116,7 @@ export async function buildApp(
     ...frameworkErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const db = options.db ?? createDb(config.database);
+  const db = options.db ?? createDb(config.database, { mysqlPoolSize: config.databasePoolSize });
   // Every database, whoever opened it (src/server.ts opens its own to wait and migrate first).
   const stopLoggingSqlErrors = onStatement(db, (event) => {
     if (event.level === 'error') {

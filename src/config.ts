@@ -57,6 +57,11 @@ export const EnvSchema = Type.Object({
       expected: 'sqlite:<file> or mysql://user:password@host:port/database',
     }),
   ),
+  /**
+   * Connections each process keeps to MySQL/MariaDB (SQLite has one). docs/BENCHMARKS.md has the
+   * measurement behind the default; the database's max_connections must cover every process.
+   */
+  DATABASE_POOL_SIZE: integer(1, 1000, 10),
   /** Required on MySQL and in production; otherwise generated once into DATA_DIR. */
   JWT_SECRET: Type.Optional(
     text({ minLength: 32, expected: 'at least 32 characters', secret: true }),

@@ -20,7 +20,7 @@ async function main() {
     throw new Error('JOB_CONCURRENCY=0: a worker process with no workers would do nothing.');
   }
   await checkWritableFolders(foldersToWrite(config));
-  const db = createDb(config.database);
+  const db = createDb(config.database, { mysqlPoolSize: config.databasePoolSize });
   const metrics = config.metricsPort === null ? undefined : createMetrics();
   const app = await buildApp(config, { db, metrics });
   app.addHook('onClose', async () => db.destroy());

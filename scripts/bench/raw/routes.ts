@@ -34,6 +34,11 @@ export class HttpError extends Error {
 const PAGE = 20;
 const ok = (body: unknown, status = 200): Answer => ({ status, body });
 const ignore = (sql: Sql) => (sql.dialect === 'mysql' ? 'insert ignore' : 'insert or ignore');
+/**
+ * SQLite re-plans a statement on every run when `LIMIT ?` is bound (its planner reads the
+ * value); a cast hides it, as Photogram's query compiler does (src/db/sqlite-dialect.ts).
+ */
+const limitParam = (sql: Sql) => (sql.dialect === 'mysql' ? 'limit ?' : 'limit cast(? as integer)');
 const atLeastZero = (sql: Sql) => (sql.dialect === 'mysql' ? 'greatest' : 'max');
 const cursorOf = (values: readonly (string | number)[]) =>
   Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -50,7 +55,7 @@ export async function feed(c: RouteContext, limit = PAGE): Promise<Answer> {
          where f.follower_id = ? and f.following_id = ht.author_id and f.status = 'accepted'
            and u.is_active = 1 and not exists (select 1 from mutes vm where vm.muter_id = ?
              and vm.muted_id = ht.author_id and vm.mute_posts = 1)))
-       order by ht.created_at desc, ht.post_id desc limit ?) s join posts p on p.id = s.id
+       order by ht.created_at desc, ht.post_id desc ${limitParam(sql)}) s join posts p on p.id = s.id
      union all
      select ${POST_COLUMNS} from (
        select posts.id from posts where posts.author_id in (
@@ -61,7 +66,7 @@ export async function feed(c: RouteContext, limit = PAGE): Promise<Answer> {
            and not exists (select 1 from mutes vm where vm.muter_id = ?
              and vm.muted_id = m.user_id and vm.mute_posts = 1))
          and posts.archived_at is null
-       order by posts.created_at desc, posts.id desc limit ?) mm join posts p on p.id = mm.id`,
+       order by posts.created_at desc, posts.id desc ${limitParam(sql)}) mm join posts p on p.id = mm.id`,
     [me, me, me, me, take, me, me, take],
   );
   rows.sort((a, b) =>
@@ -163,7 +168,7 @@ export async function comments(c: RouteContext, postId: number, limit = PAGE): P
          and not exists (select 1 from blocks b where (b.blocker_id = c.author_id and b.blocked_id = ?)
            or (b.blocker_id = ? and b.blocked_id = c.author_id))
          and c.post_id = ? and c.parent_id is null
-       order by c.created_at, c.id limit ?`,
+       order by c.created_at, c.id ${limitParam(sql)}`,
       [me, me, me, postId, limit + 1],
     ),
     hiddenBy(sql, found.author_id),
@@ -311,7 +316,7 @@ async function fanOut(sql: Sql, max: number, postId: number, authorId: number, j
   ]);
   if (merged.length === 0) {
     const followers = await sql.all(
-      `select follower_id from follows where following_id = ? and status = 'accepted' limit ?`,
+      `select follower_id from follows where following_id = ? and status = 'accepted' ${limitParam(sql)}`,
       [authorId, max + 1],
     );
     if (followers.length > max) {

@@ -45,30 +45,35 @@ function sqlitePool(db: Database.Database): SqlPool {
     if (!statement) cache.set(text, (statement = db.prepare(text)));
     return statement;
   };
-  // One connection: a transaction's awaits must not let another request's statements in.
+  // One connection: a transaction's awaits must not let another request's statements in, so
+  // transactions take turns and a statement from outside one waits until none is open.
   let queue: Promise<unknown> = Promise.resolve();
-  const handle = (): Sql => {
+  const outsideTransactions = async () => {
+    while (db.inTransaction) await queue;
+  };
+  const handle = (inTransaction = false, counted = { statements: 0 }): Sql => {
+    const ready = () => (inTransaction || !db.inTransaction ? undefined : outsideTransactions());
     const sql: Sql = {
       dialect: 'sqlite',
-      counted: { statements: 0 },
-      all<Row>(text: string, params: unknown[] = []) {
-        sql.counted.statements++;
-        return Promise.resolve(prepare(text).all(...params) as Row[]);
+      counted,
+      async all<Row>(text: string, params: unknown[] = []) {
+        await ready();
+        counted.statements++;
+        return prepare(text).all(...params) as Row[];
       },
-      run(text, params = []) {
-        sql.counted.statements++;
+      async run(text, params = []) {
+        await ready();
+        counted.statements++;
         const result = prepare(text).run(...params);
-        return Promise.resolve({
-          insertId: Number(result.lastInsertRowid),
-          changes: result.changes,
-        });
+        return { insertId: Number(result.lastInsertRowid), changes: result.changes };
       },
       transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+        const inner = handle(true, counted);
         const run = async () => {
-          await sql.run('begin immediate');
+          await inner.run('begin immediate');
           try {
-            const result = await fn(sql);
-            await sql.run('commit');
+            const result = await fn(inner);
+            await inner.run('commit');
             return result;
           } catch (error) {
             if (db.inTransaction) db.exec('rollback');
@@ -84,7 +89,7 @@ function sqlitePool(db: Database.Database): SqlPool {
   };
   return {
     dialect: 'sqlite',
-    forRequest: handle,
+    forRequest: () => handle(),
     close: async () => void db.close(),
   };
 }
