@@ -257,16 +257,22 @@ export async function rebuildTimelines(db: Executor, from: number, to: number) {
     .columns(['user_id', 'post_id', 'author_id', 'created_at'])
     .expression(followed.unionAll(own))
     .execute();
-  // Deactivated readers keep no timeline.
+  // Deactivated readers keep no timeline. Their ids first: MariaDB runs `DELETE … WHERE user_id
+  // IN (subquery)` as a scan of the whole timeline, minutes per block at 6 M rows.
+  const deactivated = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.id', '>=', from)
+    .where('users.id', '<=', to)
+    .where('users.is_active', '=', 0)
+    .execute();
+  if (deactivated.length === 0) return;
   await db
     .deleteFrom('home_timeline')
-    .where('user_id', 'in', (eb) =>
-      eb
-        .selectFrom('users')
-        .select('users.id')
-        .where('users.id', '>=', from)
-        .where('users.id', '<=', to)
-        .where('users.is_active', '=', 0),
+    .where(
+      'user_id',
+      'in',
+      deactivated.map((u) => u.id),
     )
     .execute();
 }

@@ -6,6 +6,7 @@ import { createUser, FACTORY_PASSWORD, type TestUser } from '../../../test/helpe
 import { expectStatus } from '../../../test/helpers/http.js';
 import { createPost, ids } from '../../../test/helpers/posts-factories.js';
 import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { rebuildTimelines } from './timeline.repository.js';
 
 /**
  * The materialised timeline must answer exactly what fan-out on read answers. Two apps share
@@ -127,4 +128,28 @@ test('a new follower gets the author’s earlier posts; an unfollow removes them
   expectStatus(await call(t.app, reader, 'DELETE', `/users/${author.username}/follow`), 204);
   assert.deepEqual(await walkFeed(t.app, reader, 20), []);
   assert.equal((await stored()).length, 0, 'the unfollow removed the rows, not just hid them');
+});
+
+test('a rebuild of a block of readers gives a deactivated reader no timeline', async () => {
+  const [author, reader, gone] = [await createUser(t), await createUser(t), await createUser(t)];
+  for (const follower of [reader, gone]) {
+    expectStatus(await call(t.app, follower, 'POST', `/users/${author.username}/follow`), 200);
+  }
+  await createPost(t, author);
+  await t.db.updateTable('users').set({ is_active: 0 }).where('id', '=', Number(gone.id)).execute();
+  const block = [author, reader, gone].map((u) => Number(u.id));
+  await t.db
+    .transaction()
+    .execute((trx) => rebuildTimelines(trx, Math.min(...block), Math.max(...block)));
+  const rowsOf = async (user: TestUser) =>
+    (
+      await t.db
+        .selectFrom('home_timeline')
+        .select('post_id')
+        .where('user_id', '=', Number(user.id))
+        .execute()
+    ).length;
+  assert.equal(await rowsOf(reader), 1);
+  assert.equal(await rowsOf(author), 1);
+  assert.equal(await rowsOf(gone), 0);
 });
