@@ -46,10 +46,11 @@ function sqlitePool(db: Database.Database): SqlPool {
     return statement;
   };
   // One connection: a transaction's awaits must not let another request's statements in, so
-  // transactions take turns and a statement from outside one waits until none is open.
+  // transactions take turns and a statement from outside one waits for the open one to end.
   let queue: Promise<unknown> = Promise.resolve();
+  let open: Promise<unknown> = Promise.resolve();
   const outsideTransactions = async () => {
-    while (db.inTransaction) await queue;
+    while (db.inTransaction) await open;
   };
   const handle = (inTransaction = false, counted = { statements: 0 }): Sql => {
     const ready = () => (inTransaction || !db.inTransaction ? undefined : outsideTransactions());
@@ -80,7 +81,12 @@ function sqlitePool(db: Database.Database): SqlPool {
             throw error;
           }
         };
-        const done = queue.then(run, run);
+        const start = () => {
+          const running = run();
+          open = running.catch(() => undefined);
+          return running;
+        };
+        const done = queue.then(start, start);
         queue = done.catch(() => undefined);
         return done;
       },
