@@ -30,6 +30,7 @@ const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
 
 const STATEMENT_CACHE_SIZE = 500;
+const RELEASED = Promise.resolve();
 
 /**
  * The app's SQLite driver: one better-sqlite3 connection shared by every acquirer.
@@ -62,21 +63,26 @@ export class SqliteDriver implements Driver {
 
   async init(): Promise<void> {}
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return this.#idle.pop() ?? new SqliteConnection(this);
+  // Not `async`, and no new promise: Kysely awaits these around every statement, and with
+  // AsyncLocalStorage in use (the per-request statement count) each promise made costs a hook.
+  acquireConnection(): Promise<DatabaseConnection> {
+    return (this.#idle.pop() ?? new SqliteConnection(this)).acquired;
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
     // Kysely rolls back a transaction whose work failed; this is for one it left open anyway
     // (a failed commit whose rollback failed too), so that the lock is never held forever.
     if (this.#owner === connection) {
       try {
         if (this.#sqlite.inTransaction) this.run(ROLLBACK);
+      } catch (error) {
+        return Promise.reject(error as Error);
       } finally {
         this.#endTransaction();
       }
     }
     this.#idle.push(connection as SqliteConnection);
+    return RELEASED;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -177,6 +183,8 @@ export class SqliteDriver implements Driver {
 /** One acquirer's handle on the shared connection: what tells its statements from others'. */
 class SqliteConnection implements DatabaseConnection {
   readonly #driver: SqliteDriver;
+  /** What acquireConnection returns for this connection. */
+  readonly acquired: Promise<SqliteConnection> = Promise.resolve(this);
 
   constructor(driver: SqliteDriver) {
     this.#driver = driver;
