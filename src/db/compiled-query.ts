@@ -1,5 +1,4 @@
 import type { CompiledQuery, Compilable } from 'kysely';
-import { directReaderOf } from './client.js';
 import { dialectOf } from './dialect.js';
 import type { Executor } from './transaction.js';
 
@@ -69,8 +68,7 @@ export function compiledQuery<A extends readonly QueryArg[], R>(
     );
     const query = { ...template.compiled, parameters };
     if (checkEveryCall()) checkAgainstBuilt(build(db, ...args).compile(), query);
-    const rows = directReaderOf(db)?.(query);
-    return rows ? (rows as R[]) : (await db.executeQuery<R>(query)).rows;
+    return (await db.executeQuery<R>(query)).rows;
   };
 }
 

@@ -1,10 +1,14 @@
 import {
+  type Dialect,
+  type Kysely,
   type LimitNode,
   type OffsetNode,
   type OperationNode,
-  SqliteDialect,
+  SqliteAdapter,
+  SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { SqliteDriver, type SqliteDriverConfig } from './sqlite-driver.js';
 
 /**
  * SQLite (3.47 on) reads the value bound to `LIMIT ?` or `OFFSET ?` while planning, and so marks
@@ -31,9 +35,27 @@ class SqliteCompiler extends SqliteQueryCompiler {
   }
 }
 
-/** Kysely's SQLite dialect with the compiler above. */
-export class AppSqliteDialect extends SqliteDialect {
-  override createQueryCompiler() {
+/** Kysely's SQLite dialect with the compiler above and the app's driver (sqlite-driver.ts). */
+export class AppSqliteDialect implements Dialect {
+  readonly #config: SqliteDriverConfig;
+
+  constructor(config: SqliteDriverConfig) {
+    this.#config = config;
+  }
+
+  createDriver() {
+    return new SqliteDriver(this.#config);
+  }
+
+  createQueryCompiler() {
     return new SqliteCompiler();
+  }
+
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
   }
 }
