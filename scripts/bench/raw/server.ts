@@ -23,10 +23,15 @@ const signer = createMediaSigner(config.mediaUrlSecret, config.mediaUrlTtlSecond
 const mediaUrl: MediaUrl = (key, signed = false) =>
   `${config.publicUrl}/media/${key}${signed ? `?${signer.sign(key, new Date())}` : ''}`;
 
+// Background work still running; a stop waits for it, as its job rows are done only at its end.
+const pending = new Set<Promise<void>>();
 const later = (work: (sql: Sql) => Promise<void>) =>
-  setImmediate(() =>
-    work(pool.forRequest()).catch((error: Error) => console.error('raw: background', error)),
-  );
+  setImmediate(() => {
+    const running = work(pool.forRequest())
+      .catch((error: Error) => console.error('raw: background', error))
+      .finally(() => pending.delete(running));
+    pending.add(running);
+  });
 
 const POST_ID = /^\/api\/v1\/posts\/(\d+)(\/like|\/comments)?$/;
 const USER = /^\/api\/v1\/users\/([A-Za-z0-9_.]+)(\/follow)?$/;
@@ -134,6 +139,12 @@ server.keepAliveTimeout = 72_000;
 server.listen(config.port, config.host, () => {
   console.error(`raw reference server on http://${config.host}:${config.port} (${pool.dialect})`);
 });
-const stop = () => server.close(() => void pool.close().then(() => process.exit(0)));
+const stop = () =>
+  server.close(
+    () =>
+      void Promise.all(pending)
+        .then(() => pool.close())
+        .then(() => process.exit(0)),
+  );
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
