@@ -118,20 +118,31 @@ function mysqlPool(pool: Pool): SqlPool {
         return { insertId: Number(result.insertId), changes: result.affectedRows };
       },
       async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-        const connection = await promises.getConnection();
-        const inner = handle(connection, counted);
-        try {
-          await inner.run('begin');
-          const result = await fn(inner);
-          await inner.run('commit');
-          return result;
-        } catch (error) {
-          await connection.query('rollback');
-          throw error;
-        } finally {
-          connection.release();
+        // As Photogram's inTransaction: a deadlock victim (two follows crossing) is retried.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await once(fn);
+          } catch (error) {
+            const errno = (error as { errno?: number }).errno;
+            if (attempt >= 4 || (errno !== 1213 && errno !== 1205)) throw error;
+          }
         }
       },
+    };
+    const once = async <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => {
+      const connection = await promises.getConnection();
+      const inner = handle(connection, counted);
+      try {
+        await inner.run('begin');
+        const result = await fn(inner);
+        await inner.run('commit');
+        return result;
+      } catch (error) {
+        await connection.query('rollback');
+        throw error;
+      } finally {
+        connection.release();
+      }
     };
     return sql;
   };
