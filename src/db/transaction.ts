@@ -24,7 +24,8 @@ export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): 
   }
 }
 
-function isRetryable(error: unknown): boolean {
+/** A deadlock victim or lock timeout (MySQL) or a busy SQLite database: worth another attempt. */
+export function isRetryable(error: unknown): boolean {
   const e = error as { errno?: number; code?: string };
   return (
     (e.errno !== undefined && RETRYABLE_MYSQL.has(e.errno)) ||

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Pool, ResultSetHeader } from 'mysql2';
 import type { DatabaseConfig } from '../../../src/config.js';
 import { createMysqlPool, openSqlite } from '../../../src/db/client.js';
+import { isRetryable } from '../../../src/db/transaction.js';
 
 /** What a write reports: the new row's id (inserts) and how many rows it changed. */
 export interface Written {
@@ -123,8 +124,7 @@ function mysqlPool(pool: Pool): SqlPool {
           try {
             return await once(fn);
           } catch (error) {
-            const errno = (error as { errno?: number }).errno;
-            if (attempt >= 4 || (errno !== 1213 && errno !== 1205)) throw error;
+            if (attempt >= 4 || !isRetryable(error)) throw error;
           }
         }
       },
