@@ -60,7 +60,8 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const { config, shape } = options;
   validateShape(shape);
   const started = performance.now();
-  const db = createDb(config.database);
+  // One MySQL connection: the seed is sequential, and the bulk-load session settings must stick.
+  const db = createDb(config.database, { mysqlPoolSize: 1 });
   try {
     await migrateToLatest(db);
     if ((await countUsers(db)) > 0) {
