@@ -47,6 +47,21 @@ describe('CORS', () => {
     }
   });
 
+  it('sends no CORS headers to a request without an Origin, but varies on it', async () => {
+    const get = await t.app.inject({ method: 'GET', url: '/api/v2/instance' });
+    assert.equal(get.statusCode, 200);
+    const cors = Object.keys(get.headers).filter((name) => name.startsWith('access-control-'));
+    assert.deepEqual(cors, []);
+    assert.match(String(get.headers.vary), /Origin/);
+    const allowed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/instance',
+      headers: { origin: 'http://photogram.test' },
+    });
+    assert.equal(allowed.headers['access-control-allow-origin'], 'http://photogram.test');
+    assert.match(String(allowed.headers['access-control-expose-headers']), /X-Request-Id/);
+  });
+
   it('reads CORS_ORIGINS: a list, * and ports given as *', () => {
     const env = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp' } as const;
     const production = loadConfig({ ...env, PUBLIC_URL: 'https://photogram.example/' });

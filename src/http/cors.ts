@@ -37,7 +37,8 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
   const allowed = corsOriginMatcher(origins);
   await app.register(cors, {
     // A refused origin gets no Access-Control-Allow-Origin: the browser blocks the answer.
-    origin: (origin, callback) => callback(null, origin === undefined || allowed(origin)),
+    // Without an Origin the request is not a browser's cross-origin one: no CORS headers.
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed(origin)),
     methods: METHODS,
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,

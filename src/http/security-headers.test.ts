@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { helmetHeaders } from './security-headers.js';
+import { API_HEADERS, helmetHeaders } from './security-headers.js';
 
 let t: TestApp;
 let behindProxy: TestApp;
@@ -32,22 +32,50 @@ describe('security headers', () => {
     assert.deepEqual(withoutCsp(helmetHeaders('http')), withoutCsp(helmetHeaders('https')));
   });
 
-  test('every kind of answer carries all of them: success, problem, unknown route, docs', async () => {
+  test("pages, docs, media and errors outside the API carry helmet's set", async () => {
     const expected = helmetHeaders('http', ['http://photogram.test']);
     const answers = await Promise.all([
       t.app.inject({ method: 'GET', url: '/healthz' }),
-      t.app.inject({ method: 'GET', url: '/api/v1/feed' }),
       t.app.inject({ method: 'GET', url: '/no/such/route' }),
       t.app.inject({ method: 'GET', url: '/docs/' }),
       t.app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' }),
+      t.app.inject({ method: 'GET', url: '/media/00/00/missing.jpg' }),
     ]);
     assert.deepEqual(
       answers.map((a) => a.statusCode),
-      [200, 401, 404, 200, 200],
+      [200, 404, 200, 200, 404],
     );
     for (const answer of answers) {
       for (const [name, value] of Object.entries(expected)) {
         assert.equal(answer.headers[name], value, `${name} on ${answer.statusCode}`);
+      }
+      assert.equal(answer.headers['x-powered-by'], undefined);
+    }
+  });
+
+  test("API answers (success, problem, unknown route, Mastodon's) carry the API set only", async () => {
+    const answers = await Promise.all([
+      t.app.inject({ method: 'GET', url: '/api/v1/feed' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/users/nobody' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/no/such/route' }),
+      t.app.inject({ method: 'GET', url: '/api/v2/instance' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/instance?x=1' }),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [401, 404, 404, 200, 200],
+    );
+    for (const answer of answers) {
+      for (const [name, value] of Object.entries(API_HEADERS)) {
+        assert.equal(answer.headers[name], value, `${name} on ${answer.statusCode}`);
+      }
+      // HTML-only headers stay off JSON.
+      for (const name of [
+        'referrer-policy',
+        'cross-origin-opener-policy',
+        'origin-agent-cluster',
+      ]) {
+        assert.equal(answer.headers[name], undefined, `${name} on ${answer.statusCode}`);
       }
       assert.equal(answer.headers['x-powered-by'], undefined);
     }

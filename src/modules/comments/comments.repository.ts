@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { compiledQuery } from '../../db/compiled-query.js';
+import { compiledQuery, compiledStatement } from '../../db/compiled-query.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { Comment } from '../../db/types.js';
@@ -93,13 +93,17 @@ export async function findCommentPostId(db: Executor, id: number): Promise<numbe
 }
 
 export async function lockComment(trx: Trx, id: number): Promise<CommentRow | undefined> {
-  return trx
+  const [row] = await lockCommentQuery(trx, id);
+  return row;
+}
+
+const lockCommentQuery = compiledQuery((db, id: number) =>
+  db
     .selectFrom('comments')
     .select(COLUMNS)
     .where('comments.id', '=', id)
-    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
-    .executeTakeFirst();
-}
+    .$if(dialectOf(db) === 'mysql', (qb) => qb.forUpdate()),
+);
 
 export async function insertComment(
   trx: Trx,
@@ -108,9 +112,31 @@ export async function insertComment(
     'post_id' | 'author_id' | 'parent_id' | 'text' | 'created_at' | 'mentions'
   >,
 ): Promise<number> {
-  const result = await trx.insertInto('comments').values(values).executeTakeFirstOrThrow();
+  const { post_id, author_id, parent_id, text, created_at, mentions } = values;
+  const result = await insertCommentStatement(
+    trx,
+    post_id,
+    author_id,
+    parent_id,
+    text,
+    created_at,
+    mentions,
+  );
   return Number(result.insertId);
 }
+
+const insertCommentStatement = compiledStatement(
+  (
+    db,
+    post_id: number,
+    author_id: number,
+    parent_id: number | null,
+    text: string,
+    created_at: string,
+    mentions: string | null,
+  ) =>
+    db.insertInto('comments').values({ post_id, author_id, parent_id, text, created_at, mentions }),
+);
 
 export async function deleteCommentRow(trx: Trx, id: number): Promise<void> {
   await trx.deleteFrom('comments').where('id', '=', id).execute();

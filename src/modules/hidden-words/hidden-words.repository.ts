@@ -1,16 +1,17 @@
+import { compiledQuery } from '../../db/compiled-query.js';
 import type { DbTime } from '../../db/time.js';
 import type { Executor } from '../../db/transaction.js';
 
 /** All SQL of hidden_words. */
 export async function wordsOf(db: Executor, userId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('hidden_words')
-    .select('word')
-    .where('user_id', '=', userId)
-    .orderBy('id')
-    .execute();
+  const rows = await wordsQuery(db, userId);
   return rows.map((row) => row.word);
 }
+
+// Read on every comment created and every comment list.
+const wordsQuery = compiledQuery((db, userId: number) =>
+  db.selectFrom('hidden_words').select('word').where('user_id', '=', userId).orderBy('id'),
+);
 
 export async function replaceWords(
   trx: Executor,

@@ -1,3 +1,4 @@
+import { compiledStatement } from '../../db/compiled-query.js';
 import { notBlocked } from '../users/visibility.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import { after } from '../../http/pagination.js';
@@ -10,22 +11,23 @@ export async function insertPostLike(
   userId: number,
   createdAt: string,
 ): Promise<boolean> {
-  const result = await trx
-    .insertInto('post_likes')
-    .values({ post_id: postId, user_id: userId, created_at: createdAt })
-    .orIgnore()
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const result = await insertLikeStatement(trx, postId, userId, createdAt);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
+const insertLikeStatement = compiledStatement(
+  (db, post_id: number, user_id: number, created_at: string) =>
+    db.insertInto('post_likes').values({ post_id, user_id, created_at }).orIgnore(),
+);
+
 export async function deletePostLike(trx: Trx, postId: number, userId: number): Promise<boolean> {
-  const result = await trx
-    .deleteFrom('post_likes')
-    .where('post_id', '=', postId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  const result = await deleteLikeStatement(trx, postId, userId);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+const deleteLikeStatement = compiledStatement((db, postId: number, userId: number) =>
+  db.deleteFrom('post_likes').where('post_id', '=', postId).where('user_id', '=', userId),
+);
 
 /** Likers of a post, newest like first; deactivated accounts are left out. */
 export async function likersPage(

@@ -27,7 +27,6 @@ const postWithAccessQuery = compiledQuery((db, actor: number, postId: number) =>
     .where('posts.deleted_at', 'is', null),
 );
 
-/** Re-reads a post inside a transaction; on MySQL it also locks the row so counters stay exact. */
 /** A post's sort key (created_at), whoever may see it; undefined when it does not exist. */
 export async function findPostTime(db: Executor, postId: number): Promise<string | undefined> {
   const row = await db
@@ -48,15 +47,20 @@ export async function findPostAuthor(db: Executor, postId: number): Promise<numb
   return row?.author_id;
 }
 
+/** Re-reads a post inside a transaction; on MySQL it also locks the row so counters stay exact. */
 export async function lockPost(trx: Trx, postId: number): Promise<PostRow | undefined> {
-  return trx
+  const [row] = await lockPostQuery(trx, postId);
+  return row;
+}
+
+const lockPostQuery = compiledQuery((db, postId: number) =>
+  db
     .selectFrom('posts')
     .select(POST_COLUMNS)
     .where('posts.id', '=', postId)
     .where('posts.deleted_at', 'is', null)
-    .$if(dialectOf(trx) === 'mysql', (qb) => qb.forUpdate())
-    .executeTakeFirst();
-}
+    .$if(dialectOf(db) === 'mysql', (qb) => qb.forUpdate()),
+);
 
 export async function insertPost(trx: Trx, values: Insertable<PostsTable>): Promise<number> {
   const result = await trx.insertInto('posts').values(values).executeTakeFirstOrThrow();
@@ -84,12 +88,21 @@ export async function adjustPostCounter(
   column: CounterColumn,
   delta: number,
 ): Promise<void> {
-  await trx
-    .updateTable('posts')
-    .set((eb) => ({ [column]: eb(column, '+', delta) }))
-    .where('id', '=', postId)
-    .execute();
+  await counterUpdates[column](trx, postId, delta);
 }
+
+const counterUpdate = (column: CounterColumn) =>
+  compiledQuery((db, postId: number, delta: number) =>
+    db
+      .updateTable('posts')
+      .set((eb) => ({ [column]: eb(column, '+', delta) }))
+      .where('id', '=', postId),
+  );
+const counterUpdates = {
+  like_count: counterUpdate('like_count'),
+  comment_count: counterUpdate('comment_count'),
+  view_count: counterUpdate('view_count'),
+};
 
 /**
  * Recounts like_count and comment_count of every post the user liked or commented on, from the
