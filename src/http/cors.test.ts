@@ -53,6 +53,10 @@ describe('CORS', () => {
     const cors = Object.keys(get.headers).filter((name) => name.startsWith('access-control-'));
     assert.deepEqual(cors, []);
     assert.match(String(get.headers.vary), /Origin/);
+    // Nor is an OPTIONS without one a preflight.
+    const options = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/feed' });
+    assert.equal(options.headers['access-control-allow-methods'], undefined);
+    assert.notEqual(options.statusCode, 204);
     const allowed = await t.app.inject({
       method: 'GET',
       url: '/api/v2/instance',
