@@ -30,8 +30,6 @@ export function registerSecurityHeaders(app: FastifyInstance, mediaOrigins: stri
 
 /** JSON is never rendered: it may not be framed, sniffed as HTML or loaded by other sites. */
 export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  // Tokens and private posts stay out of caches; a route may still set its own.
-  'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
