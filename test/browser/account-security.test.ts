@@ -107,7 +107,9 @@ test('confirm the email, manage the account, reset a forgotten password', async 
     await page.evaluate('localStorage.clear()');
     await page.goto(`${origin}/login`);
     await page.getByRole('link', { name: 'Forgot password?' }).click();
-    await page.getByLabel('Email').fill(email);
+    // Exact: the login page's "Username or email" also matches "Email" until the route changes.
+    await page.getByRole('heading', { name: 'Trouble logging in?' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText('we have mailed it a link').waitFor();
     await expectNoSeriousA11yViolations(page, 'password reset request');
