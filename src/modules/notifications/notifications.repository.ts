@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledStatement } from '../../db/compiled-query.js';
 import type { Executor, Trx } from '../../db/transaction.js';
 import type { NotificationsTable, NotificationType } from '../../db/types.js';
 import type { DbTime } from '../../db/time.js';
@@ -11,8 +12,57 @@ export type NotificationInsert = Omit<NotificationsTable, 'id' | 'is_read'>;
 /** One statement for any number of rows; a row whose dedupe key the recipient has is skipped. */
 export async function insertNotifications(trx: Trx, rows: NotificationInsert[]): Promise<void> {
   if (rows.length === 0) return;
-  await trx.insertInto('notifications').values(rows).orIgnore().execute();
+  if (rows.length > 1) {
+    await trx.insertInto('notifications').values(rows).orIgnore().execute();
+    return;
+  }
+  // A like, a comment or a follow notifies one person: that statement is compiled once.
+  const [n] = rows as [NotificationInsert];
+  await insertOneNotification(
+    trx,
+    n.recipient_id,
+    n.actor_id,
+    n.type,
+    n.post_id,
+    n.comment_id,
+    n.story_id,
+    n.follow_id,
+    n.dedupe_key,
+    n.group_key,
+    n.created_at,
+  );
 }
+
+const insertOneNotification = compiledStatement(
+  (
+    db,
+    recipient_id: number,
+    actor_id: number,
+    type: NotificationType,
+    post_id: number | null,
+    comment_id: number | null,
+    story_id: number | null,
+    follow_id: number | null,
+    dedupe_key: string,
+    group_key: string,
+    created_at: DbTime,
+  ) =>
+    db
+      .insertInto('notifications')
+      .values({
+        recipient_id,
+        actor_id,
+        type,
+        post_id,
+        comment_id,
+        story_id,
+        follow_id,
+        dedupe_key,
+        group_key,
+        created_at,
+      })
+      .orIgnore(),
+);
 
 /** An approved request now reads "started following you". */
 export async function requestsBecameFollows(
