@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { compiledQuery, compiledStatement } from '../../db/compiled-query.js';
 import type { DbTime } from '../../db/time.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Executor, Trx } from '../../db/transaction.js';
@@ -14,28 +15,32 @@ export async function insertFollow(
   status: FollowStatus,
   now: DbTime,
 ): Promise<number | null> {
-  const result = await db
-    .insertInto('follows')
-    .values({ follower_id: followerId, following_id: followingId, status, created_at: now })
-    .orIgnore()
-    .executeTakeFirst();
+  const result = await insertFollowStatement(db, followerId, followingId, status, now);
   // The new row's id, or null when the edge was already there.
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1 ? Number(result.insertId) : null;
+  return Number(result.numAffectedRows ?? 0) === 1 ? Number(result.insertId) : null;
 }
+
+const insertFollowStatement = compiledStatement(
+  (db, follower_id: number, following_id: number, status: FollowStatus, created_at: DbTime) =>
+    db.insertInto('follows').values({ follower_id, following_id, status, created_at }).orIgnore(),
+);
 
 export async function findFollowStatus(
   db: Executor,
   followerId: number,
   followingId: number,
 ): Promise<FollowStatus | undefined> {
-  const row = await db
+  const [row] = await followStatusQuery(db, followerId, followingId);
+  return row?.status;
+}
+
+const followStatusQuery = compiledQuery((db, followerId: number, followingId: number) =>
+  db
     .selectFrom('follows')
     .select('status')
     .where('follower_id', '=', followerId)
-    .where('following_id', '=', followingId)
-    .executeTakeFirst();
-  return row?.status;
-}
+    .where('following_id', '=', followingId),
+);
 
 /** Deletes the follow or request; says which one went (undefined: there was none). */
 export async function deleteFollow(
@@ -45,16 +50,20 @@ export async function deleteFollow(
 ): Promise<FollowStatus | undefined> {
   // One status at a time: the statement that deleted the row tells what it was.
   for (const status of ['accepted', 'pending'] as const) {
-    const result = await db
-      .deleteFrom('follows')
-      .where('follower_id', '=', followerId)
-      .where('following_id', '=', followingId)
-      .where('status', '=', status)
-      .executeTakeFirst();
-    if (Number(result.numDeletedRows) === 1) return status;
+    const result = await deleteFollowStatement(db, followerId, followingId, status);
+    if (Number(result.numAffectedRows ?? 0) === 1) return status;
   }
   return undefined;
 }
+
+const deleteFollowStatement = compiledStatement(
+  (db, followerId: number, followingId: number, status: FollowStatus) =>
+    db
+      .deleteFrom('follows')
+      .where('follower_id', '=', followerId)
+      .where('following_id', '=', followingId)
+      .where('status', '=', status),
+);
 
 /**
  * Senders of the pending requests to `followingId`; with `lock`, those rows stay locked (MySQL)

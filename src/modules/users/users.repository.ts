@@ -245,32 +245,15 @@ export async function lockAccounts(
   ids: readonly number[],
 ): Promise<Map<number, AccountState>> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const mysql = dialectOf(trx) === 'mysql';
   const profiles: { user_id: number; is_private: number }[] = [];
   const users: { id: number; is_active: number }[] = [];
   // Ascending chunks keep the lock order ascending overall (an account deactivating or going
   // public can have thousands of peers; SQLite also limits the bound parameters).
   for (const chunk of chunksOf(sorted, ACCOUNTS_PER_STATEMENT)) {
-    profiles.push(
-      ...(await trx
-        .selectFrom('profiles')
-        .select(['user_id', 'is_private'])
-        .where('user_id', 'in', chunk)
-        .orderBy('user_id')
-        .$if(mysql, (qb) => qb.forUpdate())
-        .execute()),
-    );
+    profiles.push(...(await lockProfilesQuery(trx, chunk)));
   }
   for (const chunk of chunksOf(sorted, ACCOUNTS_PER_STATEMENT)) {
-    users.push(
-      ...(await trx
-        .selectFrom('users')
-        .select(['id', 'is_active'])
-        .where('id', 'in', chunk)
-        .orderBy('id')
-        .$if(mysql, (qb) => qb.modifyEnd(sql`lock in share mode`))
-        .execute()),
-    );
+    users.push(...(await readUsersLockedQuery(trx, chunk)));
   }
   const active = new Map(users.map((u) => [u.id, Number(u.is_active) === 1]));
   return new Map(
@@ -280,6 +263,24 @@ export async function lockAccounts(
     ]),
   );
 }
+
+// Every follow, unfollow and block runs these two: compiled once per dialect and list length.
+const lockProfilesQuery = compiledQuery((db, ids: readonly number[]) =>
+  db
+    .selectFrom('profiles')
+    .select(['user_id', 'is_private'])
+    .where('user_id', 'in', ids)
+    .orderBy('user_id')
+    .$if(dialectOf(db) === 'mysql', (qb) => qb.forUpdate()),
+);
+const readUsersLockedQuery = compiledQuery((db, ids: readonly number[]) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'is_active'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .$if(dialectOf(db) === 'mysql', (qb) => qb.modifyEnd(sql`lock in share mode`)),
+);
 
 export type CounterColumn = 'posts_count' | 'followers_count' | 'following_count';
 export type CounterDeltas = Map<number, Partial<Record<CounterColumn, number>>>;
