@@ -11,7 +11,7 @@ import { recountCounters } from '../../src/modules/users/users.repository.js';
 import { assertKnown, intArg, parseArgs, stringArg } from './args.js';
 import { storeBenchImage } from './bench-image.js';
 import {
-  analyzeBeforeJoins,
+  analyzeOnMysql,
   countRows,
   countUsers,
   databaseBytes,
@@ -156,7 +156,7 @@ async function fill(db: Db, { config, shape, quiet, now }: SeedOptions) {
     const everyone = Array.from({ length: shape.users }, (_, i) => [i + 1, now]);
     await insertRows(db, 'timeline_merge_authors', tableColumns.timeline_merge_authors, everyone);
   }
-  await analyzeBeforeJoins(db, ['users', 'follows', 'posts', 'timeline_merge_authors']);
+  await analyzeOnMysql(db, ['users', 'follows', 'posts', 'timeline_merge_authors']);
   const timelines = progressBar('home timelines', accounts, quiet);
   for (const [from, to] of blocks(accounts, TIMELINE_READERS_PER_BLOCK)) {
     await db.transaction().execute((trx) => rebuildTimelines(trx, from, to));

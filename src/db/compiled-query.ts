@@ -23,9 +23,9 @@ export type QueryArg = number | string | null | readonly (number | string)[];
 
 /**
  * With COMPILED_QUERY_CHECK=1 (the test helpers set it when loaded; it is read at the first
- * compiled call), every call also builds the query from
- * its real arguments and throws unless the SQL and parameters are exactly the template's: a
- * template that branches on an argument's value fails whichever test reaches that branch.
+ * compiled call), every call also builds the query from its real arguments and throws unless
+ * the SQL and parameters are exactly the template's: a template that branches on an argument's
+ * value fails whichever test reaches that branch.
  */
 let checking: boolean | undefined;
 // Read once: a process.env lookup was ~1 % of a simple request's CPU in the bench profile.
